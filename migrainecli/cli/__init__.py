@@ -1,0 +1,103 @@
+"""The command-line interface: a thin shell that parses, calls the core and prints.
+
+Domain errors (``MigraineError``) become one sentence on stderr and exit code 1,
+wherever they are raised; tracebacks never reach the user and never show locals.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Annotated
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from migrainecli import __version__
+from migrainecli.errors import MigraineError
+
+HELP = """Track headache days and treatments; read the diary against ICHD-3, EHF and AHS criteria.
+
+The verdicts are criteria read from your diary, not a diagnosis.
+
+[b]Examples[/b]
+
+  migrainecli log --severity severe --nausea --photophobia --phonophobia --med "sumatriptan 50 mg"\n
+  migrainecli log yesterday --free\n
+  migrainecli log "3 days ago" --severity moderate --pulsating --impairment serious\n
+  migrainecli gap add 2026-08-01..2026-08-14 --reason "holiday, no diary"\n
+  migrainecli days --from "30 days ago"\n
+  migrainecli export days --output days.csv\n
+  migrainecli demo
+"""
+
+
+class _Group(TyperGroup):
+    """Root group: turns domain and file errors into one sentence and exit 1."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        from migrainecli.cli.common import fail
+
+        try:
+            return super().invoke(ctx)
+        except MigraineError as err:
+            raise fail(str(err)) from None
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err) or "busy" in str(err):
+                raise fail(
+                    "The diary is busy in another program and stayed locked; try again."
+                ) from None
+            raise fail(f"The diary could not be changed ({err}).") from None
+        except sqlite3.DatabaseError as err:
+            raise fail(
+                f"The diary file cannot be used ({err}); it may be damaged. "
+                "'migrainecli check' reports what is wrong."
+            ) from None
+        except OSError as err:
+            name = f" {err.filename}" if err.filename else ""
+            raise fail(f"Cannot use{name}: {err.strerror or err}.") from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"migrainecli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Diary file to use (default: $MIGRAINECLI_DB, else the user data folder).",
+            metavar="PATH",
+        ),
+    ] = None,
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = None,
+) -> None:
+    """Track headache days and treatments; read the diary against published criteria."""
+    ctx.obj = {"db": db}
+
+
+from migrainecli.cli import config, days, gaps, io  # noqa: E402
+
+days.register(app)
+app.add_typer(gaps.app, name="gap")
+app.add_typer(config.app, name="config")
+io.register(app)

@@ -1,0 +1,84 @@
+"""Shared pieces of the command-line edge: consoles, the diary, dates, JSON, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from migrainecli import dates
+from migrainecli.errors import DateError, MigraineError
+
+
+def out():
+    """Console for reports (stdout)."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def err():
+    """Console for messages and progress (stderr)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def fail(message: str) -> typer.Exit:
+    """Print one sentence on stderr and return the exit to raise (code 1)."""
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def diary_path(ctx: typer.Context) -> Path:
+    from migrainecli.storage import resolve_path
+
+    obj = ctx.find_root().obj or {}
+    return resolve_path(obj.get("db"))
+
+
+@contextmanager
+def open_diary(ctx: typer.Context, *, write: bool) -> Iterator[Any]:
+    from migrainecli.storage import Diary
+
+    diary = Diary.open(diary_path(ctx), write=write)
+    try:
+        yield diary
+    finally:
+        diary.close()
+
+
+def today() -> date:
+    return date.today()
+
+
+def parse_date(text: str, *, option: str | None = None, allow_future: bool = False) -> date:
+    try:
+        return dates.parse_date(text, allow_future=allow_future)
+    except DateError as e:
+        raise MigraineError(f"{option}: {e}" if option else str(e)) from None
+
+
+def parse_range(text: str, *, allow_future: bool = False) -> tuple[date, date]:
+    return dates.parse_range(text, allow_future=allow_future)
+
+
+def print_json(data: Any) -> None:
+    """The one JSON writer: plain text on stdout, never through rich markup."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")

@@ -1,0 +1,71 @@
+"""Settings: the diary start date and the optional header of the clinician summary."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from migrainecli.cli.common import open_diary, out, parse_date, print_json
+
+app = typer.Typer(help="Diary settings: start date, and name/date of birth for summaries.")
+
+
+def _check_key(key: str) -> None:
+    from migrainecli.errors import InvalidValue
+    from migrainecli.storage import KNOWN_SETTINGS
+
+    if key not in KNOWN_SETTINGS:
+        raise InvalidValue(f"Unknown setting {key!r}; the settings are {', '.join(KNOWN_SETTINGS)}.")
+
+
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="start, name or dob.")],
+    value: Annotated[str, typer.Argument(help="The value (a date for start and dob).")],
+) -> None:
+    """Set a setting, e.g. 'config set start 2025-01-01' when tracking began before the
+    first entry."""
+    from migrainecli.errors import InvalidValue
+
+    _check_key(key)
+    if key in ("start", "dob"):
+        value = parse_date(value).isoformat()
+    with open_diary(ctx, write=True) as diary:
+        if key == "start":
+            first = diary.first_logged()
+            if first is not None and value > first.isoformat():
+                raise InvalidValue(
+                    f"The diary start cannot be after the first logged day ({first}); "
+                    "the diary starts at its first entry unless you set an earlier date."
+                )
+        diary.set_setting(key, value.strip())
+    out().print(f"{key} = {value.strip()}")
+
+
+@app.command("unset")
+def unset(ctx: typer.Context, key: Annotated[str, typer.Argument(help="The setting.")]) -> None:
+    """Remove a setting."""
+    _check_key(key)
+    with open_diary(ctx, write=True) as diary:
+        diary.set_setting(key, None)
+    out().print(f"{key} removed.")
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show the settings and the diary start."""
+    with open_diary(ctx, write=False) as diary:
+        values = diary.settings()
+        start = diary.start()
+    if as_json:
+        print_json({"settings": values, "diary_start": start})
+        return
+    console = out()
+    for k, v in values.items():
+        console.print(f"{k} = {v}")
+    console.print(f"diary starts {start.isoformat() if start else '(nothing logged yet)'}")

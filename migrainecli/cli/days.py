@@ -1,0 +1,320 @@
+"""Commands for diary days: log, edit, show, days, delete."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+
+from migrainecli.cli.common import (
+    err,
+    fail,
+    open_diary,
+    out,
+    parse_date,
+    parse_range,
+    print_json,
+    yes_no,
+)
+
+
+class Severity(str, Enum):
+    mild = "mild"
+    moderate = "moderate"
+    severe = "severe"
+
+
+class Impairment(str, Enum):
+    none = "none"
+    mild = "mild"
+    serious = "serious"
+    bedbound = "bedbound"
+
+
+def _flag(name: str, help_: str):
+    return typer.Option(f"--{name}/--no-{name}", help=help_, show_default=False)
+
+
+Sev = Annotated[
+    Severity | None, typer.Option("--severity", "-s", help="Headache intensity.")
+]
+Free = Annotated[bool, typer.Option("--free", help="An explicitly headache-free day.")]
+Hours = Annotated[float | None, typer.Option("--hours", help="How many hours it lasted.")]
+Unilateral = Annotated[bool | None, _flag("unilateral", "One-sided pain.")]
+Pulsating = Annotated[bool | None, _flag("pulsating", "Pulsating or throbbing pain.")]
+Activity = Annotated[
+    bool | None, _flag("activity", "Worse with, or made you avoid, routine physical activity.")
+]
+Nausea = Annotated[bool | None, _flag("nausea", "Nausea.")]
+Vomiting = Annotated[bool | None, _flag("vomiting", "Vomiting.")]
+Photo = Annotated[bool | None, _flag("photophobia", "Bothered by light.")]
+Phono = Annotated[bool | None, _flag("phonophobia", "Bothered by sound.")]
+Aura = Annotated[bool | None, _flag("aura", "A typical aura (visual, sensory or speech).")]
+Believed = Annotated[
+    bool | None, _flag("believed-migraine", "You believed it was a migraine when it began.")
+]
+Impair = Annotated[
+    Impairment | None,
+    typer.Option("--impairment", "-i", help="How much it limited your day despite medication."),
+]
+Meds = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--med",
+        "-m",
+        help='Acute medication taken that day, dose allowed: --med "sumatriptan 50 mg". '
+        "Repeat for each intake.",
+    ),
+]
+Relieved = Annotated[
+    bool | None,
+    typer.Option("--relieved/--not-relieved", help="Whether the medication relieved the headache."),
+]
+Note = Annotated[str | None, typer.Option("--note", "-n", help="A free-text note.")]
+
+
+def _changes(
+    severity: Severity | None,
+    free: bool,
+    hours: float | None,
+    impairment: Impairment | None,
+    note: str | None,
+    **flags: bool | None,
+) -> dict[str, Any]:
+    if free and severity is not None:
+        raise fail("--free and --severity contradict each other; give one of them.")
+    changes: dict[str, Any] = {}
+    if free:
+        changes["severity"] = "none"
+    elif severity is not None:
+        changes["severity"] = severity.value
+    if hours is not None:
+        changes["hours"] = hours
+    if impairment is not None:
+        changes["impairment"] = impairment.value
+    if note is not None:
+        changes["note"] = note or None
+    changes.update({k: v for k, v in flags.items() if v is not None})
+    return changes
+
+
+def _report(results, verb_new: str) -> None:
+    from migrainecli.logbook import describe
+
+    console = out()
+    for r in results:
+        what = verb_new if r.created else "Updated"
+        meds = f" (+{r.added} intake{'s' if r.added != 1 else ''})" if r.added else ""
+        console.print(f"{what} {r.day.date.isoformat()}{meds}: {describe(r.verdict)}.")
+
+
+def log(
+    ctx: typer.Context,
+    when: Annotated[
+        str,
+        typer.Argument(
+            help="Date or FROM..TO range: 2026-11-03, today, yesterday, '3 days ago', monday.",
+            show_default=True,
+        ),
+    ] = "today",
+    severity: Sev = None,
+    free: Free = False,
+    hours: Hours = None,
+    unilateral: Unilateral = None,
+    pulsating: Pulsating = None,
+    activity: Activity = None,
+    nausea: Nausea = None,
+    vomiting: Vomiting = None,
+    photophobia: Photo = None,
+    phonophobia: Phono = None,
+    aura: Aura = None,
+    believed_migraine: Believed = None,
+    impairment: Impair = None,
+    med: Meds = None,
+    relieved: Relieved = None,
+    note: Note = None,
+) -> None:
+    """Log a headache day (or a headache-free one); logging a logged date updates it."""
+    from migrainecli.logbook import log_days
+
+    start, end = parse_range(when)
+    changes = _changes(
+        severity, free, hours, impairment, note,
+        unilateral=unilateral, pulsating=pulsating, activity=activity, nausea=nausea,
+        vomiting=vomiting, photophobia=photophobia, phonophobia=phonophobia, aura=aura,
+        believed_migraine=believed_migraine,
+    )  # fmt: skip
+    with open_diary(ctx, write=True) as diary:
+        results = log_days(diary, start, end, changes, med or [], relieved)
+    _report(results, "Logged")
+
+
+def edit(
+    ctx: typer.Context,
+    when: Annotated[str, typer.Argument(help="The logged date (or FROM..TO range) to change.")],
+    severity: Sev = None,
+    free: Free = False,
+    hours: Hours = None,
+    unilateral: Unilateral = None,
+    pulsating: Pulsating = None,
+    activity: Activity = None,
+    nausea: Nausea = None,
+    vomiting: Vomiting = None,
+    photophobia: Photo = None,
+    phonophobia: Phono = None,
+    aura: Aura = None,
+    believed_migraine: Believed = None,
+    impairment: Impair = None,
+    med: Meds = None,
+    relieved: Relieved = None,
+    note: Note = None,
+    clear_meds: Annotated[
+        bool, typer.Option("--clear-meds", help="Remove the intakes logged on the date first.")
+    ] = False,
+) -> None:
+    """Change a logged day; only the options given change."""
+    from migrainecli.logbook import log_days
+
+    start, end = parse_range(when)
+    changes = _changes(
+        severity, free, hours, impairment, note,
+        unilateral=unilateral, pulsating=pulsating, activity=activity, nausea=nausea,
+        vomiting=vomiting, photophobia=photophobia, phonophobia=phonophobia, aura=aura,
+        believed_migraine=believed_migraine,
+    )  # fmt: skip
+    if not changes and not med and relieved is None and not clear_meds:
+        raise fail("Nothing to change; give at least one option (see 'migrainecli edit --help').")
+    with open_diary(ctx, write=True) as diary:
+        results = log_days(
+            diary, start, end, changes, med or [], relieved, create=False, clear_meds=clear_meds
+        )
+    _report(results, "Logged")
+
+
+def show(
+    ctx: typer.Context,
+    when: Annotated[str, typer.Argument(help="The date to show.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show everything logged on one date and what it counts as."""
+    from migrainecli.logbook import day_dict, describe, show_day
+
+    d = parse_date(when)
+    with open_diary(ctx, write=False) as diary:
+        day, intakes, verdict = show_day(diary, d)
+    if as_json:
+        print_json(day_dict(day, intakes, verdict))
+        return
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_row("date", day.date.strftime("%Y-%m-%d (%A)"))
+    table.add_row("severity", day.severity)
+    if day.hours is not None:
+        table.add_row("hours", f"{day.hours:g}")
+    present = [f for f in _FEATURE_NAMES if getattr(day, f)]
+    absent = [f for f in _FEATURE_NAMES if getattr(day, f) is False]
+    table.add_row("features", ", ".join(present) or "none recorded")
+    if absent:
+        table.add_row("recorded absent", ", ".join(absent))
+    if day.believed_migraine is not None:
+        table.add_row("believed migraine", yes_no(day.believed_migraine))
+    table.add_row("impairment", day.impairment or "not recorded")
+    for i in intakes:
+        rel = {True: ", relieved", False: ", not relieved", None: ""}[i.relieved]
+        dose = f" {i.dose}" if i.dose else ""
+        table.add_row("medication", f"{i.medication}{dose} [{i.class_id or '?'}]{rel}")
+    if day.note:
+        table.add_row("note", day.note)
+    table.add_row("counts as", describe(verdict))
+    out().print(table)
+
+
+_FEATURE_NAMES = (
+    "unilateral", "pulsating", "activity", "nausea", "vomiting",
+    "photophobia", "phonophobia", "aura",
+)  # fmt: skip
+_SHORT = {
+    "unilateral": "U", "pulsating": "P", "activity": "A", "nausea": "N",
+    "vomiting": "V", "photophobia": "Ph", "phonophobia": "So", "aura": "Au",
+}  # fmt: skip
+
+
+def days(
+    ctx: typer.Context,
+    from_: Annotated[str | None, typer.Option("--from", help="First date to list.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Last date to list.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List logged days with what each counts as."""
+    from migrainecli.logbook import day_dict
+    from migrainecli.rules.day import classify_day
+
+    start = parse_date(from_, option="--from") if from_ else None
+    end = parse_date(to, option="--to", allow_future=True) if to else None
+    with open_diary(ctx, write=False) as diary:
+        logged = diary.days(start, end)
+        by_date: dict = {}
+        for i in diary.intakes(start, end):
+            by_date.setdefault(i.date, []).append(i)
+    rows = [(d, tuple(by_date.get(d.date, ())), classify_day(d, by_date.get(d.date, ()))) for d in logged]
+    if as_json:
+        print_json([day_dict(*r) for r in rows])
+        return
+    if not rows:
+        err().print("No days logged in that period. Log one with 'migrainecli log'.")
+        return
+    from rich.table import Table
+
+    table = Table(title=None)
+    for col in ("date", "severity", "features", "impairment", "medication", "counts as"):
+        table.add_column(col)
+    for day, intakes, verdict in rows:
+        feats = " ".join(_SHORT[f] for f in _FEATURE_NAMES if getattr(day, f))
+        meds = ", ".join(i.medication for i in intakes)
+        if not verdict.headache:
+            counts = "free"
+        elif verdict.migraine:
+            counts = "migraine " + "+".join(verdict.paths)
+        else:
+            counts = "probable" if verdict.probable else "headache"
+        if verdict.debilitating:
+            counts += ", debilitating"
+        table.add_row(
+            day.date.isoformat(), day.severity, feats, day.impairment or "", meds, counts
+        )
+    console = out()
+    console.print(table)
+    console.print(
+        "Features: U unilateral, P pulsating, A activity, N nausea, V vomiting, "
+        "Ph photophobia, So phonophobia, Au aura."
+    )
+
+
+def delete(
+    ctx: typer.Context,
+    when: Annotated[str, typer.Argument(help="The date to delete.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a logged day and its medication intakes (asks first)."""
+    d = parse_date(when)
+    with open_diary(ctx, write=True) as diary:
+        day = diary.get_day(d)
+        if day is None:
+            raise fail(f"Nothing is logged on {d.isoformat()}.")
+        n = len(diary.intakes(d, d))
+        if not yes:
+            extra = f" and its {n} intake{'s' if n != 1 else ''}" if n else ""
+            if not typer.confirm(f"Delete {d.isoformat()}{extra}?", default=False, err=True):
+                raise fail("Nothing deleted.")
+        diary.delete_day(d)
+    out().print(f"Deleted {d.isoformat()}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(log)
+    app.command()(days)
+    app.command()(show)
+    app.command()(edit)
+    app.command()(delete)

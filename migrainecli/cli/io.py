@@ -1,0 +1,150 @@
+"""Commands that move data in and out: export, import, backup, path."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from migrainecli.cli.common import diary_path, err, open_diary, out, print_json
+
+
+class ExportKind(str, Enum):
+    days = "days"
+    intakes = "intakes"
+    gaps = "gaps"
+
+
+class ImportKind(str, Enum):
+    days = "days"
+    intakes = "intakes"
+    gaps = "gaps"
+
+
+class Format(str, Enum):
+    csv = "csv"
+    json = "json"
+
+
+PROGRESS_MIN_BYTES = 64 * 1024
+
+
+def export(
+    ctx: typer.Context,
+    kind: Annotated[ExportKind, typer.Argument(help="What to export.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (mode 0600); stdout if omitted."),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json.")] = Format.csv,
+) -> None:
+    """Export days, intakes or gaps as CSV (or JSON) with the documented columns."""
+    from migrainecli import csvio
+
+    with open_diary(ctx, write=False) as diary:
+        columns, rows = csvio.KINDS[kind.value].export(diary)
+    if fmt is Format.json:
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        if output is None:
+            print_json(records)
+        else:
+            import json
+
+            from migrainecli.cli.common import _default
+            from migrainecli.files import private_output
+
+            with private_output(output) as fh:
+                fh.write(json.dumps(records, indent=2, ensure_ascii=False, default=_default))
+                fh.write("\n")
+            err().print(f"Wrote {len(records)} {kind.value} to {output}.")
+        return
+    if output is None:
+        csvio.write_csv(sys.stdout, columns, rows)
+        return
+    from migrainecli.files import private_output
+
+    with private_output(output) as fh:
+        n = csvio.write_csv(fh, columns, rows)
+    err().print(f"Wrote {n} {kind.value} to {output}.")
+
+
+def import_(
+    ctx: typer.Context,
+    kind: Annotated[ImportKind, typer.Argument(help="What the file holds.")],
+    file: Annotated[str, typer.Argument(help="CSV file to read ('-' for stdin).")],
+) -> None:
+    """Import a CSV file written by 'export' (or a spreadsheet); all or nothing."""
+    from migrainecli import csvio
+    from migrainecli.errors import MigraineError
+
+    if file == "-":
+        fh = sys.stdin.buffer
+        size = 0
+    else:
+        path = Path(file).expanduser()
+        if not path.is_file():
+            raise MigraineError(f"There is no file {file!r} to import.")
+        fh = path.open("rb")
+        size = path.stat().st_size
+    try:
+        records = _parse_with_progress(csvio, kind.value, fh, size)
+    finally:
+        if fh is not sys.stdin.buffer:
+            fh.close()
+    with open_diary(ctx, write=True) as diary:
+        counts = csvio.import_records(diary, kind.value, records)
+    parts = [f"{counts['added']} added"]
+    if counts["replaced"]:
+        parts.append(f"{counts['replaced']} replaced")
+    if counts["skipped"]:
+        parts.append(f"{counts['skipped']} already there")
+    out().print(f"Imported {kind.value} from {file}: {', '.join(parts)}.")
+
+
+def _parse_with_progress(csvio, kind: str, fh, size: int) -> list:
+    if size < PROGRESS_MIN_BYTES:
+        return csvio.parse_file(kind, fh)
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    raw = fh
+    with Progress(
+        TextColumn("Reading {task.description}"), BarColumn(), console=err(), transient=True
+    ) as progress:
+        task = progress.add_task(kind, total=size)
+
+        def advance(_line: int) -> None:
+            progress.update(task, completed=raw.tell())
+
+        return csvio.parse_file(kind, fh, advance)
+
+
+def backup(
+    ctx: typer.Context,
+    dest: Annotated[Path, typer.Argument(help="Where to write the copy (mode 0600).")],
+) -> None:
+    """Write a consistent copy of the diary (SQLite backup), readable by you only."""
+    from migrainecli.backup import backup_diary
+
+    src = diary_path(ctx)
+    with open_diary(ctx, write=False) as diary:
+        if diary.path is None:
+            from migrainecli.errors import NotFound
+
+            raise NotFound(f"There is no diary at {src} yet; nothing to back up.")
+        backup_diary(diary, dest)
+    out().print(f"Backed up {src} to {dest}.")
+
+
+def path(ctx: typer.Context) -> None:
+    """Print where the diary is (it may not exist until the first entry)."""
+    typer.echo(str(diary_path(ctx)))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(export)
+    app.command("import")(import_)
+    app.command()(backup)
+    app.command()(path)

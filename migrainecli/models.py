@@ -1,0 +1,98 @@
+"""Plain data shared by storage and the clinical rules (no database, no printing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+SEVERITIES = ("none", "mild", "moderate", "severe")
+IMPAIRMENTS = ("none", "mild", "serious", "bedbound")
+FEATURES = (
+    "unilateral",
+    "pulsating",
+    "activity",
+    "nausea",
+    "vomiting",
+    "photophobia",
+    "phonophobia",
+    "aura",
+)
+KINDS = ("preventive", "acute", "procedure", "neuromodulation", "behavioural", "lifestyle")
+OUTCOMES = (
+    "ongoing",
+    "effective",
+    "partial",
+    "ineffective",
+    "not_tolerated",
+    "contraindicated",
+    "stopped_other",
+)
+
+
+@dataclass(frozen=True)
+class Day:
+    """One logged diary date. ``None`` means "not recorded" for every optional field."""
+
+    date: date
+    severity: str  # one of SEVERITIES; "none" is an explicitly headache-free day
+    hours: float | None = None
+    unilateral: bool | None = None
+    pulsating: bool | None = None
+    activity: bool | None = None
+    nausea: bool | None = None
+    vomiting: bool | None = None
+    photophobia: bool | None = None
+    phonophobia: bool | None = None
+    aura: bool | None = None
+    believed_migraine: bool | None = None
+    impairment: str | None = None  # one of IMPAIRMENTS
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    """One acute-medication intake on a diary date."""
+
+    date: date
+    medication: str
+    dose: str | None = None
+    relieved: bool | None = None
+    class_id: str | None = None  # catalogue class id (an acute class)
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A period the patient says was not tracked (inclusive)."""
+
+    start: date
+    end: date
+    reason: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One trial of a therapy. ``end`` is None while the trial is ongoing."""
+
+    therapy: str
+    class_id: str
+    kind: str
+    start: date
+    end: date | None = None
+    dose: str | None = None
+    outcome: str = "ongoing"
+    reason: str | None = None
+    note: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class DiaryData:
+    """Everything the rules need, read from a diary in one go."""
+
+    days: tuple[Day, ...]
+    intakes: tuple[Intake, ...] = ()
+    gaps: tuple[Gap, ...] = ()
+    trials: tuple[Trial, ...] = ()
+    start: date | None = None  # diary start; None = the earliest logged date

@@ -1,0 +1,466 @@
+"""The diary file: the one module that owns the ``sqlite_utils.Database``.
+
+It finds the file (``--db``, ``MIGRAINECLI_DB``, platformdirs), refuses files
+that are not migrainecli diaries without touching them, applies the schema
+migrations, and offers the queries the rest of the program needs. Writes go
+through :meth:`Diary.write`, one ``BEGIN IMMEDIATE`` transaction each, so two
+terminals logging at the same moment queue behind the busy timeout instead
+of failing.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from migrainecli.errors import DiaryFileError, NotFound
+from migrainecli.models import FEATURES, DiaryData, Day, Gap, Intake, Trial
+
+APP_NAME = "migrainecli"
+ENV_VAR = "MIGRAINECLI_DB"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 30.0
+MIGRATION_SET = "migrainecli"
+
+migrations = Migrations(MIGRATION_SET)
+
+_ISO_CHECK = "{col} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date({col}) IS {col}"
+
+
+def _iso(col: str) -> str:
+    return _ISO_CHECK.format(col=col)
+
+
+def _bool(col: str) -> str:
+    return f"{col} INTEGER CHECK ({col} IN (0, 1))"
+
+
+@migrations()
+def m001_diary(db: Database) -> None:
+    """Logged days, acute-medication intakes, untracked gaps and settings."""
+    features = ",\n  ".join(_bool(f) for f in (*FEATURES, "believed_migraine"))
+    db.executescript(
+        f"""
+CREATE TABLE days (
+  date TEXT PRIMARY KEY CHECK ({_iso("date")}),
+  severity TEXT NOT NULL CHECK (severity IN ('none', 'mild', 'moderate', 'severe')),
+  hours REAL CHECK (hours > 0 AND hours <= 24),
+  {features},
+  impairment TEXT CHECK (impairment IN ('none', 'mild', 'serious', 'bedbound')),
+  note TEXT
+);
+CREATE TABLE intakes (
+  id INTEGER PRIMARY KEY,
+  date TEXT NOT NULL REFERENCES days(date) ON DELETE CASCADE ON UPDATE CASCADE,
+  medication TEXT NOT NULL CHECK (length(trim(medication)) > 0),
+  dose TEXT,
+  {_bool("relieved")},
+  class_id TEXT
+);
+CREATE INDEX intakes_date ON intakes(date);
+CREATE TABLE gaps (
+  id INTEGER PRIMARY KEY,
+  start_date TEXT NOT NULL CHECK ({_iso("start_date")}),
+  end_date TEXT NOT NULL CHECK ({_iso("end_date")}),
+  reason TEXT,
+  CHECK (end_date >= start_date)
+);
+CREATE INDEX gaps_dates ON gaps(start_date, end_date);
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+"""
+    )
+
+
+KNOWN_SETTINGS = {
+    "start": "the diary start date (YYYY-MM-DD), when tracking began before the first entry",
+    "name": "patient name for the clinician summary header (optional)",
+    "dob": "patient date of birth for the clinician summary header (optional)",
+}
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "diary.db"
+
+
+def resolve_path(option: str | Path | None = None) -> Path:
+    """Where the diary lives: ``--db``, else ``MIGRAINECLI_DB``, else platformdirs."""
+    if option:
+        return Path(option).expanduser()
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    return default_path()
+
+
+def _inspect(path: Path) -> tuple[set[str], bool]:
+    """Read-only look at an existing file: (applied migration names, has any table).
+
+    Raises DiaryFileError for a file that is not SQLite, is damaged, or belongs to
+    another application. Nothing is written.
+    """
+    if path.is_dir():
+        raise DiaryFileError(f"{path} is a folder, not a diary file; give the path of a file.")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_MAGIC))
+    except OSError as err:
+        raise DiaryFileError(f"Cannot read {path}: {err.strerror}.") from None
+    if not header:
+        return set(), False  # an empty file: SQLite treats it as an empty database
+    if header != SQLITE_MAGIC:
+        raise DiaryFileError(
+            f"{path} is not a migrainecli diary (it is not an SQLite database); "
+            "give another path with --db."
+        )
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            applied: set[str] = set()
+            if "_sqlite_migrations" in tables:
+                applied = {
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                        [MIGRATION_SET],
+                    )
+                }
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as err:
+        raise DiaryFileError(
+            f"{path} cannot be read as a diary ({err}); it may be damaged. "
+            "Restore it from a backup or give another path with --db."
+        ) from None
+    if tables and not applied:
+        raise DiaryFileError(
+            f"{path} is another application's SQLite database, not a migrainecli diary; "
+            "give another path with --db."
+        )
+    return applied, bool(tables)
+
+
+class Diary:
+    """An open diary. Use :meth:`open`; close it with :meth:`close` or ``with``."""
+
+    def __init__(self, db: Database, path: Path | None):
+        self.db = db
+        self.path = path
+
+    # -- opening -----------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path, *, write: bool) -> Diary:
+        """Open (and, for ``write``, create) the diary at ``path``.
+
+        A missing file is not created for reading: an empty in-memory diary stands in.
+        """
+        known = [m.name for m in migrations._migrations]
+        exists = path.exists()
+        if exists:
+            applied, _ = _inspect(path)
+            newer = sorted(applied - set(known))
+            if newer and write:
+                raise DiaryFileError(
+                    f"{path} was written by a newer version of migrainecli "
+                    f"(it has schema step {newer[0]!r}); upgrade migrainecli to change it."
+                )
+            if newer:
+                write = True  # reading is allowed; never migrate a newer diary
+                needs_migration = False
+            else:
+                needs_migration = bool(set(known) - applied)
+        elif not write:
+            conn = sqlite3.connect(":memory:")
+            diary = cls(Database(conn, execute_plugins=False), None)
+            diary._migrate()
+            return diary
+        else:
+            cls._create_file(path)
+            needs_migration = True
+
+        try:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+        except sqlite3.Error as err:
+            raise DiaryFileError(f"Cannot open {path}: {err}.") from None
+        diary = cls(Database(conn, execute_plugins=False), path)
+        diary.db.execute("PRAGMA foreign_keys = ON")
+        diary.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        if needs_migration:
+            if diary.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                diary.db.execute("PRAGMA journal_mode = WAL")
+            diary._migrate()
+        return diary
+
+    @staticmethod
+    def _create_file(path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            os.close(fd)
+        except FileExistsError:
+            pass  # another process created it first
+        except OSError as err:
+            raise DiaryFileError(f"Cannot create the diary at {path}: {err.strerror}.") from None
+
+    def _migrate(self) -> None:
+        with self.write():
+            migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Diary:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Database]:
+        """One write transaction, taken with BEGIN IMMEDIATE (waits on the busy timeout)."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # -- settings ----------------------------------------------------------------------
+    def get_setting(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.write():
+            if value is None:
+                self.db.execute("DELETE FROM settings WHERE key = ?", [key])
+            else:
+                self.db.execute(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [key, value],
+                )
+
+    def settings(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT key, value FROM settings ORDER BY key").fetchall())
+
+    def first_logged(self) -> date | None:
+        row = self.db.execute("SELECT min(date) FROM days").fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
+
+    def start(self) -> date | None:
+        """The diary start: the setting when earlier than the first entry, else the first entry."""
+        first = self.first_logged()
+        setting = self.get_setting("start")
+        start = date.fromisoformat(setting) if setting else None
+        if start and (first is None or start < first):
+            return start
+        return first
+
+    # -- days --------------------------------------------------------------------------
+    def get_day(self, d: date) -> Day | None:
+        row = self.db.execute("SELECT * FROM days WHERE date = ?", [d.isoformat()]).fetchone()
+        return _day(row) if row else None
+
+    def days(self, start: date | None = None, end: date | None = None) -> list[Day]:
+        sql, params = _between("SELECT * FROM days", "date", start, end)
+        return [_day(r) for r in self.db.execute(sql + " ORDER BY date", params)]
+
+    def save_day(self, day: Day) -> None:
+        """Insert or replace the whole row for ``day.date`` (its intakes are kept)."""
+        values = _day_row(day)
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in values if c != "date")
+        with self.write():
+            self.db.execute(
+                f"INSERT INTO days ({cols}) VALUES ({marks}) "
+                f"ON CONFLICT(date) DO UPDATE SET {updates}",
+                list(values.values()),
+            )
+
+    def save_days(self, days: Iterable[Day]) -> None:
+        """Insert or replace many days in one transaction (import)."""
+        rows = [list(_day_row(d).values()) for d in days]
+        if not rows:
+            return
+        cols = ", ".join(_DAY_COLUMNS)
+        marks = ", ".join("?" for _ in _DAY_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _DAY_COLUMNS if c != "date")
+        with self.write():
+            self.db.conn.executemany(
+                f"INSERT INTO days ({cols}) VALUES ({marks}) "
+                f"ON CONFLICT(date) DO UPDATE SET {updates}",
+                rows,
+            )
+
+    def delete_day(self, d: date) -> int:
+        """Delete a day and its intakes; returns the number of intakes deleted."""
+        with self.write():
+            n = self.db.execute(
+                "SELECT count(*) FROM intakes WHERE date = ?", [d.isoformat()]
+            ).fetchone()[0]
+            cur = self.db.execute("DELETE FROM days WHERE date = ?", [d.isoformat()])
+            if cur.rowcount == 0:
+                raise NotFound(f"Nothing is logged on {d.isoformat()}.")
+        return n
+
+    # -- intakes -----------------------------------------------------------------------
+    def add_intakes(self, intakes: Iterable[Intake]) -> None:
+        rows = [
+            (i.date.isoformat(), i.medication, i.dose, _int(i.relieved), i.class_id)
+            for i in intakes
+        ]
+        with self.write():
+            self.db.conn.executemany(
+                "INSERT INTO intakes (date, medication, dose, relieved, class_id) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def delete_intakes(self, d: date) -> int:
+        with self.write():
+            cur = self.db.execute("DELETE FROM intakes WHERE date = ?", [d.isoformat()])
+        return cur.rowcount
+
+    def set_relieved(self, d: date, relieved: bool) -> None:
+        """Record whether the acute medication taken on ``d`` relieved the headache."""
+        with self.write():
+            self.db.execute(
+                "UPDATE intakes SET relieved = ? WHERE date = ?", [int(relieved), d.isoformat()]
+            )
+
+    def intakes(self, start: date | None = None, end: date | None = None) -> list[Intake]:
+        sql, params = _between("SELECT * FROM intakes", "date", start, end)
+        return [_intake(r) for r in self.db.execute(sql + " ORDER BY date, id", params)]
+
+    # -- gaps --------------------------------------------------------------------------
+    def add_gap(self, gap: Gap) -> int:
+        with self.write():
+            cur = self.db.execute(
+                "INSERT INTO gaps (start_date, end_date, reason) VALUES (?, ?, ?)",
+                [gap.start.isoformat(), gap.end.isoformat(), gap.reason],
+            )
+        return int(cur.lastrowid)
+
+    def gaps(self) -> list[Gap]:
+        rows = self.db.execute("SELECT * FROM gaps ORDER BY start_date, end_date, id")
+        return [_gap(r) for r in rows]
+
+    def delete_gap(self, gap_id: int) -> Gap:
+        with self.write():
+            row = self.db.execute("SELECT * FROM gaps WHERE id = ?", [gap_id]).fetchone()
+            if row is None:
+                raise NotFound(f"There is no gap #{gap_id}; 'migrainecli gap list' shows them.")
+            self.db.execute("DELETE FROM gaps WHERE id = ?", [gap_id])
+        return _gap(row)
+
+    # -- everything, for the rules -------------------------------------------------------
+    def load(self) -> DiaryData:
+        """The whole diary as plain data, in a handful of queries."""
+        return DiaryData(
+            days=tuple(self.days()),
+            intakes=tuple(self.intakes()),
+            gaps=tuple(self.gaps()),
+            trials=tuple(self.trials()) if self._has_table("trials") else (),
+            start=self.start(),
+        )
+
+    def trials(self) -> list[Trial]:  # replaced once the trials table exists
+        return []
+
+    def _has_table(self, name: str) -> bool:
+        return bool(
+            self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]
+            ).fetchone()
+        )
+
+
+def _between(
+    sql: str, col: str, start: date | None, end: date | None
+) -> tuple[str, list[str]]:
+    clauses, params = [], []
+    if start:
+        clauses.append(f"{col} >= ?")
+        params.append(start.isoformat())
+    if end:
+        clauses.append(f"{col} <= ?")
+        params.append(end.isoformat())
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return sql, params
+
+
+def _int(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _opt_bool(value: object) -> bool | None:
+    return None if value is None else bool(value)
+
+
+_DAY_COLUMNS = ("date", "severity", "hours", *FEATURES, "believed_migraine", "impairment", "note")
+
+
+def _day(row: tuple) -> Day:
+    values = dict(zip(_DAY_COLUMNS, row, strict=True))
+    return Day(
+        date=date.fromisoformat(values["date"]),
+        severity=values["severity"],
+        hours=values["hours"],
+        impairment=values["impairment"],
+        note=values["note"],
+        **{f: _opt_bool(values[f]) for f in (*FEATURES, "believed_migraine")},
+    )
+
+
+def _day_row(day: Day) -> dict[str, object]:
+    return {
+        "date": day.date.isoformat(),
+        "severity": day.severity,
+        "hours": day.hours,
+        **{f: _int(getattr(day, f)) for f in (*FEATURES, "believed_migraine")},
+        "impairment": day.impairment,
+        "note": day.note,
+    }
+
+
+def _intake(row: tuple) -> Intake:
+    id_, d, medication, dose, relieved, class_id = row
+    return Intake(
+        date=date.fromisoformat(d),
+        medication=medication,
+        dose=dose,
+        relieved=_opt_bool(relieved),
+        class_id=class_id,
+        id=id_,
+    )
+
+
+def _gap(row: tuple) -> Gap:
+    id_, start, end, reason = row
+    return Gap(date.fromisoformat(start), date.fromisoformat(end), reason, id_)

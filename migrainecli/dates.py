@@ -30,8 +30,9 @@ _WEEKDAYS = {
     )
     for name in names
 }
-_AGO = re.compile(r"^(\d{1,5})\s+(day|days|week|weeks)\s+ago$")
+_AGO = re.compile(r"^(\d+)\s+(day|days|week|weeks)\s+ago$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EARLIEST = date(1900, 1, 1)
 HINT = "use YYYY-MM-DD, 'today', 'yesterday', 'N days ago' or a weekday name"
 
 
@@ -43,6 +44,8 @@ def parse_date(text: str, *, today: date | None = None, allow_future: bool = Fal
     if not text:
         raise DateError(f"Missing date; {HINT}.")
     result = _parse(text, raw, today)
+    if result < EARLIEST:
+        raise DateError(f"{result.isoformat()} is too far in the past for a diary date.")
     if result > today and not allow_future:
         raise DateError(
             f"{result.isoformat()} is in the future; the diary only records days up to today "

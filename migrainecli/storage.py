@@ -22,7 +22,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from migrainecli.errors import DiaryFileError, NotFound
-from migrainecli.models import FEATURES, DiaryData, Day, Gap, Intake, Trial
+from migrainecli.models import FEATURES, KINDS, OUTCOMES, Day, DiaryData, Gap, Intake, Trial
 
 APP_NAME = "migrainecli"
 ENV_VAR = "MIGRAINECLI_DB"
@@ -32,7 +32,11 @@ MIGRATION_SET = "migrainecli"
 
 migrations = Migrations(MIGRATION_SET)
 
-_ISO_CHECK = "{col} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date({col}) IS {col}"
+# A real calendar date written YYYY-MM-DD (date(..., '+0 days') normalises 2026-02-30).
+_ISO_CHECK = (
+    "{col} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' "
+    "AND date({col}, '+0 days') IS {col}"
+)
 
 
 def _iso(col: str) -> str:
@@ -78,6 +82,32 @@ CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+"""
+    )
+
+
+@migrations()
+def m002_trials(db: Database) -> None:
+    """Therapy trials: one row per trial of a therapy, ended or ongoing."""
+    kinds = ", ".join(f"'{k}'" for k in KINDS)
+    outcomes = ", ".join(f"'{o}'" for o in OUTCOMES)
+    db.executescript(
+        f"""
+CREATE TABLE trials (
+  id INTEGER PRIMARY KEY,
+  therapy TEXT NOT NULL CHECK (length(trim(therapy)) > 0),
+  class_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ({kinds})),
+  start_date TEXT NOT NULL CHECK ({_iso("start_date")}),
+  end_date TEXT CHECK ({_iso("end_date")}),
+  dose TEXT,
+  outcome TEXT NOT NULL CHECK (outcome IN ({outcomes})),
+  reason TEXT,
+  note TEXT,
+  CHECK (end_date IS NULL OR end_date >= start_date),
+  CHECK ((end_date IS NULL) = (outcome = 'ongoing'))
+);
+CREATE INDEX trials_class ON trials(class_id, start_date);
 """
     )
 
@@ -385,24 +415,46 @@ class Diary:
             days=tuple(self.days()),
             intakes=tuple(self.intakes()),
             gaps=tuple(self.gaps()),
-            trials=tuple(self.trials()) if self._has_table("trials") else (),
+            trials=tuple(self.trials()),
             start=self.start(),
         )
 
-    def trials(self) -> list[Trial]:  # replaced once the trials table exists
-        return []
+    # -- trials ------------------------------------------------------------------------
+    def trials(self) -> list[Trial]:
+        rows = self.db.execute(f"SELECT {_TRIAL_SELECT} FROM trials ORDER BY start_date, id")
+        return [_trial(r) for r in rows]
 
-    def _has_table(self, name: str) -> bool:
-        return bool(
-            self.db.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]
-            ).fetchone()
-        )
+    def get_trial(self, trial_id: int) -> Trial:
+        row = self.db.execute(
+            f"SELECT {_TRIAL_SELECT} FROM trials WHERE id = ?", [trial_id]
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"There is no trial #{trial_id}; 'migrainecli trial list' shows them.")
+        return _trial(row)
+
+    def save_trial(self, trial: Trial) -> int:
+        """Insert (``trial.id`` None) or update a trial; returns its id."""
+        values = _trial_row(trial)
+        with self.write():
+            if trial.id is None:
+                cols = ", ".join(values)
+                marks = ", ".join("?" for _ in values)
+                cur = self.db.execute(
+                    f"INSERT INTO trials ({cols}) VALUES ({marks})", list(values.values())
+                )
+                return int(cur.lastrowid)
+            sets = ", ".join(f"{c} = ?" for c in values)
+            self.db.execute(f"UPDATE trials SET {sets} WHERE id = ?", [*values.values(), trial.id])
+            return trial.id
+
+    def delete_trial(self, trial_id: int) -> None:
+        with self.write():
+            cur = self.db.execute("DELETE FROM trials WHERE id = ?", [trial_id])
+            if cur.rowcount == 0:
+                raise NotFound(f"There is no trial #{trial_id}.")
 
 
-def _between(
-    sql: str, col: str, start: date | None, end: date | None
-) -> tuple[str, list[str]]:
+def _between(sql: str, col: str, start: date | None, end: date | None) -> tuple[str, list[str]]:
     clauses, params = [], []
     if start:
         clauses.append(f"{col} >= ?")
@@ -464,3 +516,39 @@ def _intake(row: tuple) -> Intake:
 def _gap(row: tuple) -> Gap:
     id_, start, end, reason = row
     return Gap(date.fromisoformat(start), date.fromisoformat(end), reason, id_)
+
+
+_TRIAL_COLUMNS = (
+    "therapy", "class_id", "kind", "start_date", "end_date", "dose", "outcome", "reason", "note",
+)  # fmt: skip
+_TRIAL_SELECT = "id, " + ", ".join(_TRIAL_COLUMNS)
+
+
+def _trial(row: tuple) -> Trial:
+    id_, therapy, class_id, kind, start, end, dose, outcome, reason, note = row
+    return Trial(
+        therapy=therapy,
+        class_id=class_id,
+        kind=kind,
+        start=date.fromisoformat(start),
+        end=date.fromisoformat(end) if end else None,
+        dose=dose,
+        outcome=outcome,
+        reason=reason,
+        note=note,
+        id=id_,
+    )
+
+
+def _trial_row(t: Trial) -> dict[str, object]:
+    return {
+        "therapy": t.therapy,
+        "class_id": t.class_id,
+        "kind": t.kind,
+        "start_date": t.start.isoformat(),
+        "end_date": t.end.isoformat() if t.end else None,
+        "dose": t.dose,
+        "outcome": t.outcome,
+        "reason": t.reason,
+        "note": t.note,
+    }

@@ -1,0 +1,279 @@
+"""Storage: the exact schema, the file rules (location, mode 0600, foreign files), upgrades."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from migrainecli.errors import DiaryFileError
+from migrainecli.models import Day, Gap, Intake, Trial
+from migrainecli.storage import Diary, migrations, resolve_path
+
+EXPECTED_SCHEMA = {
+    "days": (
+        "CREATE TABLE days (\n"
+        "  date TEXT PRIMARY KEY CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(date, '+0 days') IS date),\n"
+        "  severity TEXT NOT NULL CHECK (severity IN ('none', 'mild', 'moderate', 'severe')),\n"
+        "  hours REAL CHECK (hours > 0 AND hours <= 24),\n"
+        "  unilateral INTEGER CHECK (unilateral IN (0, 1)),\n"
+        "  pulsating INTEGER CHECK (pulsating IN (0, 1)),\n"
+        "  activity INTEGER CHECK (activity IN (0, 1)),\n"
+        "  nausea INTEGER CHECK (nausea IN (0, 1)),\n"
+        "  vomiting INTEGER CHECK (vomiting IN (0, 1)),\n"
+        "  photophobia INTEGER CHECK (photophobia IN (0, 1)),\n"
+        "  phonophobia INTEGER CHECK (phonophobia IN (0, 1)),\n"
+        "  aura INTEGER CHECK (aura IN (0, 1)),\n"
+        "  believed_migraine INTEGER CHECK (believed_migraine IN (0, 1)),\n"
+        "  impairment TEXT CHECK (impairment IN ('none', 'mild', 'serious', 'bedbound')),\n"
+        "  note TEXT\n"
+        ")\n"
+    ),
+    "gaps": (
+        "CREATE TABLE gaps (\n"
+        "  id INTEGER PRIMARY KEY,\n"
+        "  start_date TEXT NOT NULL CHECK (start_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(start_date, '+0 days') IS start_date),\n"
+        "  end_date TEXT NOT NULL CHECK (end_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(end_date, '+0 days') IS end_date),\n"
+        "  reason TEXT,\n"
+        "  CHECK (end_date >= start_date)\n"
+        ")\n"
+    ),
+    "gaps_dates": ("CREATE INDEX gaps_dates ON gaps(start_date, end_date)\n"),
+    "intakes": (
+        "CREATE TABLE intakes (\n"
+        "  id INTEGER PRIMARY KEY,\n"
+        "  date TEXT NOT NULL REFERENCES days(date) ON DELETE CASCADE ON UPDATE CASCADE,\n"
+        "  medication TEXT NOT NULL CHECK (length(trim(medication)) > 0),\n"
+        "  dose TEXT,\n"
+        "  relieved INTEGER CHECK (relieved IN (0, 1)),\n"
+        "  class_id TEXT\n"
+        ")\n"
+    ),
+    "intakes_date": ("CREATE INDEX intakes_date ON intakes(date)\n"),
+    "settings": ("CREATE TABLE settings (\n  key TEXT PRIMARY KEY,\n  value TEXT NOT NULL\n)\n"),
+    "trials": (
+        "CREATE TABLE trials (\n"
+        "  id INTEGER PRIMARY KEY,\n"
+        "  therapy TEXT NOT NULL CHECK (length(trim(therapy)) > 0),\n"
+        "  class_id TEXT NOT NULL,\n"
+        "  kind TEXT NOT NULL CHECK (kind IN ('preventive', 'acute', 'procedure', 'neuromodulation', 'behavioural', 'lifestyle')),\n"
+        "  start_date TEXT NOT NULL CHECK (start_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(start_date, '+0 days') IS start_date),\n"
+        "  end_date TEXT CHECK (end_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(end_date, '+0 days') IS end_date),\n"
+        "  dose TEXT,\n"
+        "  outcome TEXT NOT NULL CHECK (outcome IN ('ongoing', 'effective', 'partial', 'ineffective', 'not_tolerated', 'contraindicated', 'stopped_other')),\n"
+        "  reason TEXT,\n"
+        "  note TEXT,\n"
+        "  CHECK (end_date IS NULL OR end_date >= start_date),\n"
+        "  CHECK ((end_date IS NULL) = (outcome = 'ongoing'))\n"
+        ")\n"
+    ),
+    "trials_class": ("CREATE INDEX trials_class ON trials(class_id, start_date)\n"),
+}
+
+
+def _schema(path: Path) -> dict[str, str]:
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            name: sql + "\n"
+            for name, sql in conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+                "AND name NOT LIKE '%sqlite_migrations%' ORDER BY name"
+            )
+        }
+    finally:
+        conn.close()
+
+
+def test_migrations_create_the_exact_schema(tmp_path):
+    path = tmp_path / "d.db"
+    Diary.open(path, write=True).close()
+    assert _schema(path) == {k: "".join(v) for k, v in EXPECTED_SCHEMA.items()}
+    conn = sqlite3.connect(path)
+    applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+    assert applied == ["m001_diary", "m002_trials"]
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_foreign_keys_and_busy_timeout_are_on(tmp_path):
+    with Diary.open(tmp_path / "d.db", write=True) as diary:
+        assert diary.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert diary.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "INSERT INTO days (date, severity) VALUES ('2026-02-30', 'mild')",
+        "INSERT INTO days (date, severity) VALUES ('26-1-1', 'mild')",
+        "INSERT INTO days (date, severity) VALUES ('2026-01-01', 'awful')",
+        "INSERT INTO days (date, severity, hours) VALUES ('2026-01-01', 'mild', 30)",
+        "INSERT INTO days (date, severity, nausea) VALUES ('2026-01-01', 'mild', 2)",
+        "INSERT INTO days (date, severity, impairment) VALUES ('2026-01-01', 'mild', 'x')",
+        "INSERT INTO intakes (date, medication) VALUES ('2026-01-01', 'ibuprofen')",  # no day
+        "INSERT INTO gaps (start_date, end_date) VALUES ('2026-01-05', '2026-01-01')",
+        "INSERT INTO trials (therapy, class_id, kind, start_date, outcome) "
+        "VALUES ('x', 'beta_blocker', 'preventive', '2026-01-01', 'ineffective')",
+        "INSERT INTO trials (therapy, class_id, kind, start_date, end_date, outcome) "
+        "VALUES ('x', 'beta_blocker', 'preventive', '2026-01-01', '2026-02-01', 'ongoing')",
+        "INSERT INTO trials (therapy, class_id, kind, start_date, outcome) "
+        "VALUES ('x', 'beta_blocker', 'oral', '2026-01-01', 'ongoing')",
+    ],
+)
+def test_sqlite_guards_the_data(tmp_path, sql):
+    with Diary.open(tmp_path / "d.db", write=True) as diary:
+        with pytest.raises(sqlite3.IntegrityError):
+            diary.db.execute(sql)
+
+
+def test_diary_and_folder_created_on_first_write_with_mode_0600(tmp_path):
+    path = tmp_path / "new" / "folder" / "diary.db"
+    Diary.open(path, write=False).close()
+    assert not path.exists(), "reading must not create the diary"
+    Diary.open(path, write=True).close()
+    assert path.exists()
+    assert (path.stat().st_mode & 0o777) == 0o600
+
+
+def test_location_order(tmp_path, monkeypatch):
+    monkeypatch.setenv("MIGRAINECLI_DB", str(tmp_path / "env.db"))
+    assert resolve_path("/x/opt.db") == Path("/x/opt.db")
+    assert resolve_path(None) == tmp_path / "env.db"
+    monkeypatch.delenv("MIGRAINECLI_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert resolve_path(None) == tmp_path / "xdg" / "migrainecli" / "diary.db"
+
+
+def test_not_sqlite_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"my headache notes\n" * 100)
+    before = path.read_bytes()
+    with pytest.raises(DiaryFileError, match="not an SQLite database"):
+        Diary.open(path, write=True)
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["notes.txt"]
+
+
+def test_other_application_sqlite_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO photos (name) VALUES ('cat')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(DiaryFileError, match="another application"):
+        Diary.open(path, write=True)
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["other.db"]
+
+
+def test_corrupted_diary_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "d.db"
+    with Diary.open(path, write=True) as diary:
+        diary.save_day(Day(date(2026, 1, 1), "mild"))
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # smash the schema page
+    path.write_bytes(bytes(data))
+    before = path.read_bytes()
+    with pytest.raises(DiaryFileError, match="damaged"):
+        Diary.open(path, write=True)
+    assert path.read_bytes() == before
+
+
+def _newer_diary(path: Path) -> None:
+    with Diary.open(path, write=True) as diary:
+        diary.save_day(Day(date(2026, 1, 1), "mild"))
+        diary.db.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('migrainecli', 'm999_from_the_future', '2030-01-01')"
+        )
+    for suffix in ("-wal", "-shm"):
+        assert not Path(str(path) + suffix).exists()
+
+
+def test_newer_diary_is_refused_for_writing_and_readable(tmp_path):
+    path = tmp_path / "d.db"
+    _newer_diary(path)
+    before = path.read_bytes()
+    with pytest.raises(DiaryFileError, match="newer version of migrainecli"):
+        Diary.open(path, write=True)
+    assert path.read_bytes() == before
+    with Diary.open(path, write=False) as diary:
+        assert [d.date for d in diary.days()] == [date(2026, 1, 1)]
+
+
+def test_upgrade_from_first_schema_keeps_every_row(tmp_path):
+    path = tmp_path / "old.db"
+    # Build a diary as version 0.1 (schema m001 only) would have left it.
+    from sqlite_utils import Database
+
+    db = Database(path)
+    migrations.apply(db, stop_before="m002_trials")
+    db.execute("INSERT INTO days (date, severity, nausea) VALUES ('2025-03-01', 'severe', 1)")
+    db.execute(
+        "INSERT INTO intakes (date, medication, dose, relieved, class_id) "
+        "VALUES ('2025-03-01', 'Imitrex', '50 mg', 1, 'triptan')"
+    )
+    db.execute(
+        "INSERT INTO gaps (start_date, end_date, reason) VALUES ('2025-04-01', '2025-04-03', 'x')"
+    )
+    db.execute("INSERT INTO settings (key, value) VALUES ('start', '2025-01-01')")
+    db.close()
+    with Diary.open(path, write=True) as diary:
+        assert diary.days() == [Day(date(2025, 3, 1), "severe", nausea=True)]
+        assert [(i.medication, i.dose, i.relieved, i.class_id) for i in diary.intakes()] == [
+            ("Imitrex", "50 mg", True, "triptan")
+        ]
+        assert diary.gaps()[0].reason == "x"
+        assert diary.start() == date(2025, 1, 1)
+        assert diary.trials() == []
+    assert _schema(path) == {k: "".join(v) for k, v in EXPECTED_SCHEMA.items()}
+
+
+def test_round_trip_of_every_record_type(tmp_path):
+    with Diary.open(tmp_path / "d.db", write=True) as diary:
+        day = Day(date(2026, 1, 2), "moderate", 3.5, True, False, None, True, None, True, True,
+                  False, True, "serious", "a note")  # fmt: skip
+        diary.save_day(day)
+        diary.add_intakes([Intake(date(2026, 1, 2), "sumatriptan", "50 mg", True, "triptan")])
+        gap_id = diary.add_gap(Gap(date(2026, 2, 1), date(2026, 2, 3), "trip"))
+        trial = Trial("topiramate", "anticonvulsant", "preventive", date(2025, 1, 1),
+                      date(2025, 4, 1), "50 mg", "ineffective", "no change", None)  # fmt: skip
+        trial_id = diary.save_trial(trial)
+        assert diary.get_day(date(2026, 1, 2)) == day
+        assert diary.intakes()[0].medication == "sumatriptan"
+        assert diary.gaps() == [Gap(date(2026, 2, 1), date(2026, 2, 3), "trip", gap_id)]
+        assert diary.get_trial(trial_id) == Trial(**{**trial.__dict__, "id": trial_id})
+        data = diary.load()
+        assert data.start == date(2026, 1, 2)
+        assert len(data.days) == len(data.intakes) == len(data.gaps) == len(data.trials) == 1
+        # deleting a day deletes its intakes (foreign key cascade)
+        assert diary.delete_day(date(2026, 1, 2)) == 1
+        assert diary.intakes() == []
+
+
+def _log_many(args: tuple[str, int, int]) -> int:
+    path, first, count = args
+    from migrainecli.logbook import log_days
+
+    for k in range(first, first + count):
+        d = date(2020, 1, 1).fromordinal(date(2020, 1, 1).toordinal() + k)
+        with Diary.open(Path(path), write=True) as diary:
+            log_days(diary, d, d, {"severity": "mild"}, [])
+    return count
+
+
+def test_two_processes_logging_at_once_both_succeed(tmp_path):
+    import multiprocessing
+
+    path = str(tmp_path / "d.db")
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        done = pool.map(_log_many, [(path, 0, 40), (path, 1000, 40)])
+    assert done == [40, 40]
+    with Diary.open(Path(path), write=False) as diary:
+        assert len(diary.days()) == 80

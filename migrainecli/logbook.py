@@ -111,10 +111,15 @@ def _log_one(
             )
         day = Day(date=d, **changes)
     else:
+        if not (changes or meds or relieved is not None or clear_meds):
+            raise InvalidValue(
+                f"{d.isoformat()} is already logged and no option was given to change it; "
+                f"'migrainecli show {d.isoformat()}' shows it."
+            )
         day = replace(existing, **changes)
         if changes.get("severity") == "none":
             # Marking a day headache-free clears the headache details it had.
-            day = replace(day, hours=None, **{f: None for f in FEATURES})
+            day = replace(day, hours=None, **dict.fromkeys(FEATURES))
     new_intakes = resolve_meds(meds, d, relieved) if meds else []
     if new_intakes and day.severity == "none":
         raise InvalidValue(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from typing import Annotated
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -35,7 +34,7 @@ The verdicts are criteria read from your diary, not a diagnosis.
 class _Group(TyperGroup):
     """Root group: turns domain and file errors into one sentence and exit 1."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx):  # type: ignore[override]
         from migrainecli.cli.common import fail
 
         try:
@@ -53,6 +52,14 @@ class _Group(TyperGroup):
                 f"The diary file cannot be used ({err}); it may be damaged. "
                 "'migrainecli check' reports what is wrong."
             ) from None
+        except BrokenPipeError:
+            # stdout closed early (e.g. piped into `head`): stop quietly.
+            import os
+            import sys
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(1) from None
         except OSError as err:
             name = f" {err.filename}" if err.filename else ""
             raise fail(f"Cannot use{name}: {err.strerror or err}.") from None

@@ -16,7 +16,9 @@ def _check_key(key: str) -> None:
     from migrainecli.storage import KNOWN_SETTINGS
 
     if key not in KNOWN_SETTINGS:
-        raise InvalidValue(f"Unknown setting {key!r}; the settings are {', '.join(KNOWN_SETTINGS)}.")
+        raise InvalidValue(
+            f"Unknown setting {key!r}; the settings are {', '.join(KNOWN_SETTINGS)}."
+        )
 
 
 @app.command("set")

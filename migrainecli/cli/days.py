@@ -36,9 +36,7 @@ def _flag(name: str, help_: str):
     return typer.Option(f"--{name}/--no-{name}", help=help_, show_default=False)
 
 
-Sev = Annotated[
-    Severity | None, typer.Option("--severity", "-s", help="Headache intensity.")
-]
+Sev = Annotated[Severity | None, typer.Option("--severity", "-s", help="Headache intensity.")]
 Free = Annotated[bool, typer.Option("--free", help="An explicitly headache-free day.")]
 Hours = Annotated[float | None, typer.Option("--hours", help="How many hours it lasted.")]
 Unilateral = Annotated[bool | None, _flag("unilateral", "One-sided pain.")]
@@ -102,11 +100,10 @@ def _changes(
 def _report(results, verb_new: str) -> None:
     from migrainecli.logbook import describe
 
-    console = out()
     for r in results:
         what = verb_new if r.created else "Updated"
         meds = f" (+{r.added} intake{'s' if r.added != 1 else ''})" if r.added else ""
-        console.print(f"{what} {r.day.date.isoformat()}{meds}: {describe(r.verdict)}.")
+        typer.echo(f"{what} {r.day.date.isoformat()}{meds}: {describe(r.verdict)}.")
 
 
 def log(
@@ -258,7 +255,10 @@ def days(
         by_date: dict = {}
         for i in diary.intakes(start, end):
             by_date.setdefault(i.date, []).append(i)
-    rows = [(d, tuple(by_date.get(d.date, ())), classify_day(d, by_date.get(d.date, ()))) for d in logged]
+    rows = [
+        (d, tuple(by_date.get(d.date, ())), classify_day(d, by_date.get(d.date, ())))
+        for d in logged
+    ]
     if as_json:
         print_json([day_dict(*r) for r in rows])
         return
@@ -281,9 +281,7 @@ def days(
             counts = "probable" if verdict.probable else "headache"
         if verdict.debilitating:
             counts += ", debilitating"
-        table.add_row(
-            day.date.isoformat(), day.severity, feats, day.impairment or "", meds, counts
-        )
+        table.add_row(day.date.isoformat(), day.severity, feats, day.impairment or "", meds, counts)
     console = out()
     console.print(table)
     console.print(

@@ -12,7 +12,12 @@ HEADACHE_SEVERITIES = frozenset({"mild", "moderate", "severe"})
 # (Treximet, Cafergot) are deliberately not counted: their relief cannot be
 # attributed to the triptan or ergot they contain. Documented in the README.
 C3_RELIEF_CLASSES = frozenset({"triptan", "ergot"})
-PAIN_FEATURES = ("unilateral", "pulsating", "moderate or severe intensity", "aggravated by activity")
+PAIN_FEATURES = (
+    "unilateral",
+    "pulsating",
+    "moderate or severe intensity",
+    "aggravated by activity",
+)
 
 
 @dataclass(frozen=True)
@@ -76,10 +81,10 @@ def classify_day(day: Day, intakes: Iterable[Intake] = ()) -> DayVerdict:
     if not migraine:
         parts = []
         if missing_pain:
-            parts.append(f"{len(pain)} of the 2 pain features C1 needs")
+            parts.append(f"{len(pain)} of the 2 pain features it needs")
         if missing_acc:
             parts.append("no nausea/vomiting or photophobia with phonophobia")
-        why_not = "C1 not met: " + "; ".join(parts) + "; no aura (C2); no C3 relief"
+        why_not = "C1: " + " and ".join(parts) + "; no aura (C2) or triptan/ergot relief (C3)"
     return DayVerdict(
         True, migraine, paths, probable, debilitating, pain, tuple(accompanying), why_not
     )

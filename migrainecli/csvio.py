@@ -78,9 +78,7 @@ def export_days(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
     rows = []
     for d in diary.days():
         v = classify_day(d, by_date.get(d.date, ()))
-        rows.append(
-            [getattr(d, c) for c in DAY_COLUMNS] + [v.migraine, v.debilitating]
-        )
+        rows.append([getattr(d, c) for c in DAY_COLUMNS] + [v.migraine, v.debilitating])
     return DAY_COLUMNS + DAY_DERIVED, rows
 
 
@@ -154,7 +152,9 @@ def read_rows(
         try:
             header = next(reader)
         except StopIteration:
-            raise CsvImportError("The file is empty; it needs a header row and data rows.") from None
+            raise CsvImportError(
+                "The file is empty; it needs a header row and data rows."
+            ) from None
         header = [h.strip() for h in header]
         if len(header) == 1 and ";" in header[0]:
             raise CsvImportError(
@@ -262,9 +262,7 @@ def parse_file(kind: str, fh: IO[bytes], progress: Callable[[int], None] | None 
         record = spec.parse(row)
         if kind == "days":
             if record.date in seen:
-                raise row.error(
-                    f"{record.date} appears twice (also on line {seen[record.date]})."
-                )
+                raise row.error(f"{record.date} appears twice (also on line {seen[record.date]}).")
             seen[record.date] = row.line
         records.append((row.line, record))
         if progress:

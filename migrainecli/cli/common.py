@@ -82,3 +82,13 @@ def _default(value: Any) -> Any:
 
 def yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
+
+
+def say(message: str) -> None:
+    """A one-line confirmation on stdout (plain text, never wrapped)."""
+    typer.echo(message)
+
+
+def note(message: str) -> None:
+    """A one-line message on stderr (plain text, never wrapped)."""
+    typer.echo(message, err=True)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import open_diary, out, parse_date, print_json
+from migrainecli.cli.common import open_diary, out, parse_date, print_json, say
 
 app = typer.Typer(help="Diary settings: start date, and name/date of birth for summaries.")
 
@@ -43,7 +43,7 @@ def set_(
                     "the diary starts at its first entry unless you set an earlier date."
                 )
         diary.set_setting(key, value.strip())
-    out().print(f"{key} = {value.strip()}")
+    say(f"{key} = {value.strip()}")
 
 
 @app.command("unset")
@@ -52,7 +52,7 @@ def unset(ctx: typer.Context, key: Annotated[str, typer.Argument(help="The setti
     _check_key(key)
     with open_diary(ctx, write=True) as diary:
         diary.set_setting(key, None)
-    out().print(f"{key} removed.")
+    say(f"{key} removed.")
 
 
 @app.command("show")

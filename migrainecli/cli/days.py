@@ -8,13 +8,14 @@ from typing import Annotated, Any
 import typer
 
 from migrainecli.cli.common import (
-    err,
     fail,
+    note,
     open_diary,
     out,
     parse_date,
     parse_range,
     print_json,
+    say,
     yes_no,
 )
 
@@ -263,7 +264,7 @@ def days(
         print_json([day_dict(*r) for r in rows])
         return
     if not rows:
-        err().print("No days logged in that period. Log one with 'migrainecli log'.")
+        note("No days logged in that period. Log one with 'migrainecli log'.")
         return
     from rich.table import Table
 
@@ -307,7 +308,7 @@ def delete(
             if not typer.confirm(f"Delete {d.isoformat()}{extra}?", default=False, err=True):
                 raise fail("Nothing deleted.")
         diary.delete_day(d)
-    out().print(f"Deleted {d.isoformat()}.")
+    say(f"Deleted {d.isoformat()}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import err, open_diary, out, parse_range, print_json
+from migrainecli.cli.common import note, open_diary, out, parse_range, print_json, say
 
 app = typer.Typer(help="Record periods you did not keep the diary (unknown, not headache-free).")
 
@@ -29,9 +29,9 @@ def add(
         gap_id = diary.add_gap(Gap(start, end, reason))
         inside = diary.days(start, end)
     n = (end - start).days + 1
-    out().print(f"Recorded gap #{gap_id}: {start} to {end} ({n} untracked day{'s' * (n != 1)}).")
+    say(f"Recorded gap #{gap_id}: {start} to {end} ({n} untracked day{'s' * (n != 1)}).")
     if inside:
-        err().print(
+        note(
             f"Note: {len(inside)} logged day(s) fall inside this gap and are treated as "
             "untracked; delete the gap or the days if that is not what you meant."
         )
@@ -55,7 +55,7 @@ def list_(
         )  # fmt: skip
         return
     if not gaps:
-        err().print("No untracked periods recorded.")
+        note("No untracked periods recorded.")
         return
     from rich.table import Table
 
@@ -78,4 +78,4 @@ def delete(
     """Delete an untracked period."""
     with open_diary(ctx, write=True) as diary:
         g = diary.delete_gap(gap_id)
-    out().print(f"Deleted gap #{gap_id} ({g.start} to {g.end}).")
+    say(f"Deleted gap #{gap_id} ({g.start} to {g.end}).")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import diary_path, err, open_diary, out, print_json
+from migrainecli.cli.common import diary_path, err, note, open_diary, print_json, say
 
 
 class ExportKind(str, Enum):
@@ -59,7 +59,7 @@ def export(
             with private_output(output) as fh:
                 fh.write(json.dumps(records, indent=2, ensure_ascii=False, default=_default))
                 fh.write("\n")
-            err().print(f"Wrote {len(records)} {kind.value} to {output}.")
+            note(f"Wrote {len(records)} {kind.value} to {output}.")
         return
     if output is None:
         csvio.write_csv(sys.stdout, columns, rows)
@@ -68,7 +68,7 @@ def export(
 
     with private_output(output) as fh:
         n = csvio.write_csv(fh, columns, rows)
-    err().print(f"Wrote {n} {kind.value} to {output}.")
+    note(f"Wrote {n} {kind.value} to {output}.")
 
 
 def import_(
@@ -101,7 +101,7 @@ def import_(
         parts.append(f"{counts['replaced']} replaced")
     if counts["skipped"]:
         parts.append(f"{counts['skipped']} already there")
-    out().print(f"Imported {kind.value} from {file}: {', '.join(parts)}.")
+    say(f"Imported {kind.value} from {file}: {', '.join(parts)}.")
 
 
 def _parse_with_progress(csvio, kind: str, fh, size: int) -> list:
@@ -135,7 +135,7 @@ def backup(
 
             raise NotFound(f"There is no diary at {src} yet; nothing to back up.")
         backup_diary(diary, dest)
-    out().print(f"Backed up {src} to {dest}.")
+    say(f"Backed up {src} to {dest}.")
 
 
 def path(ctx: typer.Context) -> None:

@@ -102,9 +102,11 @@ def main(
     ctx.obj = {"db": db}
 
 
-from migrainecli.cli import config, days, gaps, io  # noqa: E402
+from migrainecli.cli import config, days, gaps, io, therapies, trials  # noqa: E402
 
 days.register(app)
+app.add_typer(trials.app, name="trial")
+therapies.register(app)
 app.add_typer(gaps.app, name="gap")
 app.add_typer(config.app, name="config")
 io.register(app)

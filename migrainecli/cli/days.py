@@ -204,6 +204,7 @@ def show(
     if as_json:
         print_json(day_dict(day, intakes, verdict))
         return
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(show_header=False, box=None, pad_edge=False)
@@ -222,9 +223,9 @@ def show(
     for i in intakes:
         rel = {True: ", relieved", False: ", not relieved", None: ""}[i.relieved]
         dose = f" {i.dose}" if i.dose else ""
-        table.add_row("medication", f"{i.medication}{dose} [{i.class_id or '?'}]{rel}")
+        table.add_row("medication", escape(f"{i.medication}{dose} [{i.class_id or '?'}]{rel}"))
     if day.note:
-        table.add_row("note", day.note)
+        table.add_row("note", escape(day.note))
     table.add_row("counts as", describe(verdict))
     out().print(table)
 
@@ -266,6 +267,7 @@ def days(
     if not rows:
         note("No days logged in that period. Log one with 'migrainecli log'.")
         return
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=None)
@@ -273,7 +275,7 @@ def days(
         table.add_column(col)
     for day, intakes, verdict in rows:
         feats = " ".join(_SHORT[f] for f in _FEATURE_NAMES if getattr(day, f))
-        meds = ", ".join(i.medication for i in intakes)
+        meds = escape(", ".join(i.medication for i in intakes))
         if not verdict.headache:
             counts = "free"
         elif verdict.migraine:

@@ -1,0 +1,177 @@
+"""The therapy catalogue and the classes still untried."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from migrainecli.cli.common import out, print_json
+from migrainecli.cli.trials import Kind
+
+app = typer.Typer(
+    help="The therapy catalogue: classes, names and brands.", invoke_without_command=True
+)
+
+
+@app.callback()
+def therapies(
+    ctx: typer.Context,
+    kind: Annotated[Kind | None, typer.Option("--kind", help="Only classes of this kind.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the therapy catalogue (or 'therapies show NAME')."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from migrainecli.catalogue import load_catalogue
+
+    classes = [c for c in load_catalogue().classes.values() if kind is None or c.kind == kind.value]
+    if as_json:
+        print_json(
+            [
+                {
+                    "class": c.id, "kind": c.kind, "label": c.label, "moh": c.moh,
+                    "ehf": c.ehf, "oral": c.oral, "min_adequate_days": c.min_adequate_days,
+                    "members": [{"name": m.name, "aliases": list(m.aliases)} for m in c.members],
+                }
+                for c in classes
+            ]
+        )  # fmt: skip
+        return
+    from rich.table import Table
+
+    table = Table(title="Therapy catalogue")
+    for col in ("class", "kind", "members (brands)"):
+        table.add_column(col, overflow="fold")
+    for c in classes:
+        members = "; ".join(
+            m.name + (f" ({', '.join(m.aliases[:3])})" if m.aliases else "") for m in c.members
+        )
+        table.add_row(c.id, c.kind, members)
+    out().print(table)
+
+
+@app.command("show")
+def show(
+    name: Annotated[str, typer.Argument(help="A therapy or medication name, brand or generic.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Tell what a name resolves to in the catalogue."""
+    from migrainecli.catalogue import load_catalogue, split_dose
+    from migrainecli.errors import UnknownTherapy
+
+    catalogue = load_catalogue()
+    bare, dose = split_dose(name)
+    members = catalogue.lookup(bare)
+    if not members:
+        catalogue.resolve(name)  # raises UnknownTherapy with suggestions
+        raise UnknownTherapy(name)  # pragma: no cover
+    data = []
+    for m in members:
+        c = catalogue.classes[m.class_id]
+        data.append(
+            {
+                "name": bare, "generic": m.name, "class": c.id, "label": c.label,
+                "kind": c.kind, "moh": c.moh, "ehf": c.ehf, "oral": c.oral,
+                "min_adequate_days": c.min_adequate_days, "dose": dose,
+            }
+        )  # fmt: skip
+    if as_json:
+        print_json(data)
+        return
+    from rich.markup import escape
+
+    console = out()
+    for d in data:
+        console.print(
+            escape(f"{d['name']} → {d['generic']}: {d['label']} [{d['class']}], {d['kind']}")
+        )
+        facts = []
+        if d["moh"]:
+            facts.append(f"overuse counted under ICHD-3 {d['moh']}")
+        if d["ehf"]:
+            facts.append("an EHF 2020 preventive class")
+        if d["oral"]:
+            facts.append("an AHS 2021 established oral preventive")
+        if d["min_adequate_days"]:
+            facts.append(f"adequate trial: at least {d['min_adequate_days']} days")
+        if facts:
+            console.print("  " + "; ".join(facts))
+    if len(data) > 1:
+        console.print(
+            "  This name is in more than one class: an intake on a diary day is acute; "
+            "a trial takes --kind or --class."
+        )
+
+
+def untried(
+    ctx: typer.Context,
+    kind: Annotated[Kind | None, typer.Option("--kind", help="Only classes of this kind.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Evaluate as if today were this date.")
+    ] = None,
+) -> None:
+    """Which therapy classes are untried, tried only inadequately, or tried."""
+    from migrainecli.catalogue import load_catalogue
+    from migrainecli.cli.common import open_diary, parse_date
+    from migrainecli.rules.trials import partition_classes
+
+    catalogue = load_catalogue()
+    when = parse_date(as_of, option="--as-of") if as_of else date.today()
+    with open_diary(ctx, write=False) as diary:
+        trials = diary.trials()
+    data = partition_classes(trials, when, catalogue).to_dict()
+    if kind is not None:
+        data = {k: [e for e in v if e["kind"] == kind.value] for k, v in data.items()}
+    if as_json:
+        print_json(data)
+        return
+    _print_untried(data, catalogue)
+
+
+KIND_ORDER = ("preventive", "acute", "procedure", "neuromodulation", "behavioural", "lifestyle")
+
+
+def _print_untried(data: dict, catalogue) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = out()
+    labels = {c.id: c.label for c in catalogue.classes.values()}
+    for kind in KIND_ORDER:
+        entries = {k: [e for e in v if e["kind"] == kind] for k, v in data.items()}
+        if not any(entries.values()):
+            continue
+        table = Table(box=None, show_header=False, pad_edge=False, title_justify="left")
+        table.title = f"[b]{kind.capitalize()}[/b]"
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(overflow="fold")
+        if entries["untried"]:
+            names = ", ".join(f"{labels.get(e['class'], e['class'])}" for e in entries["untried"])
+            table.add_row("untried", names)
+        for e in entries["inadequate"]:
+            why = "; ".join(
+                f"{t['therapy']} {t['start']}→{t['end'] or 'ongoing'}: {t['reason']}"
+                for t in e.get("trials", [])
+            )
+            table.add_row("inadequate", f"{labels.get(e['class'], e['class'])} — {escape(why)}")
+        for e in entries["tried"]:
+            trials = "; ".join(
+                f"{t['therapy']} {t['start']}→{t['end'] or 'ongoing'} {t['outcome']}"
+                for t in e.get("trials", [])
+            )
+            table.add_row("tried", f"{labels.get(e['class'], e['class'])} — {escape(trials)}")
+        console.print(table)
+        console.print()
+    n = {k: len(v) for k, v in data.items()}
+    console.print(
+        f"{n['untried']} classes untried, {n['inadequate']} tried only inadequately, "
+        f"{n['tried']} tried."
+    )
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="therapies")
+    root.command()(untried)

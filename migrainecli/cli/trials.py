@@ -1,0 +1,232 @@
+"""Commands for treatment trials: trial add / stop / edit / delete / list."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from migrainecli.cli.common import fail, note, open_diary, out, parse_date, print_json, say
+
+app = typer.Typer(help="Record the treatments you have tried, with dates, doses and outcomes.")
+
+
+class Kind(str, Enum):
+    preventive = "preventive"
+    acute = "acute"
+    procedure = "procedure"
+    neuromodulation = "neuromodulation"
+    behavioural = "behavioural"
+    lifestyle = "lifestyle"
+
+
+class Outcome(str, Enum):
+    ongoing = "ongoing"
+    effective = "effective"
+    partial = "partial"
+    ineffective = "ineffective"
+    not_tolerated = "not_tolerated"
+    contraindicated = "contraindicated"
+    stopped_other = "stopped_other"
+
+
+TrialRef = Annotated[str, typer.Argument(help="The trial's number (from 'trial list') or name.")]
+ClassOpt = Annotated[
+    str | None,
+    typer.Option("--class", help="Class id, for a therapy the catalogue does not know."),
+]
+DoseOpt = Annotated[str | None, typer.Option("--dose", help='Dose, e.g. "50 mg twice daily".')]
+ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why it was stopped.")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="A free-text note.")]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    therapy: Annotated[str, typer.Argument(help='Name as on the box: "Topamax 50 mg", Aimovig.')],
+    start: Annotated[str, typer.Option("--start", help="When it started.")],
+    end: Annotated[str | None, typer.Option("--end", help="When it stopped.")] = None,
+    dose: DoseOpt = None,
+    outcome: Annotated[
+        Outcome | None, typer.Option("--outcome", help="Outcome (ongoing when no --end).")
+    ] = None,
+    reason: ReasonOpt = None,
+    kind: Annotated[
+        Kind | None, typer.Option("--kind", help="preventive, acute, ... (default: the class's).")
+    ] = None,
+    class_id: ClassOpt = None,
+    note_: NoteOpt = None,
+) -> None:
+    """Record a trial of a therapy (past trials with both --start and --end)."""
+    from migrainecli.models import Trial
+    from migrainecli.treatments import add_trial, resolve_therapy
+
+    res = resolve_therapy(therapy, kind=kind.value if kind else None, class_id=class_id)
+    start_d = parse_date(start, option="--start", allow_future=True)
+    end_d = parse_date(end, option="--end", allow_future=True) if end else None
+    if outcome is None:
+        if end_d is not None:
+            raise fail(
+                "An ended trial needs --outcome (effective, partial, ineffective, "
+                "not_tolerated, contraindicated or stopped_other)."
+            )
+        outcome = Outcome.ongoing
+    trial = Trial(
+        therapy=res.name,
+        class_id=res.class_id,
+        kind=res.kind,
+        start=start_d,
+        end=end_d,
+        dose=dose if dose is not None else res.dose,
+        outcome=outcome.value,
+        reason=reason,
+        note=note_,
+    )
+    with open_diary(ctx, write=True) as diary:
+        trial_id = add_trial(diary, trial)
+    say(f"Recorded trial #{trial_id}: {_label(res.name, res.canonical)} [{res.class_id}], "
+        f"{_span(trial.start, trial.end)}, {trial.outcome}.")  # fmt: skip
+
+
+def _label(name: str, canonical: str) -> str:
+    return name if name.lower() == canonical.lower() else f"{name} ({canonical})"
+
+
+def _span(start: date, end: date | None) -> str:
+    return f"{start} to {end}" if end else f"since {start}"
+
+
+@app.command("stop")
+def stop(
+    ctx: typer.Context,
+    trial: TrialRef,
+    end: Annotated[str, typer.Option("--end", help="When it stopped.")],
+    outcome: Annotated[Outcome, typer.Option("--outcome", help="How it went.")],
+    reason: ReasonOpt = None,
+) -> None:
+    """Record that an ongoing trial stopped, and how it went."""
+    from migrainecli.treatments import find_trial, stop_trial
+
+    end_d = parse_date(end, option="--end")
+    with open_diary(ctx, write=True) as diary:
+        t = stop_trial(diary, find_trial(diary, trial), end_d, outcome.value, reason)
+    say(f"Trial #{t.id} ({t.therapy}) stopped on {t.end}: {t.outcome}.")
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    trial: TrialRef,
+    start: Annotated[str | None, typer.Option("--start", help="New start date.")] = None,
+    end: Annotated[
+        str | None, typer.Option("--end", help="New end date ('none' makes it ongoing).")
+    ] = None,
+    dose: DoseOpt = None,
+    outcome: Annotated[Outcome | None, typer.Option("--outcome", help="New outcome.")] = None,
+    reason: ReasonOpt = None,
+    note_: NoteOpt = None,
+) -> None:
+    """Change a recorded trial; only the options given change."""
+    from migrainecli.treatments import edit_trial, find_trial
+
+    changes: dict = {}
+    if start is not None:
+        changes["start"] = parse_date(start, option="--start", allow_future=True)
+    if end is not None:
+        changes["end"] = (
+            None if end.lower() == "none" else parse_date(end, option="--end", allow_future=True)
+        )
+    for key, value in (("dose", dose), ("reason", reason), ("note", note_)):
+        if value is not None:
+            changes[key] = value or None
+    if outcome is not None:
+        changes["outcome"] = outcome.value
+    if not changes:
+        raise fail("Nothing to change; give at least one option (see 'trial edit --help').")
+    with open_diary(ctx, write=True) as diary:
+        t = edit_trial(diary, find_trial(diary, trial), **changes)
+    say(f"Updated trial #{t.id}: {t.therapy}, {_span(t.start, t.end)}, {t.outcome}.")
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    trial: TrialRef,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a recorded trial (asks first)."""
+    from migrainecli.treatments import find_trial
+
+    with open_diary(ctx, write=True) as diary:
+        t = find_trial(diary, trial)
+        if not yes and not typer.confirm(
+            f"Delete trial #{t.id} ({t.therapy}, {_span(t.start, t.end)})?", default=False, err=True
+        ):
+            raise fail("Nothing deleted.")
+        diary.delete_trial(t.id)
+    say(f"Deleted trial #{t.id} ({t.therapy}).")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    kind: Annotated[Kind | None, typer.Option("--kind", help="Only trials of this kind.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List trials with duration, outcome and whether each was an adequate trial."""
+    from migrainecli.catalogue import load_catalogue
+    from migrainecli.rules.trials import adequacy
+
+    catalogue = load_catalogue()
+    today = date.today()
+    with open_diary(ctx, write=False) as diary:
+        trials = [t for t in diary.trials() if kind is None or t.kind == kind.value]
+    rows = []
+    for t in trials:
+        a = adequacy(t, today, catalogue)
+        rows.append(
+            {
+                "id": t.id, "therapy": t.therapy, "class": t.class_id, "kind": t.kind,
+                "dose": t.dose, "start": t.start.isoformat(),
+                "end": t.end.isoformat() if t.end else None,
+                "duration_days": a.duration_days, "outcome": t.outcome, "reason": t.reason,
+                "note": t.note, "adequate": a.adequate, "failed": a.failed,
+                "adequacy": a.reason,
+            }
+        )  # fmt: skip
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        note("No trials recorded. Add one with 'migrainecli trial add'.")
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    from rich import box
+
+    table = Table(title="Treatment trials", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("#", no_wrap=True)
+    table.add_column("therapy / class", min_width=14, overflow="fold")
+    table.add_column("dose", overflow="fold")
+    table.add_column("dates", no_wrap=True)
+    table.add_column("days", no_wrap=True, justify="right")
+    table.add_column("outcome", min_width=13, overflow="fold")
+    table.add_column("adequate", no_wrap=True)
+    footnotes = []
+    for r in rows:
+        adequate = {True: "yes", False: "no", None: "—"}[r["adequate"]]
+        if r["adequate"] is False:
+            footnotes.append(f"#{r['id']} {r['therapy']}: {r['adequacy']}")
+        table.add_row(
+            str(r["id"]), escape(r["therapy"]) + f"\n[dim]{r['class']}[/dim]",
+            escape(r["dose"] or ""),
+            f"{r['start']}\n→ {r['end'] or 'ongoing'}", str(r["duration_days"]),
+            escape(r["outcome"] + (f" ({r['reason']})" if r["reason"] else "")), adequate,
+        )  # fmt: skip
+    console = out()
+    console.print(table)
+    for line in footnotes:
+        console.print(escape(f"Not adequate: {line}"))

@@ -22,8 +22,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
-from migrainecli.errors import CsvImportError, MigraineError
-from migrainecli.models import FEATURES, IMPAIRMENTS, SEVERITIES, Day, Gap, Intake
+from migrainecli.errors import CsvImportError, MigraineError, UnknownTherapy
+from migrainecli.models import (
+    FEATURES,
+    IMPAIRMENTS,
+    KINDS,
+    OUTCOMES,
+    SEVERITIES,
+    Day,
+    Gap,
+    Intake,
+    Trial,
+)
 from migrainecli.rules.day import classify_day
 
 DAY_COLUMNS = (
@@ -33,6 +43,8 @@ DAY_DERIVED = ("migraine_day", "debilitating")
 INTAKE_COLUMNS = ("date", "medication", "dose", "relieved")
 INTAKE_DERIVED = ("class",)
 GAP_COLUMNS = ("start", "end", "reason")
+TRIAL_COLUMNS = ("therapy", "kind", "start", "end", "dose", "outcome", "reason", "note")
+TRIAL_DERIVED = ("class", "duration_days", "adequate")
 
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
@@ -89,6 +101,21 @@ def export_intakes(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
 
 def export_gaps(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
     return GAP_COLUMNS, [[g.start, g.end, g.reason] for g in diary.gaps()]
+
+
+def export_trials(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
+    from migrainecli.catalogue import load_catalogue
+    from migrainecli.rules.trials import adequacy
+
+    catalogue, today = load_catalogue(), date.today()
+    rows = []
+    for t in diary.trials():
+        a = adequacy(t, today, catalogue)
+        rows.append(
+            [t.therapy, t.kind, t.start, t.end, t.dose, t.outcome, t.reason, t.note,
+             t.class_id, a.duration_days, a.adequate]
+        )  # fmt: skip
+    return TRIAL_COLUMNS + TRIAL_DERIVED, rows
 
 
 # -- import --------------------------------------------------------------------------------
@@ -235,8 +262,54 @@ def parse_gap(row: Row) -> Gap:
     return Gap(start, end, row.text("reason"))
 
 
+def parse_trial(row: Row) -> Trial:
+    """A trial row. ``class`` is derived for catalogue therapies and ignored; for a
+    therapy the catalogue does not know it is the class the user recorded it under."""
+    from migrainecli.treatments import check_trial, resolve_therapy
+
+    name = row.required("therapy")
+    kind = row.choice("kind", KINDS, required=False)
+    try:
+        res = resolve_therapy(name, kind=kind)
+    except UnknownTherapy:
+        class_id = row.text("class")
+        if class_id is None:
+            raise row.error(
+                f"unknown therapy {name!r}; fill the class column to record it under a class."
+            ) from None
+        try:
+            res = resolve_therapy(name, kind=kind, class_id=class_id.strip())
+        except MigraineError as e:
+            raise row.error(str(e)) from None
+    except MigraineError as e:
+        raise row.error(str(e)) from None
+    end = row.date("end", required=False)
+    outcome = row.choice("outcome", OUTCOMES, required=False) or (
+        "ongoing" if end is None else None
+    )
+    if outcome is None:
+        raise row.error("an ended trial needs an outcome.")
+    dose = row.text("dose")
+    trial = Trial(
+        therapy=res.name,
+        class_id=res.class_id,
+        kind=res.kind,
+        start=row.date("start"),
+        end=end,
+        dose=dose if dose is not None else res.dose,
+        outcome=outcome,
+        reason=row.text("reason"),
+        note=row.text("note"),
+    )
+    try:
+        check_trial(trial)
+    except MigraineError as e:
+        raise row.error(str(e)) from None
+    return trial
+
+
 @dataclass(frozen=True)
-class Kind:
+class FileKind:
     columns: tuple[str, ...]
     derived: tuple[str, ...]
     required: tuple[str, ...]
@@ -244,18 +317,21 @@ class Kind:
     parse: Callable[[Row], Any] | None
 
 
-KINDS: dict[str, Kind] = {
-    "days": Kind(DAY_COLUMNS, DAY_DERIVED, ("date", "severity"), export_days, parse_day),
-    "intakes": Kind(
+FILE_KINDS: dict[str, FileKind] = {
+    "days": FileKind(DAY_COLUMNS, DAY_DERIVED, ("date", "severity"), export_days, parse_day),
+    "intakes": FileKind(
         INTAKE_COLUMNS, INTAKE_DERIVED, ("date", "medication"), export_intakes, parse_intake
     ),
-    "gaps": Kind(GAP_COLUMNS, (), ("start", "end"), export_gaps, parse_gap),
+    "gaps": FileKind(GAP_COLUMNS, (), ("start", "end"), export_gaps, parse_gap),
+    "trials": FileKind(
+        TRIAL_COLUMNS, TRIAL_DERIVED, ("therapy", "start"), export_trials, parse_trial
+    ),
 }
 
 
 def parse_file(kind: str, fh: IO[bytes], progress: Callable[[int], None] | None = None) -> list:
     """Validate a whole file; returns the records or raises CsvImportError."""
-    spec = KINDS[kind]
+    spec = FILE_KINDS[kind]
     assert spec.parse is not None
     records, seen = [], {}
     for row in read_rows(fh, spec.columns, spec.derived, spec.required):
@@ -300,6 +376,17 @@ def import_records(diary, kind: str, records: list) -> dict[str, int]:
                 else:
                     have.add((g.start, g.end, g.reason))
                     diary.add_gap(g)
+                    counts["added"] += 1
+        elif kind == "trials":
+            from migrainecli.treatments import same_trial
+
+            have = diary.trials()
+            for _, t in records:
+                if any(same_trial(t, other) for other in have):
+                    counts["skipped"] += 1
+                else:
+                    have.append(t)
+                    diary.save_trial(t)
                     counts["added"] += 1
         else:  # pragma: no cover
             raise ValueError(kind)

@@ -51,7 +51,8 @@ def check_trial(trial: Trial, today: date | None = None) -> None:
         )
 
 
-def _same(a: Trial, b: Trial) -> bool:
+def same_trial(a: Trial, b: Trial) -> bool:
+    """An exact duplicate: same therapy (any case), class, kind, dates, dose and outcome."""
     keys = ("therapy", "class_id", "kind", "start", "end", "dose", "outcome")
     return all(
         (getattr(a, k) or "").lower() == (getattr(b, k) or "").lower()
@@ -65,7 +66,7 @@ def add_trial(diary: Diary, trial: Trial) -> int:
     check_trial(trial)
     with diary.write():
         for other in diary.trials():
-            if _same(other, trial):
+            if same_trial(other, trial):
                 raise InvalidValue(
                     f"This trial is already recorded (#{other.id}); 'migrainecli trial list' "
                     "shows it."
@@ -132,7 +133,7 @@ def edit_trial(diary: Diary, trial: Trial, **changes) -> Trial:
     check_trial(edited)
     with diary.write():
         for other in diary.trials():
-            if other.id != trial.id and _same(other, edited):
+            if other.id != trial.id and same_trial(other, edited):
                 raise InvalidValue(f"That would duplicate trial #{other.id}.")
         diary.save_trial(edited)
     return edited

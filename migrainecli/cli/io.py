@@ -15,12 +15,14 @@ from migrainecli.cli.common import diary_path, err, note, open_diary, print_json
 class ExportKind(str, Enum):
     days = "days"
     intakes = "intakes"
+    trials = "trials"
     gaps = "gaps"
 
 
 class ImportKind(str, Enum):
     days = "days"
     intakes = "intakes"
+    trials = "trials"
     gaps = "gaps"
 
 
@@ -41,11 +43,11 @@ def export(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json.")] = Format.csv,
 ) -> None:
-    """Export days, intakes or gaps as CSV (or JSON) with the documented columns."""
+    """Export days, intakes, trials or gaps as CSV (or JSON) with the documented columns."""
     from migrainecli import csvio
 
     with open_diary(ctx, write=False) as diary:
-        columns, rows = csvio.KINDS[kind.value].export(diary)
+        columns, rows = csvio.FILE_KINDS[kind.value].export(diary)
     if fmt is Format.json:
         records = [dict(zip(columns, row, strict=True)) for row in rows]
         if output is None:

@@ -202,10 +202,9 @@ def list_(
     if not rows:
         note("No trials recorded. Add one with 'migrainecli trial add'.")
         return
+    from rich import box
     from rich.markup import escape
     from rich.table import Table
-
-    from rich import box
 
     table = Table(title="Treatment trials", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("#", no_wrap=True)

@@ -228,5 +228,5 @@ def _q(text: str) -> str:
     import io
 
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="").writerow([csvio.neutralise(text)])
-    return buf.getvalue()
+    csv.writer(buf, lineterminator="\r\n").writerow([csvio.neutralise(text)])
+    return buf.getvalue()[:-2]

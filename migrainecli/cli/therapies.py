@@ -58,15 +58,15 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Tell what a name resolves to in the catalogue."""
-    from migrainecli.catalogue import load_catalogue, split_dose
-    from migrainecli.errors import UnknownTherapy
+    from migrainecli.catalogue import load_catalogue
+    from migrainecli.errors import AmbiguousTherapy
 
     catalogue = load_catalogue()
-    bare, dose = split_dose(name)
-    members = catalogue.lookup(bare)
-    if not members:
-        catalogue.resolve(name)  # raises UnknownTherapy with suggestions
-        raise UnknownTherapy(name)  # pragma: no cover
+    try:
+        res = catalogue.resolve(name)
+        bare, dose, members = res.name, res.dose, [res.member]
+    except AmbiguousTherapy as err:
+        bare, dose, members = err.name, None, catalogue.lookup(err.name)
     data = []
     for m in members:
         c = catalogue.classes[m.class_id]

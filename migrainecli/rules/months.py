@@ -1,0 +1,371 @@
+"""Month-by-month counts of a diary, and the three-valued logic every criterion uses.
+
+clinical-criteria.md section 1 ("Diary vocabulary", "Three-valued verdicts"). One
+pass over the diary: days and intakes are bucketed by date once, gaps are merged
+once, and each calendar month is filled from those buckets, so a 20-year diary
+costs about what its number of days costs, never months x days.
+
+Choices the criteria document leaves open (also in the README):
+
+- The diary start is ``data.start`` or, when unset, the earliest logged day.
+  Days of the start month before the start date are untracked.
+- A date inside a gap is untracked even when the patient logged something on it
+  (clinical-criteria.md: a tracked day "is not inside a recorded gap"); what was
+  logged there is not counted.
+- Days after the as-of date are neither tracked nor untracked: the current month
+  counts only the days up to the as-of date and says ``complete = False``.
+- A logged day of severity ``none`` is tracked and headache-free; a tracked date
+  with no entry is headache-free too.
+- ``acute_medication_days`` counts days with any logged acute intake, including
+  intakes whose class is unknown; the ICHD-3 8.2 subtype columns only count
+  intakes whose class the catalogue places under that subtype.
+"""
+
+from __future__ import annotations
+
+import calendar
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from migrainecli.models import DiaryData, Gap, Intake
+from migrainecli.rules.day import classify_day
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from migrainecli.catalogue import Catalogue
+
+MET = "met"
+NOT_MET = "not_met"
+UNDETERMINED = "undetermined"
+STATUSES = (MET, NOT_MET, UNDETERMINED)
+
+# ICHD-3 8.2 subtypes counted in days of intake per month (8.2.7 is not computed).
+SINGLE_CLASS_SUBTYPES = ("8.2.1", "8.2.2", "8.2.3", "8.2.4", "8.2.5")  # the 8.2.6 pool
+POOL_SUBTYPE = "8.2.6"
+OTHER_SUBTYPE = "8.2.8"
+MOH_SUBTYPES = (*SINGLE_CLASS_SUBTYPES, POOL_SUBTYPE, OTHER_SUBTYPE)
+_POOL_CODES = frozenset(SINGLE_CLASS_SUBTYPES)
+
+
+# -- three-valued logic (clinical-criteria.md "Three-valued verdicts") --------------------
+def threshold_status(n: int, u: int, threshold: int) -> str:
+    """One month and one threshold ``T``: count ``n`` with ``u`` untracked days.
+
+    ``n >= T`` -> met (a lower bound already reaches it); ``n + u < T`` -> not_met
+    (even if every unknown day counted); otherwise undetermined.
+    """
+    if n >= threshold:
+        return MET
+    if n + u < threshold:
+        return NOT_MET
+    return UNDETERMINED
+
+
+def all_of(statuses: Iterable[str]) -> str:
+    """Several months (or conditions) together: met when all meet, not_met when any
+    does not, else undetermined. Also the three-valued AND (Kleene); empty -> met."""
+    values = list(statuses)
+    if NOT_MET in values:
+        return NOT_MET
+    if all(v == MET for v in values):
+        return MET
+    return UNDETERMINED
+
+
+def any_of(statuses: Iterable[str]) -> str:
+    """Three-valued OR (Kleene): met when any meets, not_met when all do not; empty ->
+    not_met."""
+    values = list(statuses)
+    if MET in values:
+        return MET
+    if all(v == NOT_MET for v in values):
+        return NOT_MET
+    return UNDETERMINED
+
+
+def and3(*statuses: str) -> str:
+    """Three-valued AND of a few values."""
+    return all_of(statuses)
+
+
+def or3(*statuses: str) -> str:
+    """Three-valued OR of a few values."""
+    return any_of(statuses)
+
+
+def not3(status: str) -> str:
+    """Three-valued NOT: met <-> not_met, undetermined stays."""
+    return {MET: NOT_MET, NOT_MET: MET}.get(status, UNDETERMINED)
+
+
+def fact(value: bool) -> str:
+    """A known fact (e.g. a class failed) as a three-valued status."""
+    return MET if value else NOT_MET
+
+
+# -- month arithmetic -------------------------------------------------------------------
+def month_label(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    """(year, month) shifted by ``n`` calendar months (``n`` may be negative)."""
+    index = year * 12 + (month - 1) + n
+    return index // 12, index % 12 + 1
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def latest_complete_month(as_of: date) -> tuple[int, int]:
+    """The most recent calendar month whose last day is on or before ``as_of``."""
+    if as_of == month_end(as_of.year, as_of.month):
+        return as_of.year, as_of.month
+    return add_months(as_of.year, as_of.month, -1)
+
+
+@dataclass(frozen=True)
+class MonthCounts:
+    """What one calendar month of the diary holds (clinical-criteria.md section 1).
+
+    ``tracked_days + untracked_days == elapsed_days`` (the month's days up to the
+    as-of date; ``days_in_month`` when ``complete``). ``class_days`` has a key for
+    every acute class of the catalogue; ``moh_days`` a key for every code of
+    ``MOH_SUBTYPES`` ("8.2.6" = days with any intake of the 8.2.1-8.2.5 classes).
+    """
+
+    year: int
+    month: int
+    days_in_month: int
+    elapsed_days: int
+    complete: bool
+    tracked_days: int
+    untracked_days: int
+    headache_days: int = 0
+    migraine_days: int = 0
+    c1_days: int = 0
+    c2_days: int = 0
+    c3_days: int = 0
+    probable_migraine_days: int = 0
+    debilitating_days: int = 0
+    acute_medication_days: int = 0
+    class_days: dict[str, int] = field(default_factory=dict)
+    moh_days: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """``YYYY-MM``."""
+        return month_label(self.year, self.month)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return self.year, self.month
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "month": self.label,
+            "days_in_month": self.days_in_month,
+            "complete": self.complete,
+            "tracked_days": self.tracked_days,
+            "untracked_days": self.untracked_days,
+            "headache_days": self.headache_days,
+            "migraine_days": self.migraine_days,
+            "c1_days": self.c1_days,
+            "c2_days": self.c2_days,
+            "c3_days": self.c3_days,
+            "probable_migraine_days": self.probable_migraine_days,
+            "debilitating_days": self.debilitating_days,
+            "acute_medication_days": self.acute_medication_days,
+            "class_days": dict(self.class_days),
+            "moh_days": dict(self.moh_days),
+        }
+
+
+def untracked_month(
+    year: int, month: int, as_of: date, class_ids: Iterable[str] = ()
+) -> MonthCounts:
+    """A month with no tracked day at all (e.g. before the diary start): every one of
+    its days up to ``as_of`` is untracked, every count is 0."""
+    days_in_month = calendar.monthrange(year, month)[1]
+    first = date(year, month, 1)
+    elapsed = max(0, min(days_in_month, (as_of - first).days + 1))
+    return MonthCounts(
+        year=year,
+        month=month,
+        days_in_month=days_in_month,
+        elapsed_days=elapsed,
+        complete=month_end(year, month) <= as_of,
+        tracked_days=0,
+        untracked_days=elapsed,
+        class_days=dict.fromkeys(class_ids, 0),
+        moh_days=dict.fromkeys(MOH_SUBTYPES, 0),
+    )
+
+
+def moh_classes(catalogue: Catalogue) -> tuple[list[str], dict[str, str]]:
+    """(every acute class id in catalogue order, {class id: ICHD-3 8.2 subtype code})."""
+    acute = [c.id for c in catalogue.classes.values() if c.kind == "acute"]
+    codes = {c.id: c.moh for c in catalogue.classes.values() if c.kind == "acute" and c.moh}
+    return acute, codes
+
+
+def _merged_gaps(gaps: Sequence[Gap], lo: date, hi: date) -> list[tuple[date, date]]:
+    """Gaps clipped to ``lo..hi``, sorted and merged (overlaps counted once)."""
+    spans = sorted((max(g.start, lo), min(g.end, hi)) for g in gaps)
+    merged: list[tuple[date, date]] = []
+    for s, e in spans:
+        if s > e:
+            continue
+        if merged and s <= merged[-1][1] + timedelta(days=1):
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def diary_start(data: DiaryData) -> date | None:
+    """``data.start``, else the earliest logged day (None for an empty diary)."""
+    if data.start is not None:
+        return data.start
+    if data.days:
+        return min(d.date for d in data.days)
+    return None
+
+
+def monthly_counts(
+    data: DiaryData, as_of: date, catalogue: Catalogue | None = None
+) -> list[MonthCounts]:
+    """Every calendar month from the diary start's month to the as-of month, in order.
+
+    ``catalogue`` gives the acute classes and their ICHD-3 8.2 subtypes; ``None``
+    loads the packaged catalogue. Returns ``[]`` for a diary with no day and no
+    start date, or one that starts after ``as_of``.
+    """
+    if catalogue is None:
+        from migrainecli.catalogue import load_catalogue
+
+        catalogue = load_catalogue()
+    acute_ids, moh_of = moh_classes(catalogue)
+    acute_set = set(acute_ids)
+
+    start = diary_start(data)
+    if start is None or start > as_of:
+        return []
+
+    gaps = _merged_gaps(data.gaps, start, as_of)
+    gap_starts = [s for s, _ in gaps]
+
+    def in_gap(d: date) -> bool:
+        i = bisect_right(gap_starts, d) - 1
+        return i >= 0 and d <= gaps[i][1]
+
+    def tracked(d: date) -> bool:
+        return start <= d <= as_of and not in_gap(d)
+
+    # Bucket once: the tracked days and intakes, by date.
+    days = {d.date: d for d in data.days if tracked(d.date)}
+    intakes: dict[date, list[Intake]] = defaultdict(list)
+    for intake in data.intakes:
+        if tracked(intake.date):
+            intakes[intake.date].append(intake)
+
+    # Per month accumulators, filled from the buckets (never by rescanning).
+    acc: dict[tuple[int, int], dict[str, Any]] = {}
+
+    def bucket(d: date) -> dict[str, Any]:
+        key = (d.year, d.month)
+        if key not in acc:
+            acc[key] = {
+                "counts": defaultdict(int),
+                "class_days": dict.fromkeys(acute_ids, 0),
+                "moh_days": dict.fromkeys(MOH_SUBTYPES, 0),
+            }
+        return acc[key]
+
+    for d, day in days.items():
+        verdict = classify_day(day, intakes.get(d, ()))
+        if not verdict.headache:
+            continue
+        counts = bucket(d)["counts"]
+        counts["headache_days"] += 1
+        counts["migraine_days"] += verdict.migraine  # ICHD-3 1.3 C (C1 or C2 or C3)
+        counts["c1_days"] += "C1" in verdict.paths
+        counts["c2_days"] += "C2" in verdict.paths
+        counts["c3_days"] += "C3" in verdict.paths
+        counts["probable_migraine_days"] += verdict.probable  # ICHD-3 1.5
+        counts["debilitating_days"] += verdict.debilitating  # EHF 2020
+
+    for d, taken in intakes.items():
+        b = bucket(d)
+        b["counts"]["acute_medication_days"] += 1
+        classes = {i.class_id for i in taken if i.class_id in acute_set}
+        for class_id in classes:
+            b["class_days"][class_id] += 1
+        # ICHD-3 8.2: days of intake, never doses; a combination product counts
+        # only under 8.2.5 because its intake carries the combination class.
+        codes = {moh_of[c] for c in classes if c in moh_of}
+        for code in codes:
+            if code in b["moh_days"]:
+                b["moh_days"][code] += 1
+        if codes & _POOL_CODES:  # ICHD-3 8.2.6: the pooled classes
+            b["moh_days"][POOL_SUBTYPE] += 1
+
+    # Untracked days per month: before the start (in the start month) and in gaps.
+    untracked: dict[tuple[int, int], int] = defaultdict(int)
+    untracked[(start.year, start.month)] += start.day - 1
+    for s, e in gaps:
+        cursor = s
+        while cursor <= e:
+            last = min(e, month_end(cursor.year, cursor.month))
+            untracked[(cursor.year, cursor.month)] += (last - cursor).days + 1
+            cursor = last + timedelta(days=1)
+
+    result = []
+    year, month = start.year, start.month
+    while (year, month) <= (as_of.year, as_of.month):
+        days_in_month = calendar.monthrange(year, month)[1]
+        complete = month_end(year, month) <= as_of
+        elapsed = days_in_month if complete else as_of.day
+        u = untracked.get((year, month), 0)
+        b = acc.get((year, month))
+        counts = b["counts"] if b else {}
+        result.append(
+            MonthCounts(
+                year=year,
+                month=month,
+                days_in_month=days_in_month,
+                elapsed_days=elapsed,
+                complete=complete,
+                tracked_days=elapsed - u,
+                untracked_days=u,
+                headache_days=counts.get("headache_days", 0),
+                migraine_days=counts.get("migraine_days", 0),
+                c1_days=counts.get("c1_days", 0),
+                c2_days=counts.get("c2_days", 0),
+                c3_days=counts.get("c3_days", 0),
+                probable_migraine_days=counts.get("probable_migraine_days", 0),
+                debilitating_days=counts.get("debilitating_days", 0),
+                acute_medication_days=counts.get("acute_medication_days", 0),
+                class_days=b["class_days"] if b else dict.fromkeys(acute_ids, 0),
+                moh_days=b["moh_days"] if b else dict.fromkeys(MOH_SUBTYPES, 0),
+            )
+        )
+        year, month = add_months(year, month, 1)
+    return result
+
+
+def window(months: Sequence[MonthCounts], as_of: date, n: int) -> list[MonthCounts]:
+    """The ``n`` most recent complete calendar months on or before ``as_of``, oldest
+    first. A month the diary does not cover (before its start) is entirely untracked.
+    A month is complete when its last day is on or before ``as_of`` (so with an as-of
+    date on a month's last day, that month is the latest of the window)."""
+    by_key = {m.key: m for m in months}
+    class_ids = list(months[0].class_days) if months else []
+    year, month = latest_complete_month(as_of)
+    keys = [add_months(year, month, -i) for i in range(n - 1, -1, -1)]
+    return [by_key.get(k) or untracked_month(*k, as_of, class_ids) for k in keys]

@@ -49,7 +49,7 @@ def build_demo(path: Path, as_of: date) -> Diary:
         chronic = d >= chronic_from
         p_headache = 0.66 if chronic else 0.33
         if rng.random() < p_headache:
-            migraine = rng.random() < (0.62 if chronic else 0.5)
+            migraine = rng.random() < (0.7 if chronic else 0.45)
             if migraine:
                 severity = rng.choice(["moderate", "severe", "severe"])
                 day = Day(
@@ -63,7 +63,11 @@ def build_demo(path: Path, as_of: date) -> Diary:
                     photophobia=True,
                     phonophobia=rng.random() < 0.8,
                     believed_migraine=True,
-                    impairment=rng.choice(["serious", "serious", "bedbound", "mild"]),
+                    impairment=rng.choice(
+                        ["serious", "serious", "bedbound", "bedbound", "mild"]
+                        if chronic
+                        else ["serious", "mild", "mild"]
+                    ),
                 )
             else:
                 day = Day(

@@ -102,7 +102,18 @@ def main(
     ctx.obj = {"db": db}
 
 
-from migrainecli.cli import config, days, gaps, io, therapies, trials  # noqa: E402
+from migrainecli.cli import (  # noqa: E402
+    config,
+    days,
+    demo,
+    gaps,
+    io,
+    maintenance,
+    report,
+    status,
+    therapies,
+    trials,
+)
 
 days.register(app)
 app.add_typer(trials.app, name="trial")
@@ -110,3 +121,7 @@ therapies.register(app)
 app.add_typer(gaps.app, name="gap")
 app.add_typer(config.app, name="config")
 io.register(app)
+status.register(app)
+app.command()(demo.demo)
+report.register(app)
+maintenance.register(app)

@@ -772,13 +772,13 @@ def _ehf(
     span = f"{evidence[0].month} to {evidence[-1].month}"
     done = [
         f"{_count(len(failed_groups), 'preventive class', 'es')} failed ({required} needed)"
-        + (f" ({', '.join(failed_classes)})" if failed_classes else ""),
+        + (f": {', '.join(failed_classes)}" if failed_classes else ""),
         (
             "triptans contraindicated"
             if triptans.contraindicated
             else f"{_count(len(triptans.failed_triptans), 'triptan', 's')} failed "
             f"({TRIPTANS_REQUIRED} needed)"
-            + (f" ({', '.join(triptans.failed_triptans)})" if triptans.failed_triptans else "")
+            + (f": {', '.join(triptans.failed_triptans)}" if triptans.failed_triptans else "")
         ),
     ]
     debil = ", ".join(f"{e.month}: {e.counts['debilitating_days']}" for e in evidence)

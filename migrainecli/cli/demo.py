@@ -1,0 +1,57 @@
+"""``demo``: a sample diary in a temporary file, and what the tool reads from it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from migrainecli.cli.common import out
+
+
+def demo(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Build the sample as if today were this date.")
+    ] = None,
+) -> None:
+    """Build a realistic sample diary in a temporary file and show the status report."""
+    import tempfile
+    from pathlib import Path
+
+    from rich.markup import escape
+
+    from migrainecli.cli.common import parse_date
+    from migrainecli.cli.status import evaluate, render_status
+    from migrainecli.demo import build_demo
+
+    when = parse_date(as_of, option="--as-of") if as_of else date.today()
+    folder = Path(tempfile.mkdtemp(prefix="migrainecli-demo-"))
+    path = folder / "demo-diary.db"
+    console = out()
+    diary = build_demo(path, when)
+    try:
+        data = diary.load()
+        report = evaluate(diary, when)
+    finally:
+        diary.close()
+    console.print(
+        "[b]migrainecli demo[/b] — a made-up patient: a year of diary "
+        f"({len(data.days)} logged days, {len(data.intakes)} acute-medication intakes, "
+        f"{len(data.trials)} treatment trials, one untracked holiday week)."
+    )
+    console.print(f"Sample diary (not yours): {escape(str(path))}")
+    console.print()
+    render_status(report.to_dict(), console)
+    console.print()
+    console.print("[b]Explore the sample[/b]")
+    db = f"--db {path}"
+    for cmd in ("days --from '14 days ago'", "trial list", "untried --kind preventive",
+                "status --json"):  # fmt: skip
+        console.print(escape(f"  migrainecli {db} {cmd}"), soft_wrap=True)
+    console.print("[b]Start your own diary[/b]")
+    console.print('  migrainecli log --severity severe --nausea --photophobia --phonophobia '
+                  '--med "sumatriptan 50 mg"')  # fmt: skip
+    console.print('  migrainecli trial add "Topamax 50 mg" --start 2025-01-10 --end 2025-04-02 '
+                  "--outcome ineffective", soft_wrap=True)  # fmt: skip
+    console.print("  migrainecli status")

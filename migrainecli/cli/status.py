@@ -1,0 +1,161 @@
+"""``status``: the verdicts of clinical-criteria.md read from the diary, with evidence."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from migrainecli.cli.common import open_diary, out, parse_date, print_json
+
+DISCLAIMER = (
+    "These are published criteria read from the recorded diary, not a diagnosis; "
+    "a clinician decides what they mean."
+)
+TITLES = {
+    "chronic_migraine": "Chronic migraine",
+    "medication_overuse": "Medication-overuse headache",
+    "resistant_migraine": "Resistant migraine",
+    "refractory_migraine": "Refractory migraine",
+    "cgrp_step_therapy": "CGRP antibody step therapy",
+}
+VERDICT = {"met": "MET", "not_met": "NOT MET", "undetermined": "UNDETERMINED"}
+STYLE = {"met": "bold red", "not_met": "bold green", "undetermined": "bold yellow"}
+MARK = {"met": "✓", "not_met": "✗", "undetermined": "?"}
+
+
+def evaluate(diary, as_of: date):
+    """The StatusReport for an open diary (shared with the reports)."""
+    from migrainecli.catalogue import load_catalogue
+    from migrainecli.rules.criteria import evaluate_all
+
+    return evaluate_all(diary.load(), as_of, load_catalogue())
+
+
+def status(
+    ctx: typer.Context,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Evaluate as if today were this date.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Which criteria the diary meets: chronic migraine, overuse, resistant, refractory, step
+    therapy."""
+    when = parse_date(as_of, option="--as-of") if as_of else date.today()
+    with open_diary(ctx, write=False) as diary:
+        report = evaluate(diary, when)
+    data = report.to_dict()
+    if as_json:
+        print_json(data)
+        return
+    render_status(data, out())
+
+
+def render_status(data: dict[str, Any], console) -> None:
+    """The human status report: one block per criterion, then the disclaimer."""
+    from rich.markup import escape
+    from rich.padding import Padding
+
+    d = data["diary"]
+    if d["start"] is None:
+        console.print(
+            f"The diary is empty (as of {data['as_of']}): every verdict is undetermined. "
+            "Log headache days with 'migrainecli log'."
+        )
+    else:
+        console.print(
+            f"[b]Diary[/b] from {d['start']} to {data['as_of']}: {d['tracked_days']} tracked "
+            f"days, {d['untracked_days']} untracked."
+        )
+    for key, title in TITLES.items():
+        c = data["criteria"][key]
+        console.print()
+        console.print(
+            f"[b]{title}[/b] ({c['source']}): [{STYLE[c['status']]}]{VERDICT[c['status']]}[/]"
+        )
+        table = _month_table(key, c)
+        if table is not None:
+            console.print(table)
+        for line in [*_extra_lines(key, c), c["explanation"]]:
+            console.print(Padding(escape(line), (0, 0, 0, 2)))
+    console.print()
+    console.print(f"[i]{DISCLAIMER}[/i]")
+
+
+def _cell(n: int, status: str) -> str:
+    return f"{n} {MARK.get(status, '')}".strip()
+
+
+def _month_table(key: str, c: dict[str, Any]):
+    """The months a verdict used, each count marked ✓ meets / ✗ cannot meet / ? unknown."""
+    from rich import box
+    from rich.table import Table
+
+    months = c.get("months") or []
+    if not months:
+        return None
+    if key == "chronic_migraine":
+        columns = [("headache_days", "headache ≥15"), ("migraine_days", "migraine ≥8")]
+    elif key == "medication_overuse":
+        used = [
+            code
+            for code in months[0]["medication_days"]
+            if any(m["medication_days"].get(code) for m in months)
+        ]
+        columns = [("headache_days", "headache ≥15")] + [
+            (code, f"{code} ≥{months[0]['thresholds'][code]}") for code in used
+        ]
+    elif "debilitating_days" in months[0]:
+        columns = [("debilitating_days", "debilitating ≥8")]
+    else:
+        return None
+    table = Table(box=box.SIMPLE, pad_edge=False, padding=(0, 1), show_edge=False)
+    table.add_column("  month")
+    table.add_column("untracked", justify="right")
+    for _, header in columns:
+        table.add_column(header, justify="right")
+    table.add_column("month is")
+    for m in months:
+        cells = []
+        for field, _ in columns:
+            n = m[field] if field in m else m["medication_days"][field]
+            cells.append(_cell(n, m["checks"][field]))
+        table.add_row(
+            "  " + m["month"], str(m["untracked_days"]), *cells, VERDICT[m["status"]].lower()
+        )
+    return table
+
+
+def _extra_lines(key: str, c: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    if key == "chronic_migraine":
+        b = c.get("criterion_b") or {}
+        if b:
+            lines.append(
+                f"Criterion B (≥{b['required']} attacks in the history): "
+                f"{b['recorded_migraine_days']} migraine days recorded, "
+                f"{b['status'].replace('_', ' ')}. Criterion D: {c['criterion_d']}."
+            )
+    elif key == "medication_overuse":
+        if c.get("subtypes"):
+            lines.append("Subtypes in every month: " + ", ".join(c["subtypes"]) + ".")
+    elif key in ("resistant_migraine", "refractory_migraine"):
+        for f in c.get("failures", []):
+            trials = ", ".join(f"{t['therapy']} ({t['outcome']})" for t in f["trials"])
+            lines.append(f"Failed: {f['class']} — {trials}")
+        short = [s["class"] for s in c.get("short_of_failure", [])]
+        if short:
+            lines.append("Not failed yet: " + ", ".join(short))
+    elif key == "cgrp_step_therapy":
+        for e in c.get("evidence", []):
+            lines.append(
+                f"{e['agent']} [{e['class']}] {e['dose'] or 'dose not recorded'}, "
+                f"{e['start']} to {e['stop'] or 'ongoing'} ({e['duration_days']} days): "
+                f"{e['outcome']}" + (f" — {e['reason']}" if e.get("reason") else "")
+            )
+    return lines
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(status)

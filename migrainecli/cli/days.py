@@ -270,9 +270,11 @@ def days(
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=None)
-    for col in ("date", "severity", "features", "impairment", "medication", "counts as"):
-        table.add_column(col)
+    from rich import box
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for col in ("date", "severity", "features", "impairment", "medication", "counts as", "deb."):
+        table.add_column(col, no_wrap=col in ("date", "deb."))
     for day, intakes, verdict in rows:
         feats = " ".join(_SHORT[f] for f in _FEATURE_NAMES if getattr(day, f))
         meds = escape(", ".join(i.medication for i in intakes))
@@ -282,14 +284,15 @@ def days(
             counts = "migraine " + "+".join(verdict.paths)
         else:
             counts = "probable" if verdict.probable else "headache"
-        if verdict.debilitating:
-            counts += ", debilitating"
-        table.add_row(day.date.isoformat(), day.severity, feats, day.impairment or "", meds, counts)
+        table.add_row(
+            day.date.isoformat(), day.severity, feats, day.impairment or "", meds, counts,
+            "yes" if verdict.debilitating else "",
+        )  # fmt: skip
     console = out()
     console.print(table)
     console.print(
         "Features: U unilateral, P pulsating, A activity, N nausea, V vomiting, "
-        "Ph photophobia, So phonophobia, Au aura."
+        "Ph photophobia, So phonophobia, Au aura. deb.: debilitating (EHF 2020)."
     )
 
 

@@ -134,7 +134,8 @@ def _extra_lines(key: str, c: dict[str, Any]) -> list[str]:
         if b:
             lines.append(
                 f"Criterion B (≥{b['required']} attacks in the history): "
-                f"{b['recorded_migraine_days']} migraine days recorded, "
+                f"{b['recorded_migraine_days']} migraine "
+                f"day{'s' if b['recorded_migraine_days'] != 1 else ''} recorded, "
                 f"{b['status'].replace('_', ' ')}. Criterion D: {c['criterion_d']}."
             )
     elif key == "medication_overuse":

@@ -206,14 +206,17 @@ def list_(
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title="Treatment trials", title_justify="left", box=box.SIMPLE_HEAD)
+    table = Table(
+        title="Treatment trials", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+        show_edge=False,
+    )  # fmt: skip
     table.add_column("#", no_wrap=True)
     table.add_column("therapy / class", min_width=14, overflow="fold")
-    table.add_column("dose", overflow="fold")
+    table.add_column("dose", overflow="fold", max_width=10)
     table.add_column("dates", no_wrap=True)
     table.add_column("days", no_wrap=True, justify="right")
-    table.add_column("outcome", min_width=13, overflow="fold")
-    table.add_column("adequate", no_wrap=True)
+    table.add_column("outcome", min_width=10, overflow="fold")
+    table.add_column("adequate", no_wrap=True, min_width=8)
     footnotes = []
     for r in rows:
         adequate = {True: "yes", False: "no", None: "—"}[r["adequate"]]

@@ -380,7 +380,7 @@ def chronic_migraine(months: Sequence[MonthCounts], as_of: date) -> ChronicMigra
     )
     if b_status != MET:
         explanation += (
-            f" Criterion B: {recorded} recorded migraine days in the whole diary; ICHD-3 "
+            f" Criterion B: {_n(recorded, 'recorded migraine days')} in the whole diary; ICHD-3 "
             f"1.3 B needs at least {CM_HISTORY_ATTACKS} attacks."
         )
     if history:

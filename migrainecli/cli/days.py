@@ -267,10 +267,9 @@ def days(
     if not rows:
         note("No days logged in that period. Log one with 'migrainecli log'.")
         return
+    from rich import box
     from rich.markup import escape
     from rich.table import Table
-
-    from rich import box
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for col in ("date", "severity", "features", "impairment", "medication", "counts as", "deb."):

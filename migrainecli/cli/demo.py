@@ -51,7 +51,7 @@ def demo(
         console.print(escape(f"  migrainecli {db} {cmd}"), soft_wrap=True)
     console.print("[b]Start your own diary[/b]")
     console.print('  migrainecli log --severity severe --nausea --photophobia --phonophobia '
-                  '--med "sumatriptan 50 mg"')  # fmt: skip
+                  '--med "sumatriptan 50 mg"', soft_wrap=True)  # fmt: skip
     console.print('  migrainecli trial add "Topamax 50 mg" --start 2025-01-10 --end 2025-04-02 '
                   "--outcome ineffective", soft_wrap=True)  # fmt: skip
     console.print("  migrainecli status")

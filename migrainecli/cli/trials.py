@@ -207,8 +207,8 @@ def list_(
     from rich.table import Table
 
     table = Table(
-        title="Treatment trials", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
-        show_edge=False,
+        title="Treatment trials", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+        collapse_padding=True, show_edge=False,
     )  # fmt: skip
     table.add_column("#", no_wrap=True)
     table.add_column("therapy / class", min_width=14, overflow="fold")

@@ -312,11 +312,13 @@ class Diary:
 
     # -- days --------------------------------------------------------------------------
     def get_day(self, d: date) -> Day | None:
-        row = self.db.execute("SELECT * FROM days WHERE date = ?", [d.isoformat()]).fetchone()
+        row = self.db.execute(
+            f"SELECT {_DAY_SELECT} FROM days WHERE date = ?", [d.isoformat()]
+        ).fetchone()
         return _day(row) if row else None
 
     def days(self, start: date | None = None, end: date | None = None) -> list[Day]:
-        sql, params = _between("SELECT * FROM days", "date", start, end)
+        sql, params = _between(f"SELECT {_DAY_SELECT} FROM days", "date", start, end)
         return [_day(r) for r in self.db.execute(sql + " ORDER BY date", params)]
 
     def save_day(self, day: Day) -> None:
@@ -384,7 +386,9 @@ class Diary:
             )
 
     def intakes(self, start: date | None = None, end: date | None = None) -> list[Intake]:
-        sql, params = _between("SELECT * FROM intakes", "date", start, end)
+        sql, params = _between(
+            "SELECT id, date, medication, dose, relieved, class_id FROM intakes", "date", start, end
+        )
         return [_intake(r) for r in self.db.execute(sql + " ORDER BY date, id", params)]
 
     # -- gaps --------------------------------------------------------------------------
@@ -476,18 +480,20 @@ def _opt_bool(value: object) -> bool | None:
 
 
 _DAY_COLUMNS = ("date", "severity", "hours", *FEATURES, "believed_migraine", "impairment", "note")
+_DAY_SELECT = ", ".join(_DAY_COLUMNS)
+
+
+_BOOL = {None: None, 0: False, 1: True}
 
 
 def _day(row: tuple) -> Day:
-    values = dict(zip(_DAY_COLUMNS, row, strict=True))
+    """A ``days`` row (columns in ``_DAY_COLUMNS`` order, the order of Day's fields)."""
+    d, severity, hours, u, p, a, n, v, ph, so, au, bm, impairment, note = row
+    b = _BOOL
     return Day(
-        date=date.fromisoformat(values["date"]),
-        severity=values["severity"],
-        hours=values["hours"],
-        impairment=values["impairment"],
-        note=values["note"],
-        **{f: _opt_bool(values[f]) for f in (*FEATURES, "believed_migraine")},
-    )
+        date.fromisoformat(d), severity, hours,
+        b[u], b[p], b[a], b[n], b[v], b[ph], b[so], b[au], b[bm], impairment, note,
+    )  # fmt: skip
 
 
 def _day_row(day: Day) -> dict[str, object]:
@@ -503,14 +509,7 @@ def _day_row(day: Day) -> dict[str, object]:
 
 def _intake(row: tuple) -> Intake:
     id_, d, medication, dose, relieved, class_id = row
-    return Intake(
-        date=date.fromisoformat(d),
-        medication=medication,
-        dose=dose,
-        relieved=_opt_bool(relieved),
-        class_id=class_id,
-        id=id_,
-    )
+    return Intake(date.fromisoformat(d), medication, dose, _BOOL[relieved], class_id, id_)
 
 
 def _gap(row: tuple) -> Gap:

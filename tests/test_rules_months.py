@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -255,10 +254,9 @@ def test_monthly_counts_one_pass_over_a_20_year_diary(monkeypatch):
     days = tuple(Day(start + timedelta(i), "moderate" if i % 3 else "none") for i in range(7305))
     intakes = tuple(Intake(d.date, "ibuprofen", class_id="simple_analgesic") for d in days[::2])
     data = DiaryData(days=days, intakes=intakes, gaps=(Gap(date(2010, 1, 1), date(2011, 6, 1)),))
-    t0 = time.perf_counter()
     result = monthly_counts(data, date(2025, 12, 31), CAT)
-    elapsed = time.perf_counter() - t0
     assert len(result) == 240
-    assert len(calls) == 7305 - 517  # every tracked day classified exactly once
+    gap = data.gaps[0]
+    expected = [d.date for d in days if d.severity != "none" and not gap.start <= d.date <= gap.end]
+    assert sorted(calls) == expected  # every tracked headache day classified exactly once
     assert sum(m.untracked_days for m in result) == 517
-    assert elapsed < 2.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -247,7 +248,7 @@ def test_round_trip_of_every_record_type(tmp_path):
         assert diary.get_day(date(2026, 1, 2)) == day
         assert diary.intakes()[0].medication == "sumatriptan"
         assert diary.gaps() == [Gap(date(2026, 2, 1), date(2026, 2, 3), "trip", gap_id)]
-        assert diary.get_trial(trial_id) == Trial(**{**trial.__dict__, "id": trial_id})
+        assert diary.get_trial(trial_id) == replace(trial, id=trial_id)
         data = diary.load()
         assert data.start == date(2026, 1, 2)
         assert len(data.days) == len(data.intakes) == len(data.gaps) == len(data.trials) == 1

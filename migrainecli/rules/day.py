@@ -20,9 +20,13 @@ PAIN_FEATURES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DayVerdict:
-    """What a day counts as, with the reasons, for counting and for explaining."""
+    """What a day counts as, with the reasons, for counting and for explaining.
+
+    Slotted rather than frozen: one is made per logged day, and frozen dataclasses
+    are slow to create. Treat it as a value.
+    """
 
     headache: bool
     migraine: bool
@@ -31,25 +35,39 @@ class DayVerdict:
     debilitating: bool  # EHF 2020
     pain_features: tuple[str, ...]
     accompanying: tuple[str, ...]
-    why_not: str  # empty when a migraine day (or not a headache day)
+
+    @property
+    def why_not(self) -> str:
+        """Why a headache day is not a migraine day (empty otherwise)."""
+        if self.migraine or not self.headache:
+            return ""
+        parts = []
+        if len(self.pain_features) < 2:
+            parts.append(f"{len(self.pain_features)} of the 2 pain features it needs")
+        if not self.accompanying:
+            parts.append("no nausea/vomiting or photophobia with phonophobia")
+        return "C1: " + " and ".join(parts) + "; no aura (C2) or triptan/ergot relief (C3)"
+
+
+_NOT_HEADACHE = DayVerdict(False, False, (), False, False, (), ())
 
 
 def classify_day(day: Day, intakes: Iterable[Intake] = ()) -> DayVerdict:
     """Classify one day; ``intakes`` are that day's acute intakes (for ICHD-3 1.3 C3)."""
-    headache = day.severity in HEADACHE_SEVERITIES
-    if not headache:
-        return DayVerdict(False, False, (), False, False, (), (), "")
+    severity = day.severity
+    if severity not in HEADACHE_SEVERITIES:
+        return _NOT_HEADACHE
 
     # ICHD-3 1.3 C1 = ICHD-3 1.1 C (2 of 4 pain features) and 1.1 D (1 of 2 symptom sets).
-    pain = tuple(
-        name
-        for name, present in zip(
-            PAIN_FEATURES,
-            (day.unilateral, day.pulsating, day.severity in ("moderate", "severe"), day.activity),
-            strict=True,
-        )
-        if present
-    )
+    pain: list[str] = []
+    if day.unilateral:
+        pain.append(PAIN_FEATURES[0])
+    if day.pulsating:
+        pain.append(PAIN_FEATURES[1])
+    if severity != "mild":
+        pain.append(PAIN_FEATURES[2])
+    if day.activity:
+        pain.append(PAIN_FEATURES[3])
     accompanying: list[str] = []
     if day.nausea or day.vomiting:
         accompanying.append("nausea/vomiting")
@@ -62,7 +80,10 @@ def classify_day(day: Day, intakes: Iterable[Intake] = ()) -> DayVerdict:
     c3 = bool(day.believed_migraine) and any(
         i.relieved and i.class_id in C3_RELIEF_CLASSES for i in intakes
     )
-    paths = tuple(p for p, ok in (("C1", c1), ("C2", c2), ("C3", c3)) if ok)
+    if c1 or c2 or c3:
+        paths = tuple(p for p, ok in (("C1", c1), ("C2", c2), ("C3", c3)) if ok)
+    else:
+        paths = ()
     migraine = bool(paths)
 
     # ICHD-3 1.5: a headache day missing exactly one element of C1.
@@ -77,14 +98,6 @@ def classify_day(day: Day, intakes: Iterable[Intake] = ()) -> DayVerdict:
     else:
         debilitating = day.impairment in ("serious", "bedbound")
 
-    why_not = ""
-    if not migraine:
-        parts = []
-        if missing_pain:
-            parts.append(f"{len(pain)} of the 2 pain features it needs")
-        if missing_acc:
-            parts.append("no nausea/vomiting or photophobia with phonophobia")
-        why_not = "C1: " + " and ".join(parts) + "; no aura (C2) or triptan/ergot relief (C3)"
     return DayVerdict(
-        True, migraine, paths, probable, debilitating, pain, tuple(accompanying), why_not
+        True, migraine, paths, probable, debilitating, tuple(pain), tuple(accompanying)
     )

@@ -265,7 +265,7 @@ def monthly_counts(
         return i >= 0 and d <= gaps[i][1]
 
     def tracked(d: date) -> bool:
-        return start <= d <= as_of and not in_gap(d)
+        return start <= d <= as_of and not (gaps and in_gap(d))
 
     # Bucket once: the tracked days and intakes, by date.
     days = {d.date: d for d in data.days if tracked(d.date)}
@@ -288,6 +288,8 @@ def monthly_counts(
         return acc[key]
 
     for d, day in days.items():
+        if day.severity == "none":  # an explicitly headache-free day
+            continue
         verdict = classify_day(day, intakes.get(d, ()))
         if not verdict.headache:
             continue

@@ -22,7 +22,7 @@ def backup_diary(diary, dest: Path) -> None:
     try:
         target = sqlite3.connect(tmp)
         try:
-            diary.db.conn.backup(target)
+            diary.conn.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()

@@ -18,11 +18,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
-
 from migrainecli.errors import DiaryFileError, NotFound
-from migrainecli.models import FEATURES, KINDS, OUTCOMES, Day, DiaryData, Gap, Intake, Trial
+from migrainecli.models import FEATURES, Day, DiaryData, Gap, Intake, Trial
 
 APP_NAME = "migrainecli"
 ENV_VAR = "MIGRAINECLI_DB"
@@ -30,86 +27,9 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 MIGRATION_SET = "migrainecli"
 
-migrations = Migrations(MIGRATION_SET)
-
-# A real calendar date written YYYY-MM-DD (date(..., '+0 days') normalises 2026-02-30).
-_ISO_CHECK = (
-    "{col} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' "
-    "AND date({col}, '+0 days') IS {col}"
-)
-
-
-def _iso(col: str) -> str:
-    return _ISO_CHECK.format(col=col)
-
-
-def _bool(col: str) -> str:
-    return f"{col} INTEGER CHECK ({col} IN (0, 1))"
-
-
-@migrations()
-def m001_diary(db: Database) -> None:
-    """Logged days, acute-medication intakes, untracked gaps and settings."""
-    features = ",\n  ".join(_bool(f) for f in (*FEATURES, "believed_migraine"))
-    db.executescript(
-        f"""
-CREATE TABLE days (
-  date TEXT PRIMARY KEY CHECK ({_iso("date")}),
-  severity TEXT NOT NULL CHECK (severity IN ('none', 'mild', 'moderate', 'severe')),
-  hours REAL CHECK (hours > 0 AND hours <= 24),
-  {features},
-  impairment TEXT CHECK (impairment IN ('none', 'mild', 'serious', 'bedbound')),
-  note TEXT
-);
-CREATE TABLE intakes (
-  id INTEGER PRIMARY KEY,
-  date TEXT NOT NULL REFERENCES days(date) ON DELETE CASCADE ON UPDATE CASCADE,
-  medication TEXT NOT NULL CHECK (length(trim(medication)) > 0),
-  dose TEXT,
-  {_bool("relieved")},
-  class_id TEXT
-);
-CREATE INDEX intakes_date ON intakes(date);
-CREATE TABLE gaps (
-  id INTEGER PRIMARY KEY,
-  start_date TEXT NOT NULL CHECK ({_iso("start_date")}),
-  end_date TEXT NOT NULL CHECK ({_iso("end_date")}),
-  reason TEXT,
-  CHECK (end_date >= start_date)
-);
-CREATE INDEX gaps_dates ON gaps(start_date, end_date);
-CREATE TABLE settings (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-"""
-    )
-
-
-@migrations()
-def m002_trials(db: Database) -> None:
-    """Therapy trials: one row per trial of a therapy, ended or ongoing."""
-    kinds = ", ".join(f"'{k}'" for k in KINDS)
-    outcomes = ", ".join(f"'{o}'" for o in OUTCOMES)
-    db.executescript(
-        f"""
-CREATE TABLE trials (
-  id INTEGER PRIMARY KEY,
-  therapy TEXT NOT NULL CHECK (length(trim(therapy)) > 0),
-  class_id TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ({kinds})),
-  start_date TEXT NOT NULL CHECK ({_iso("start_date")}),
-  end_date TEXT CHECK ({_iso("end_date")}),
-  dose TEXT,
-  outcome TEXT NOT NULL CHECK (outcome IN ({outcomes})),
-  reason TEXT,
-  note TEXT,
-  CHECK (end_date IS NULL OR end_date >= start_date),
-  CHECK ((end_date IS NULL) = (outcome = 'ongoing'))
-);
-CREATE INDEX trials_class ON trials(class_id, start_date);
-"""
-    )
+# The schema steps, in order; ``migrainecli.schema`` defines them with sqlite-utils'
+# Migrations (imported only when a diary needs migrating: it is a heavy import).
+MIGRATION_NAMES = ("m001_diary", "m002_trials")
 
 
 KNOWN_SETTINGS = {
@@ -187,11 +107,26 @@ def _inspect(path: Path) -> tuple[set[str], bool]:
 
 
 class Diary:
-    """An open diary. Use :meth:`open`; close it with :meth:`close` or ``with``."""
+    """An open diary. Use :meth:`open`; close it with :meth:`close` or ``with``.
 
-    def __init__(self, db: Database, path: Path | None):
-        self.db = db
+    Queries go straight to the ``sqlite3`` connection; the ``sqlite_utils.Database``
+    over it (:attr:`db`) is made on first use, for migrations, so that everyday
+    commands do not pay for importing sqlite-utils.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None):
+        self.conn = conn
         self.path = path
+        self._db = None
+
+    @property
+    def db(self):
+        """The ``sqlite_utils.Database`` over this diary's connection."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -199,25 +134,19 @@ class Diary:
         """Open (and, for ``write``, create) the diary at ``path``.
 
         A missing file is not created for reading: an empty in-memory diary stands in.
+        A diary written by a newer version is opened for reading only.
         """
-        known = [m.name for m in migrations._migrations]
-        exists = path.exists()
-        if exists:
+        if path.exists():
             applied, _ = _inspect(path)
-            newer = sorted(applied - set(known))
+            newer = sorted(applied - set(MIGRATION_NAMES))
             if newer and write:
                 raise DiaryFileError(
                     f"{path} was written by a newer version of migrainecli "
                     f"(it has schema step {newer[0]!r}); upgrade migrainecli to change it."
                 )
-            if newer:
-                write = True  # reading is allowed; never migrate a newer diary
-                needs_migration = False
-            else:
-                needs_migration = bool(set(known) - applied)
+            needs_migration = not newer and bool(set(MIGRATION_NAMES) - applied)
         elif not write:
-            conn = sqlite3.connect(":memory:")
-            diary = cls(Database(conn, execute_plugins=False), None)
+            diary = cls(sqlite3.connect(":memory:"), None)
             diary._migrate()
             return diary
         else:
@@ -228,12 +157,12 @@ class Diary:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
         except sqlite3.Error as err:
             raise DiaryFileError(f"Cannot open {path}: {err}.") from None
-        diary = cls(Database(conn, execute_plugins=False), path)
-        diary.db.execute("PRAGMA foreign_keys = ON")
-        diary.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        diary = cls(conn, path)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         if needs_migration:
-            if diary.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                diary.db.execute("PRAGMA journal_mode = WAL")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
             diary._migrate()
         return diary
 
@@ -249,11 +178,13 @@ class Diary:
             raise DiaryFileError(f"Cannot create the diary at {path}: {err.strerror}.") from None
 
     def _migrate(self) -> None:
+        from migrainecli.schema import migrations
+
         with self.write():
             migrations.apply(self.db)
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     def __enter__(self) -> Diary:
         return self
@@ -262,16 +193,26 @@ class Diary:
         self.close()
 
     @contextmanager
-    def write(self) -> Iterator[Database]:
-        """One write transaction, taken with BEGIN IMMEDIATE (waits on the busy timeout)."""
-        conn = self.db.conn
+    def write(self) -> Iterator[Diary]:
+        """One write transaction, taken with BEGIN IMMEDIATE (waits on the busy timeout).
+
+        Nested use becomes a savepoint inside the outer transaction.
+        """
+        conn = self.conn
         if conn.in_transaction:
-            with self.db.atomic():
-                yield self.db
+            conn.execute("SAVEPOINT nested_write")
+            try:
+                yield self
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK TO nested_write")
+                    conn.execute("RELEASE nested_write")
+                raise
+            conn.execute("RELEASE nested_write")
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield self
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -280,25 +221,25 @@ class Diary:
 
     # -- settings ----------------------------------------------------------------------
     def get_setting(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return row[0] if row else None
 
     def set_setting(self, key: str, value: str | None) -> None:
         with self.write():
             if value is None:
-                self.db.execute("DELETE FROM settings WHERE key = ?", [key])
+                self.conn.execute("DELETE FROM settings WHERE key = ?", [key])
             else:
-                self.db.execute(
+                self.conn.execute(
                     "INSERT INTO settings (key, value) VALUES (?, ?) "
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     [key, value],
                 )
 
     def settings(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT key, value FROM settings ORDER BY key").fetchall())
+        return dict(self.conn.execute("SELECT key, value FROM settings ORDER BY key").fetchall())
 
     def first_logged(self) -> date | None:
-        row = self.db.execute("SELECT min(date) FROM days").fetchone()
+        row = self.conn.execute("SELECT min(date) FROM days").fetchone()
         return date.fromisoformat(row[0]) if row and row[0] else None
 
     def start(self) -> date | None:
@@ -312,14 +253,14 @@ class Diary:
 
     # -- days --------------------------------------------------------------------------
     def get_day(self, d: date) -> Day | None:
-        row = self.db.execute(
+        row = self.conn.execute(
             f"SELECT {_DAY_SELECT} FROM days WHERE date = ?", [d.isoformat()]
         ).fetchone()
         return _day(row) if row else None
 
     def days(self, start: date | None = None, end: date | None = None) -> list[Day]:
         sql, params = _between(f"SELECT {_DAY_SELECT} FROM days", "date", start, end)
-        return [_day(r) for r in self.db.execute(sql + " ORDER BY date", params)]
+        return [_day(r) for r in self.conn.execute(sql + " ORDER BY date", params)]
 
     def save_day(self, day: Day) -> None:
         """Insert or replace the whole row for ``day.date`` (its intakes are kept)."""
@@ -328,7 +269,7 @@ class Diary:
         marks = ", ".join("?" for _ in values)
         updates = ", ".join(f"{c} = excluded.{c}" for c in values if c != "date")
         with self.write():
-            self.db.execute(
+            self.conn.execute(
                 f"INSERT INTO days ({cols}) VALUES ({marks}) "
                 f"ON CONFLICT(date) DO UPDATE SET {updates}",
                 list(values.values()),
@@ -343,7 +284,7 @@ class Diary:
         marks = ", ".join("?" for _ in _DAY_COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in _DAY_COLUMNS if c != "date")
         with self.write():
-            self.db.conn.executemany(
+            self.conn.executemany(
                 f"INSERT INTO days ({cols}) VALUES ({marks}) "
                 f"ON CONFLICT(date) DO UPDATE SET {updates}",
                 rows,
@@ -352,10 +293,10 @@ class Diary:
     def delete_day(self, d: date) -> int:
         """Delete a day and its intakes; returns the number of intakes deleted."""
         with self.write():
-            n = self.db.execute(
+            n = self.conn.execute(
                 "SELECT count(*) FROM intakes WHERE date = ?", [d.isoformat()]
             ).fetchone()[0]
-            cur = self.db.execute("DELETE FROM days WHERE date = ?", [d.isoformat()])
+            cur = self.conn.execute("DELETE FROM days WHERE date = ?", [d.isoformat()])
             if cur.rowcount == 0:
                 raise NotFound(f"Nothing is logged on {d.isoformat()}.")
         return n
@@ -367,7 +308,7 @@ class Diary:
             for i in intakes
         ]
         with self.write():
-            self.db.conn.executemany(
+            self.conn.executemany(
                 "INSERT INTO intakes (date, medication, dose, relieved, class_id) "
                 "VALUES (?, ?, ?, ?, ?)",
                 rows,
@@ -375,13 +316,13 @@ class Diary:
 
     def delete_intakes(self, d: date) -> int:
         with self.write():
-            cur = self.db.execute("DELETE FROM intakes WHERE date = ?", [d.isoformat()])
+            cur = self.conn.execute("DELETE FROM intakes WHERE date = ?", [d.isoformat()])
         return cur.rowcount
 
     def set_relieved(self, d: date, relieved: bool) -> None:
         """Record whether the acute medication taken on ``d`` relieved the headache."""
         with self.write():
-            self.db.execute(
+            self.conn.execute(
                 "UPDATE intakes SET relieved = ? WHERE date = ?", [int(relieved), d.isoformat()]
             )
 
@@ -389,27 +330,27 @@ class Diary:
         sql, params = _between(
             "SELECT id, date, medication, dose, relieved, class_id FROM intakes", "date", start, end
         )
-        return [_intake(r) for r in self.db.execute(sql + " ORDER BY date, id", params)]
+        return [_intake(r) for r in self.conn.execute(sql + " ORDER BY date, id", params)]
 
     # -- gaps --------------------------------------------------------------------------
     def add_gap(self, gap: Gap) -> int:
         with self.write():
-            cur = self.db.execute(
+            cur = self.conn.execute(
                 "INSERT INTO gaps (start_date, end_date, reason) VALUES (?, ?, ?)",
                 [gap.start.isoformat(), gap.end.isoformat(), gap.reason],
             )
         return int(cur.lastrowid)
 
     def gaps(self) -> list[Gap]:
-        rows = self.db.execute("SELECT * FROM gaps ORDER BY start_date, end_date, id")
+        rows = self.conn.execute("SELECT * FROM gaps ORDER BY start_date, end_date, id")
         return [_gap(r) for r in rows]
 
     def delete_gap(self, gap_id: int) -> Gap:
         with self.write():
-            row = self.db.execute("SELECT * FROM gaps WHERE id = ?", [gap_id]).fetchone()
+            row = self.conn.execute("SELECT * FROM gaps WHERE id = ?", [gap_id]).fetchone()
             if row is None:
                 raise NotFound(f"There is no gap #{gap_id}; 'migrainecli gap list' shows them.")
-            self.db.execute("DELETE FROM gaps WHERE id = ?", [gap_id])
+            self.conn.execute("DELETE FROM gaps WHERE id = ?", [gap_id])
         return _gap(row)
 
     # -- everything, for the rules -------------------------------------------------------
@@ -425,11 +366,11 @@ class Diary:
 
     # -- trials ------------------------------------------------------------------------
     def trials(self) -> list[Trial]:
-        rows = self.db.execute(f"SELECT {_TRIAL_SELECT} FROM trials ORDER BY start_date, id")
+        rows = self.conn.execute(f"SELECT {_TRIAL_SELECT} FROM trials ORDER BY start_date, id")
         return [_trial(r) for r in rows]
 
     def get_trial(self, trial_id: int) -> Trial:
-        row = self.db.execute(
+        row = self.conn.execute(
             f"SELECT {_TRIAL_SELECT} FROM trials WHERE id = ?", [trial_id]
         ).fetchone()
         if row is None:
@@ -443,17 +384,19 @@ class Diary:
             if trial.id is None:
                 cols = ", ".join(values)
                 marks = ", ".join("?" for _ in values)
-                cur = self.db.execute(
+                cur = self.conn.execute(
                     f"INSERT INTO trials ({cols}) VALUES ({marks})", list(values.values())
                 )
                 return int(cur.lastrowid)
             sets = ", ".join(f"{c} = ?" for c in values)
-            self.db.execute(f"UPDATE trials SET {sets} WHERE id = ?", [*values.values(), trial.id])
+            self.conn.execute(
+                f"UPDATE trials SET {sets} WHERE id = ?", [*values.values(), trial.id]
+            )
             return trial.id
 
     def delete_trial(self, trial_id: int) -> None:
         with self.write():
-            cur = self.db.execute("DELETE FROM trials WHERE id = ?", [trial_id])
+            cur = self.conn.execute("DELETE FROM trials WHERE id = ?", [trial_id])
             if cur.rowcount == 0:
                 raise NotFound(f"There is no trial #{trial_id}.")
 

@@ -12,7 +12,8 @@ import pytest
 
 from migrainecli.errors import DiaryFileError
 from migrainecli.models import Day, Gap, Intake, Trial
-from migrainecli.storage import Diary, migrations, resolve_path
+from migrainecli.schema import migrations
+from migrainecli.storage import MIGRATION_NAMES, Diary, resolve_path
 
 EXPECTED_SCHEMA = {
     "days": (
@@ -99,10 +100,14 @@ def test_migrations_create_the_exact_schema(tmp_path):
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_migration_names_match_the_schema_module():
+    assert [m.name for m in migrations._migrations] == list(MIGRATION_NAMES)
+
+
 def test_foreign_keys_and_busy_timeout_are_on(tmp_path):
     with Diary.open(tmp_path / "d.db", write=True) as diary:
-        assert diary.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert diary.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        assert diary.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert diary.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
 
 @pytest.mark.parametrize(

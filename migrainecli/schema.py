@@ -1,0 +1,95 @@
+"""The diary schema, created and evolved only through sqlite-utils' migrations.
+
+Never edit a migration that has shipped; append a new one, and add its name to
+``migrainecli.storage.MIGRATION_NAMES``. Imported only when a diary needs
+migrating, so that everyday commands do not pay for importing sqlite-utils.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from migrainecli.models import FEATURES, KINDS, OUTCOMES
+
+MIGRATION_SET = "migrainecli"
+
+migrations = Migrations(MIGRATION_SET)
+
+# A real calendar date written YYYY-MM-DD (date(..., '+0 days') normalises 2026-02-30).
+_ISO_CHECK = (
+    "{col} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date({col}, '+0 days') IS {col}"
+)
+
+
+def _iso(col: str) -> str:
+    return _ISO_CHECK.format(col=col)
+
+
+def _bool(col: str) -> str:
+    return f"{col} INTEGER CHECK ({col} IN (0, 1))"
+
+
+@migrations()
+def m001_diary(db: Database) -> None:
+    """Logged days, acute-medication intakes, untracked gaps and settings."""
+    features = ",\n  ".join(_bool(f) for f in (*FEATURES, "believed_migraine"))
+    db.executescript(
+        f"""
+CREATE TABLE days (
+  date TEXT PRIMARY KEY CHECK ({_iso("date")}),
+  severity TEXT NOT NULL CHECK (severity IN ('none', 'mild', 'moderate', 'severe')),
+  hours REAL CHECK (hours > 0 AND hours <= 24),
+  {features},
+  impairment TEXT CHECK (impairment IN ('none', 'mild', 'serious', 'bedbound')),
+  note TEXT
+);
+CREATE TABLE intakes (
+  id INTEGER PRIMARY KEY,
+  date TEXT NOT NULL REFERENCES days(date) ON DELETE CASCADE ON UPDATE CASCADE,
+  medication TEXT NOT NULL CHECK (length(trim(medication)) > 0),
+  dose TEXT,
+  {_bool("relieved")},
+  class_id TEXT
+);
+CREATE INDEX intakes_date ON intakes(date);
+CREATE TABLE gaps (
+  id INTEGER PRIMARY KEY,
+  start_date TEXT NOT NULL CHECK ({_iso("start_date")}),
+  end_date TEXT NOT NULL CHECK ({_iso("end_date")}),
+  reason TEXT,
+  CHECK (end_date >= start_date)
+);
+CREATE INDEX gaps_dates ON gaps(start_date, end_date);
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+"""
+    )
+
+
+@migrations()
+def m002_trials(db: Database) -> None:
+    """Therapy trials: one row per trial of a therapy, ended or ongoing."""
+    kinds = ", ".join(f"'{k}'" for k in KINDS)
+    outcomes = ", ".join(f"'{o}'" for o in OUTCOMES)
+    db.executescript(
+        f"""
+CREATE TABLE trials (
+  id INTEGER PRIMARY KEY,
+  therapy TEXT NOT NULL CHECK (length(trim(therapy)) > 0),
+  class_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ({kinds})),
+  start_date TEXT NOT NULL CHECK ({_iso("start_date")}),
+  end_date TEXT CHECK ({_iso("end_date")}),
+  dose TEXT,
+  outcome TEXT NOT NULL CHECK (outcome IN ({outcomes})),
+  reason TEXT,
+  note TEXT,
+  CHECK (end_date IS NULL OR end_date >= start_date),
+  CHECK ((end_date IS NULL) = (outcome = 'ongoing'))
+);
+CREATE INDEX trials_class ON trials(class_id, start_date);
+"""
+    )

@@ -127,6 +127,21 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun.replace('days', 'day', 1) if count == 1 else noun}"
 
 
+def _group_names(groups: Sequence[str], class_ids: Sequence[str]) -> list[str]:
+    """EHF groups in words: a class id, or "CGRP pathway (cgrp_mab, gepant_preventive)"."""
+    names = []
+    for g in groups:
+        members = [c for c in dict.fromkeys(class_ids) if c == g or _GROUP_OF.get(c) == g]
+        if g == "cgrp_pathway":
+            names.append(f"CGRP pathway ({', '.join(members) or 'cgrp_mab, gepant_preventive'})")
+        else:
+            names.append(g)
+    return names
+
+
+_GROUP_OF = {"cgrp_mab": "cgrp_pathway", "gepant_preventive": "cgrp_pathway"}
+
+
 def _count(count: int, noun: str, plural_suffix: str) -> str:
     """``1 triptan`` / ``2 triptans``."""
     return f"{count} {noun}{plural_suffix if count != 1 else ''}"
@@ -479,9 +494,13 @@ def overuse_warning(months: Sequence[MonthCounts], as_of: date) -> tuple[str | N
         return None, None
     days = {code: current.moh_days.get(code, 0) for code in MOH_THRESHOLDS}
     close = []
+    single_over = any(
+        days[code] >= MOH_THRESHOLDS[code] for code in (*SINGLE_CLASS_SUBTYPES, "8.2.8")
+    )
     for code, t in MOH_THRESHOLDS.items():
         n = days[code]
-        if code == POOL_SUBTYPE and _pool_classes_used(current) < 2:
+        # ICHD-3 8.2.6 needs several classes with none overused alone.
+        if code == POOL_SUBTYPE and (_pool_classes_used(current) < 2 or single_over):
             continue
         if n >= t - WARNING_MARGIN:
             where = (
@@ -562,8 +581,9 @@ def medication_overuse(months: Sequence[MonthCounts], as_of: date) -> Medication
             a, b = e.checks["headache_days"], e.checks["any_subtype"]
             if a == e.status:
                 out += e.phrases([a], ["headache_days"])
+            candidates = singles + ((POOL_SUBTYPE,) if e.counts["pool_classes_used"] >= 2 else ())
             if b == e.status == NOT_MET:
-                top = closest(e, singles)
+                top = closest(e, candidates)
                 n = e.counts["medication_days"][top]
                 out.append(
                     f"{e.month} has no overused acute medication"
@@ -575,7 +595,7 @@ def medication_overuse(months: Sequence[MonthCounts], as_of: date) -> Medication
                     )
                 )
             elif b == e.status == UNDETERMINED:
-                open_ = [c for c in singles if e.checks[c] == UNDETERMINED]
+                open_ = [c for c in candidates if e.checks[c] == UNDETERMINED]
                 out += e.phrases([UNDETERMINED], [closest(e, open_)] if open_ else [])
             return out
 
@@ -772,7 +792,7 @@ def _ehf(
     span = f"{evidence[0].month} to {evidence[-1].month}"
     done = [
         f"{_count(len(failed_groups), 'preventive class', 'es')} failed ({required} needed)"
-        + (f": {', '.join(failed_classes)}" if failed_classes else ""),
+        + (f": {', '.join(_group_names(failed_groups, failed_classes))}" if failed_classes else ""),
         (
             "triptans contraindicated"
             if triptans.contraindicated
@@ -791,7 +811,9 @@ def _ehf(
         missing = []
         if classes_status != MET:
             k = required - len(failed_groups)
-            still = list(dict.fromkeys(r.group for r in short))
+            still = _group_names(
+                list(dict.fromkeys(r.group for r in short)), [r.class_id for r in short]
+            )
             missing.append(
                 (
                     "one more failed preventive class"

@@ -46,7 +46,10 @@ class DayVerdict:
             parts.append(f"{len(self.pain_features)} of the 2 pain features it needs")
         if not self.accompanying:
             parts.append("no nausea/vomiting or photophobia with phonophobia")
-        return "C1: " + " and ".join(parts) + "; no aura (C2) or triptan/ergot relief (C3)"
+        return (
+            "C1: " + " and ".join(parts) + "; no aura (C2); C3 needs a believed migraine "
+            "relieved by a triptan or ergot"
+        )
 
 
 _NOT_HEADACHE = DayVerdict(False, False, (), False, False, (), ())

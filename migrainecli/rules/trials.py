@@ -63,8 +63,10 @@ def _minimum_phrase(cls: TherapyClass | None, minimum: int) -> str:
         return f"{minimum} days (2 injection cycles, 24 weeks)"
     if cls is not None and cls.ehf_group == "cgrp_pathway":
         return f"{minimum} days (12 weeks)"
-    if minimum == 56:
+    if minimum == 56 and cls is not None and cls.oral:
         return f"{minimum} days (8 weeks, AHS 2021)"
+    if minimum == 56:
+        return f"{minimum} days (8 weeks, as for oral preventives; the project's choice)"
     return f"{minimum} days"
 
 
@@ -349,8 +351,9 @@ def trial_response(trial: Trial, months: Sequence[MonthCounts]) -> Response:
         if b == 0:
             notes.append("baseline of 0 migraine days per month: no reduction to compute")
         else:
-            reduction = round(100 * (b - t) / b, 1)
-            responder = reduction >= RESPONDER_REDUCTION
+            exact = 100 * (b - t) / b
+            reduction = round(exact, 1)
+            responder = exact >= RESPONDER_REDUCTION  # unrounded: 49.95 % is not 50 %
     partial = [m.label for m in (*baseline, *treated) if m.untracked_days]
     if partial:
         notes.append(

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -45,9 +47,26 @@ INTAKE_DERIVED = ("class",)
 GAP_COLUMNS = ("start", "end", "reason")
 TRIAL_COLUMNS = ("therapy", "kind", "start", "end", "dose", "outcome", "reason", "note")
 TRIAL_DERIVED = ("class", "duration_days", "adequate")
+# monthly.csv (export only): then one <class>_days column per acute class, active_preventives
+MONTHLY_COLUMNS = (
+    "month", "tracked_days", "untracked_days", "headache_days", "migraine_days",
+    "debilitating_days", "acute_medication_days",
+)  # fmt: skip
 
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
+
+# The longest cell import reads: far more than any note typed on a command line (at most
+# 131,072 bytes on Linux); a longer cell is refused, naming its line.
+MAX_CELL_CHARS = 1_000_000
+# Files people pick by mistake, told apart by their first bytes.
+_NOT_CSV = (
+    (b"PK\x03\x04", "a spreadsheet workbook (.xlsx or .ods) or another zip file"),
+    (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)"),
+    (b"\xff\xfe", "UTF-16 text"),
+    (b"\xfe\xff", "UTF-16 text"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
 
 
 def neutralise(cell: str) -> str:
@@ -118,6 +137,13 @@ def export_trials(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
     return TRIAL_COLUMNS + TRIAL_DERIVED, rows
 
 
+def export_monthly(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """Export only: one row per calendar month (``reports.data.monthly_table``)."""
+    from migrainecli.reports.data import export_monthly as monthly
+
+    return monthly(diary)
+
+
 # -- import --------------------------------------------------------------------------------
 @dataclass
 class Row:
@@ -125,11 +151,17 @@ class Row:
     values: dict[str, str]
 
     def error(self, message: str) -> CsvImportError:
+        if len(message) > 300:  # a hostile cell quoted in full would flood the terminal
+            message = message[:200] + "…" + message[-90:]
         return CsvImportError(f"Line {self.line}: {message}")
 
     def text(self, col: str) -> str | None:
         value = restore(self.values.get(col, "") or "")
         return value if value.strip() else None
+
+    def free_text(self, col: str) -> str | None:
+        """A note, reason or dose exactly as written (only an empty cell is "not recorded")."""
+        return restore(self.values.get(col, "") or "") or None
 
     def required(self, col: str) -> str:
         value = self.text(col)
@@ -144,7 +176,7 @@ class Row:
         try:
             d = date.fromisoformat(value.strip())
         except ValueError:
-            raise self.error(f"{col} {value!r} is not a date written YYYY-MM-DD.") from None
+            raise self.error(f"{col} {_show(value)} is not a date written YYYY-MM-DD.") from None
         if d > date.today():
             raise self.error(f"{col} {d} is in the future.")
         return d
@@ -157,7 +189,7 @@ class Row:
             return True
         if value in ("0", "false", "no"):
             return False
-        raise self.error(f"{col} must be 1, 0 or empty, not {value!r}.")
+        raise self.error(f"{col} must be 1, 0 or empty, not {_show(value)}.")
 
     def choice(self, col: str, choices: tuple[str, ...], *, required: bool) -> str | None:
         value = self.required(col) if required else self.text(col)
@@ -165,66 +197,129 @@ class Row:
             return None
         value = value.strip().lower()
         if value not in choices:
-            raise self.error(f"{col} must be one of {', '.join(choices)}, not {value!r}.")
+            raise self.error(f"{col} must be one of {', '.join(choices)}, not {_show(value)}.")
         return value
+
+
+def _show(value: str, limit: int = 40) -> str:
+    """A value quoted for a message, shortened when long."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+def _refuse_not_csv(fh: IO[bytes]) -> None:
+    """A workbook, UTF-16 text or a database picked by mistake: say what it is."""
+    if hasattr(fh, "peek"):
+        head = fh.peek(16)[:16]
+    elif fh.seekable():
+        pos = fh.tell()
+        head = fh.read(16)
+        fh.seek(pos)
+    else:  # pragma: no cover - every stream import reads has one of the two
+        return
+    for magic, what in _NOT_CSV:
+        if head.startswith(magic):
+            raise CsvImportError(
+                f"The file is {what}, not CSV text; save it from your spreadsheet as "
+                "'CSV UTF-8' and import that file."
+            )
+
+
+def _lines(first: str, rest: IO[str]) -> Iterator[str]:
+    """The file's lines for the csv reader, refusing NUL characters (binary data)."""
+    for line in itertools.chain((first,), rest):
+        if "\x00" in line:
+            raise CsvImportError(
+                "The file contains NUL characters: it is binary data or UTF-16 text, not CSV; "
+                "save it as 'CSV UTF-8'."
+            )
+        yield line
 
 
 def read_rows(
     fh: IO[bytes], columns: tuple[str, ...], derived: tuple[str, ...], required: tuple[str, ...]
 ) -> Iterator[Row]:
-    """Read CSV rows (UTF-8, BOM allowed), checking the header against the columns."""
+    """Read CSV rows (UTF-8, BOM allowed), checking the header against the columns.
+
+    The separator is a comma, or a semicolon as spreadsheets set to a European
+    language write it: the column names hold neither, so the header line tells.
+    Columns with an empty name (spreadsheets add them) are ignored while empty.
+    """
+    _refuse_not_csv(fh)
+    old_limit = csv.field_size_limit(MAX_CELL_CHARS)
+    reader, row_start = None, 1
     try:
         text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
-        reader = csv.reader(text)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise CsvImportError(
-                "The file is empty; it needs a header row and data rows."
-            ) from None
-        header = [h.strip() for h in header]
-        if len(header) == 1 and ";" in header[0]:
-            raise CsvImportError(
-                "The file is separated by semicolons; save it as comma-separated CSV."
-            )
+        first = text.readline()
+        if not first:
+            raise CsvImportError("The file is empty; it needs a header row and data rows.")
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        # strict: a quote left open is an error, not the rest of the file read as one cell
+        reader = csv.reader(_lines(first, text), delimiter=delimiter, strict=True)
+        header = [h.strip() for h in next(reader)]
         known = set(columns) | set(derived)
-        unknown = [h for h in header if h not in known]
+        unknown = [h for h in header if h and h not in known]
         if unknown:
+            shown = ", ".join(_show(h) for h in unknown[:5])
+            more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
             raise CsvImportError(
-                f"Unknown column{'s' * (len(unknown) > 1)} {', '.join(map(repr, unknown))}; "
+                f"Unknown column{'s' * (len(unknown) > 1)} {shown}{more}; "
                 f"the columns are {', '.join(columns)}."
             )
-        dupes = sorted({h for h in header if header.count(h) > 1})
+        dupes = sorted(h for h, n in Counter(h for h in header if h).items() if n > 1)
         if dupes:
-            raise CsvImportError(f"Column {dupes[0]!r} appears twice in the header.")
+            raise CsvImportError(f"Column {_show(dupes[0])} appears twice in the header.")
         missing = [c for c in required if c not in header]
         if missing:
             raise CsvImportError(f"Missing required column(s): {', '.join(missing)}.")
+        unnamed = [i for i, h in enumerate(header) if not h]
+        row_start = reader.line_num + 1
         for values in reader:
-            line = reader.line_num
+            line, row_start = row_start, reader.line_num + 1
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):
                 raise CsvImportError(
-                    f"Line {line}: {len(values)} cells where the header has {len(header)}."
+                    f"Line {line}: {len(values):,} cells where the header has {len(header):,}."
                 )
-            yield Row(line, dict(zip(header, values, strict=True)))
+            for i in unnamed:
+                if values[i].strip():
+                    raise CsvImportError(
+                        f"Line {line}: column {i + 1} has a value but no name in the header; "
+                        "name the column or delete it."
+                    )
+            yield Row(line, {h: v for h, v in zip(header, values, strict=True) if h})
     except UnicodeDecodeError:
         raise CsvImportError(
             "The file is not UTF-8 text; save it as 'CSV UTF-8' (e.g. from your spreadsheet)."
         ) from None
     except csv.Error as e:
-        raise CsvImportError(f"The file is not valid CSV ({e}).") from None
+        line = reader.line_num if reader is not None else 1
+        if "unexpected end of data" in str(e):
+            raise CsvImportError(
+                f"Line {row_start}: a quoted cell is never closed (a '\"' is missing), so the "
+                "rest of the file would be read as one cell."
+            ) from None
+        if "field larger than field limit" in str(e):
+            raise CsvImportError(
+                f"Line {line}: a cell is longer than {MAX_CELL_CHARS:,} characters, the most "
+                "import reads; is this the right file?"
+            ) from None
+        raise CsvImportError(f"Line {line}: the file is not valid CSV ({e}).") from None
+    finally:
+        csv.field_size_limit(old_limit)
 
 
 def parse_day(row: Row) -> Day:
     hours_text = row.text("hours")
     hours = None
     if hours_text is not None:
+        number = hours_text.strip()
+        if re.fullmatch(r"\d+,\d+", number):  # a decimal comma (European spreadsheets)
+            number = number.replace(",", ".")
         try:
-            hours = float(hours_text)
+            hours = float(number)
         except ValueError:
-            raise row.error(f"hours must be a number, not {hours_text!r}.") from None
+            raise row.error(f"hours must be a number, not {_show(hours_text)}.") from None
         if not 0 < hours <= 24:
             raise row.error(f"hours must be more than 0 and at most 24, not {hours_text}.")
     day = Day(
@@ -232,7 +327,7 @@ def parse_day(row: Row) -> Day:
         severity=row.choice("severity", SEVERITIES, required=True),
         hours=hours,
         impairment=row.choice("impairment", IMPAIRMENTS, required=False),
-        note=row.text("note"),
+        note=row.free_text("note"),
         **{f: row.boolean(f) for f in (*FEATURES, "believed_migraine")},
     )
     if day.severity == "none" and (hours or any(getattr(day, f) for f in FEATURES)):
@@ -249,7 +344,7 @@ def parse_intake(row: Row) -> Intake:
         res = load_catalogue().resolve(text, kinds={"acute"})
     except MigraineError as e:
         raise row.error(str(e)) from None
-    dose = row.text("dose")
+    dose = row.free_text("dose")
     if dose is None:
         dose = res.dose
     return Intake(d, res.name, dose, row.boolean("relieved"), res.class_id)
@@ -259,7 +354,7 @@ def parse_gap(row: Row) -> Gap:
     start, end = row.date("start"), row.date("end")
     if end < start:
         raise row.error(f"end {end} is before start {start}.")
-    return Gap(start, end, row.text("reason"))
+    return Gap(start, end, row.free_text("reason"))
 
 
 def parse_trial(row: Row) -> Trial:
@@ -289,7 +384,7 @@ def parse_trial(row: Row) -> Trial:
     )
     if outcome is None:
         raise row.error("an ended trial needs an outcome.")
-    dose = row.text("dose")
+    dose = row.free_text("dose")
     trial = Trial(
         therapy=res.name,
         class_id=res.class_id,
@@ -298,8 +393,8 @@ def parse_trial(row: Row) -> Trial:
         end=end,
         dose=dose if dose is not None else res.dose,
         outcome=outcome,
-        reason=row.text("reason"),
-        note=row.text("note"),
+        reason=row.free_text("reason"),
+        note=row.free_text("note"),
     )
     try:
         check_trial(trial)
@@ -326,6 +421,7 @@ FILE_KINDS: dict[str, FileKind] = {
     "trials": FileKind(
         TRIAL_COLUMNS, TRIAL_DERIVED, ("therapy", "start"), export_trials, parse_trial
     ),
+    "monthly": FileKind(MONTHLY_COLUMNS, (), (), export_monthly, None),  # export only
 }
 
 

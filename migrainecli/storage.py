@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -24,6 +25,7 @@ from migrainecli.models import FEATURES, Day, DiaryData, Gap, Intake, Trial
 APP_NAME = "migrainecli"
 ENV_VAR = "MIGRAINECLI_DB"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+_HEADER_SIZE = 100
 BUSY_TIMEOUT_S = 30.0
 MIGRATION_SET = "migrainecli"
 
@@ -55,30 +57,81 @@ def resolve_path(option: str | Path | None = None) -> Path:
     return default_path()
 
 
-def _inspect(path: Path) -> tuple[set[str], bool]:
+def _damaged(path: Path, why: str) -> DiaryFileError:
+    return DiaryFileError(
+        f"{path} cannot be read as a diary ({why}); it may be damaged and was left as it was. "
+        "Restore it from a backup ('migrainecli restore BACKUP') or give another path with --db."
+    )
+
+
+def _check_header(path: Path, header: bytes) -> None:
+    """Refuse a file cut short (an interrupted copy, download or sync) before SQLite reads it.
+
+    SQLite reads a missing tail of its last page as zeros and would carry on; a diary
+    file is always a whole number of pages.
+    """
+    if len(header) < _HEADER_SIZE:
+        raise _damaged(path, "the file is cut short")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise _damaged(path, "its header is not valid")
+    for attempt in range(2):
+        if path.stat().st_size % page_size == 0:
+            return
+        if attempt == 0:
+            time.sleep(0.05)  # another program may be writing a page right now: look again
+    raise _damaged(path, "the file is cut short")
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection that cannot change ``path`` and leaves no files behind.
+
+    A read-only SQLite connection to a WAL-mode file creates its -wal and -shm files
+    and, unable to remove them, leaves them there. When no other program has the
+    file open (there is no -wal file), a read-write connection limited to queries
+    (``query_only``) is used instead: SQLite removes those files itself on close.
+    """
+    with path.open("rb") as fh:
+        wal_mode = fh.read(_HEADER_SIZE)[18:20] == b"\x02\x02"
+    uri = f"file:{quote(str(path.resolve()))}"
+    if wal_mode and not Path(f"{path}-wal").exists() and os.access(path, os.W_OK):
+        conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
+        conn.execute("PRAGMA query_only = ON")
+    else:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _inspect(path: Path, *, verify: bool = False) -> tuple[set[str], bool]:
     """Read-only look at an existing file: (applied migration names, has any table).
 
-    Raises DiaryFileError for a file that is not SQLite, is damaged, or belongs to
-    another application. Nothing is written.
+    Raises DiaryFileError for a file that is not SQLite, is cut short or damaged, or
+    belongs to another application. With ``verify`` (before any write) SQLite's
+    ``quick_check`` must pass too, so that nothing is ever written into a damaged
+    file. Nothing is written, and no -wal or -shm file is left behind.
     """
     if path.is_dir():
         raise DiaryFileError(f"{path} is a folder, not a diary file; give the path of a file.")
     try:
         with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_MAGIC))
+            header = fh.read(_HEADER_SIZE)
     except OSError as err:
         raise DiaryFileError(f"Cannot read {path}: {err.strerror}.") from None
     if not header:
         return set(), False  # an empty file: SQLite treats it as an empty database
-    if header != SQLITE_MAGIC:
+    if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise DiaryFileError(
             f"{path} is not a migrainecli diary (it is not an SQLite database); "
             "give another path with --db."
         )
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    _check_header(path, header)
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
-        try:
+        with read_only(path) as conn:
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
@@ -91,19 +144,49 @@ def _inspect(path: Path) -> tuple[set[str], bool]:
                         [MIGRATION_SET],
                     )
                 }
-        finally:
-            conn.close()
+            problems = ["ok"]
+            if verify and applied:
+                # The structure only (about 1 ms for 20 years): evaluating every CHECK
+                # constraint would take 20; SQLite enforces those on each write anyway.
+                conn.execute("PRAGMA ignore_check_constraints = ON")
+                problems = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
+    except sqlite3.OperationalError as err:
+        if "locked" in str(err) or "busy" in str(err):
+            raise  # the CLI says the diary is busy in another program
+        raise _damaged(path, str(err)) from None
     except sqlite3.DatabaseError as err:
-        raise DiaryFileError(
-            f"{path} cannot be read as a diary ({err}); it may be damaged. "
-            "Restore it from a backup or give another path with --db."
-        ) from None
+        raise _damaged(path, str(err)) from None
     if tables and not applied:
         raise DiaryFileError(
             f"{path} is another application's SQLite database, not a migrainecli diary; "
             "give another path with --db."
         )
+    if problems != ["ok"]:
+        detail = problems[0].splitlines()[-1] if problems else "no answer"
+        raise _damaged(path, f"SQLite's check found: {detail}")
     return applied, bool(tables)
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Put the file in WAL mode (kept in the file; done once, when it is created).
+
+    Two processes creating the same diary at once can deadlock on the switch (each
+    holds a shared lock and wants the exclusive one): SQLite then answers "database
+    is locked" at once, without waiting on the busy timeout. Wait and look again.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal":
+                return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise sqlite3.OperationalError("database is locked")
+        time.sleep(0.01)
 
 
 class Diary:
@@ -137,7 +220,7 @@ class Diary:
         A diary written by a newer version is opened for reading only.
         """
         if path.exists():
-            applied, _ = _inspect(path)
+            applied, _ = _inspect(path, verify=write)
             newer = sorted(applied - set(MIGRATION_NAMES))
             if newer and write:
                 raise DiaryFileError(
@@ -161,8 +244,7 @@ class Diary:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         if needs_migration:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             diary._migrate()
         return diary
 

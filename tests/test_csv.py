@@ -89,7 +89,6 @@ BAD_FILES = [
     ("date,severity,nausea\r\n2026-01-01,mild,maybe\r\n", "Line 2: nausea must be 1, 0 or empty"),
     ("date,severity\r\n2026-01-01,mild\r\n2026-01-01,severe\r\n", "appears twice (also on line 2)"),
     ("date,severity\r\n2026-01-01,mild,extra\r\n", "Line 2: 3 cells where the header has 2"),
-    ("date;severity\r\n2026-01-01;mild\r\n", "separated by semicolons"),
     ("", "The file is empty"),
     ("date,severity\r\n2026-01-01,none\r\n2026-01-02,\r\n", "Line 3: the 'severity' column"),
 ]

@@ -17,6 +17,7 @@ class ExportKind(str, Enum):
     intakes = "intakes"
     trials = "trials"
     gaps = "gaps"
+    monthly = "monthly"  # export only: one row per calendar month
 
 
 class ImportKind(str, Enum):
@@ -43,7 +44,7 @@ def export(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json.")] = Format.csv,
 ) -> None:
-    """Export days, intakes, trials or gaps as CSV (or JSON) with the documented columns."""
+    """Export days, intakes, trials, gaps or monthly counts as CSV (or JSON) with the documented columns."""
     from migrainecli import csvio
 
     with open_diary(ctx, write=False) as diary:
@@ -61,7 +62,7 @@ def export(
             with private_output(output) as fh:
                 fh.write(json.dumps(records, indent=2, ensure_ascii=False, default=_default))
                 fh.write("\n")
-            note(f"Wrote {len(records)} {kind.value} to {output}.")
+            note(f"Wrote {len(records)} {_rows(kind.value, len(records))} to {output}.")
         return
     if output is None:
         csvio.write_csv(sys.stdout, columns, rows)
@@ -70,7 +71,13 @@ def export(
 
     with private_output(output) as fh:
         n = csvio.write_csv(fh, columns, rows)
-    note(f"Wrote {n} {kind.value} to {output}.")
+    note(f"Wrote {n} {_rows(kind.value, n)} to {output}.")
+
+
+def _rows(kind: str, n: int) -> str:
+    if kind == "monthly":
+        return "month" if n == 1 else "months"
+    return kind[:-1] if n == 1 else kind
 
 
 def import_(

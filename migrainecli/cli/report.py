@@ -1,7 +1,113 @@
-"""(being written)"""
+"""``report`` (the last months in the terminal) and ``summary`` (the clinician page)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
 
 import typer
+
+from migrainecli.cli.common import note, open_diary, out, parse_date, print_json
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Evaluate as if today were this date.")]
+
+
+class SummaryFormat(str, Enum):
+    text = "text"
+    csv = "csv"
+    html = "html"
+
+
+def _load(ctx: typer.Context, as_of: str | None, *, settings: bool = False):
+    """(diary data, StatusReport, as-of date, catalogue, settings): one read, one pass."""
+    from migrainecli.catalogue import load_catalogue
+    from migrainecli.rules.criteria import evaluate_all
+
+    when = parse_date(as_of, option="--as-of") if as_of else date.today()
+    with open_diary(ctx, write=False) as diary:
+        data = diary.load()
+        values = diary.settings() if settings else {}
+    catalogue = load_catalogue()
+    return data, evaluate_all(data, when, catalogue), when, catalogue, values
+
+
+def report(
+    ctx: typer.Context,
+    months: Annotated[
+        int, typer.Option("--months", "-n", min=1, max=1200, help="How many months to show.")
+    ] = 12,
+    as_of: AsOf = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The last months at a glance: month table, calendar, trend with trials, trial response."""
+    from migrainecli.reports.data import build_report
+
+    data, status, when, catalogue, _ = _load(ctx, as_of)
+    result = build_report(data, status, when, catalogue, months)
+    if as_json:
+        print_json(result)
+        return
+    from migrainecli.reports.terminal import render_report
+
+    render_report(result, out())
+
+
+def summary(
+    ctx: typer.Context,
+    fmt: Annotated[
+        SummaryFormat, typer.Option("--format", "-f", help="text, csv or html.")
+    ] = SummaryFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (mode 0600); stdout if omitted."),
+    ] = None,
+    as_of: AsOf = None,
+) -> None:
+    """The one-page clinician summary: verdicts, months, preventive history, acute use."""
+    import sys
+
+    from migrainecli.reports.data import build_summary
+
+    data, status, when, catalogue, settings = _load(ctx, as_of, settings=True)
+    result = build_summary(data, status, when, catalogue, settings)
+    if fmt is SummaryFormat.text:
+        if output is None:
+            from migrainecli.reports.terminal import render_summary
+
+            render_summary(result, out())
+            return
+        from migrainecli.reports.terminal import summary_text
+
+        text = summary_text(result)
+    elif fmt is SummaryFormat.csv:
+        from migrainecli.reports.longcsv import write_summary_csv
+
+        if output is None:
+            write_summary_csv(sys.stdout, result)
+            return
+        text = None
+    else:
+        from migrainecli.reports.html import render_html
+
+        text = render_html(result)
+        if output is None:
+            sys.stdout.write(text)
+            return
+    from migrainecli.files import private_output
+
+    with private_output(output) as fh:
+        if text is None:
+            from migrainecli.reports.longcsv import write_summary_csv
+
+            write_summary_csv(fh, result)
+        else:
+            fh.write(text)
+    note(f"Wrote the {fmt.value} summary to {output}.")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command()(report)
+    app.command()(summary)

@@ -1,0 +1,714 @@
+"""The data of the reports: plain, JSON-shaped dictionaries, no printing, no database.
+
+Everything here is computed from what ``evaluate_all`` already has: the month counts of
+its one ``monthly_counts`` pass, the trials and the verdicts. Trial response is
+``rules.trials.trial_response`` (clinical-criteria.md section 7), adequacy is
+``rules.trials.adequacy`` (section 6); nothing clinical is re-implemented here.
+
+Choices made here (also in the README):
+
+- A report covers the ``N`` calendar months up to the as-of month, never earlier than
+  the diary start month; the as-of month is included "so far" (``complete`` false).
+- A preventive trial is active in a month when it ran on at least one day of it (as of
+  the as-of date: an ongoing trial runs to the as-of date). Only trials of kind
+  ``preventive`` count as preventives (not procedures, devices or behavioural therapy).
+- ``at_threshold`` names what reached a threshold in a month: ``headache_days`` (>=15,
+  ICHD-3 1.3 A / 8.2 A), ``migraine_days`` (>=8, ICHD-3 1.3 C), ``debilitating_days``
+  (>=8, EHF 2020), ``<class>_days`` for an acute class at or over its ICHD-3 8.2 limit
+  in days of intake, ``8.2.6`` (>=10 days of several 8.2.1-8.2.5 classes together) and
+  ``8.2.8`` (>=10 days of gepants and ditans together when both were taken). A month
+  at a threshold is not a verdict: the verdicts need 3 (or 6) months.
+- Calendar days: ``untracked`` (before the diary start or inside a gap), ``none`` (a
+  tracked day without headache, logged or not), else the logged severity; ``migraine``
+  and ``acute_medication`` mark the day's classification and any acute intake.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from migrainecli.csvio import MONTHLY_COLUMNS
+from migrainecli.models import KINDS, DiaryData, Trial
+from migrainecli.rules.criteria import (
+    CM_HEADACHE_DAYS,
+    CM_MIGRAINE_DAYS,
+    EHF_DEBILITATING_DAYS,
+    MOH_NAMES,
+    MOH_THRESHOLDS,
+    POOL_SUBTYPE,
+    SINGLE_CLASS_SUBTYPES,
+)
+from migrainecli.rules.day import classify_day
+from migrainecli.rules.months import (
+    MonthCounts,
+    add_months,
+    diary_start,
+    month_label,
+    monthly_counts,
+)
+from migrainecli.rules.trials import adequacy, as_of_view, trial_response
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from migrainecli.catalogue import Catalogue
+    from migrainecli.rules.criteria import StatusReport
+
+DISCLAIMER = (
+    "These are published criteria read from the recorded diary, not a diagnosis; "
+    "a clinician decides what they mean."
+)
+TITLES = {
+    "chronic_migraine": "Chronic migraine",
+    "medication_overuse": "Medication-overuse headache",
+    "resistant_migraine": "Resistant migraine",
+    "refractory_migraine": "Refractory migraine",
+    "cgrp_step_therapy": "CGRP antibody step therapy",
+}
+SUMMARY_MONTHS = 12
+CHART_MONTHS = 24
+RESPONSE_SOURCE = "Tassorelli et al., Cephalalgia 2018 (clinical-criteria.md section 7)"
+MONTHLY_BASE_COLUMNS = MONTHLY_COLUMNS  # interface.md monthly.csv, then the class columns
+THRESHOLDS = {
+    "headache_days": CM_HEADACHE_DAYS,  # ICHD-3 1.3 A and 8.2 A
+    "migraine_days": CM_MIGRAINE_DAYS,  # ICHD-3 1.3 C
+    "debilitating_days": EHF_DEBILITATING_DAYS,  # EHF 2020
+}
+THRESHOLD_SOURCES = {
+    "headache_days": "ICHD-3 1.3 A, 8.2 A",
+    "migraine_days": "ICHD-3 1.3 C",
+    "debilitating_days": "EHF 2020",
+}
+
+
+# -- small pieces ---------------------------------------------------------------------
+def acute_classes(catalogue: Catalogue) -> list[str]:
+    """Every acute class id, in catalogue order (the ``<class>_days`` columns)."""
+    return [c.id for c in catalogue.classes.values() if c.kind == "acute"]
+
+
+def class_limits(catalogue: Catalogue) -> dict[str, tuple[str, int]]:
+    """{acute class id: (ICHD-3 8.2 subtype, limit in days of intake per month)}."""
+    return {
+        c.id: (c.moh, MOH_THRESHOLDS[c.moh])
+        for c in catalogue.classes.values()
+        if c.kind == "acute" and c.moh in MOH_THRESHOLDS
+    }
+
+
+def class_labels(catalogue: Catalogue) -> dict[str, str]:
+    return {c.id: c.label for c in catalogue.classes.values()}
+
+
+def preventive_views(trials: Iterable[Trial], as_of: date) -> list[Trial]:
+    """Preventive trials as they stood on ``as_of`` (started by then), oldest first."""
+    views = []
+    for t in sorted(trials, key=lambda t: (t.start, t.id or 0)):
+        if t.kind != "preventive":
+            continue
+        view = as_of_view(t, as_of)
+        if view is not None:
+            views.append(view)
+    return views
+
+
+def _months_between(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
+    keys = []
+    key = first
+    while key <= last:
+        keys.append(key)
+        key = add_months(*key, 1)
+    return keys
+
+
+def active_by_month(
+    views: Sequence[Trial], first: tuple[int, int], last: tuple[int, int], as_of: date
+) -> dict[tuple[int, int], list[str]]:
+    """{month key: names of the preventive trials that ran on a day of that month},
+    for the months ``first..last``. Each trial walks only its own months."""
+    out: dict[tuple[int, int], list[str]] = {}
+    for t in views:
+        end = t.end or as_of
+        lo = max((t.start.year, t.start.month), first)
+        hi = min((end.year, end.month), last)
+        for key in _months_between(lo, hi):
+            names = out.setdefault(key, [])
+            if t.therapy not in names:
+                names.append(t.therapy)
+    return out
+
+
+def at_threshold(m: MonthCounts, limits: dict[str, tuple[str, int]]) -> list[str]:
+    """What reached a threshold in month ``m`` (see the module docstring)."""
+    out = [name for name, t in THRESHOLDS.items() if getattr(m, name) >= t]
+    for class_id, (_code, limit) in limits.items():
+        if m.class_days.get(class_id, 0) >= limit:  # ICHD-3 8.2: days of intake
+            out.append(f"{class_id}_days")
+    pool_used = sum(1 for code in SINGLE_CLASS_SUBTYPES if m.moh_days.get(code, 0))
+    single_over = any(
+        m.moh_days.get(code, 0) >= MOH_THRESHOLDS[code] for code in SINGLE_CLASS_SUBTYPES
+    )
+    # ICHD-3 8.2.6: several classes on >=10 days together, none overused alone.
+    if (
+        pool_used >= 2
+        and not single_over
+        and m.moh_days.get(POOL_SUBTYPE, 0) >= MOH_THRESHOLDS[POOL_SUBTYPE]
+    ):
+        out.append(POOL_SUBTYPE)
+    other = [c for c, (code, _) in limits.items() if code == "8.2.8" and m.class_days.get(c)]
+    if len(other) >= 2 and m.moh_days.get("8.2.8", 0) >= MOH_THRESHOLDS["8.2.8"]:
+        out.append("8.2.8")  # ICHD-3 8.2.8, gepants and ditans together
+    return out
+
+
+def month_dict(
+    m: MonthCounts,
+    acute_ids: Sequence[str],
+    limits: dict[str, tuple[str, int]],
+    preventives: dict[tuple[int, int], list[str]],
+) -> dict[str, Any]:
+    """One month of the report."""
+    return {
+        "month": m.label,
+        "complete": m.complete,
+        "days_in_month": m.days_in_month,
+        "elapsed_days": m.elapsed_days,
+        "tracked_days": m.tracked_days,
+        "untracked_days": m.untracked_days,
+        "headache_days": m.headache_days,
+        "migraine_days": m.migraine_days,
+        "probable_migraine_days": m.probable_migraine_days,
+        "debilitating_days": m.debilitating_days,
+        "acute_medication_days": m.acute_medication_days,
+        "class_days": {c: m.class_days.get(c, 0) for c in acute_ids},
+        "moh_days": dict(m.moh_days),
+        "active_preventives": list(preventives.get(m.key, ())),
+        "at_threshold": at_threshold(m, limits),
+    }
+
+
+def shown_months(months: Sequence[MonthCounts], as_of: date, n: int) -> list[MonthCounts]:
+    """The last ``n`` calendar months up to the as-of month (never before the diary)."""
+    first = add_months(as_of.year, as_of.month, -(n - 1))
+    return [m for m in months if m.key >= first]
+
+
+# -- export monthly (interface.md monthly.csv) ------------------------------------------
+def monthly_columns(acute_ids: Sequence[str]) -> tuple[str, ...]:
+    return (*MONTHLY_BASE_COLUMNS, *(f"{c}_days" for c in acute_ids), "active_preventives")
+
+
+def monthly_table(
+    data: DiaryData, as_of: date, catalogue: Catalogue
+) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """interface.md ``monthly.csv``: one row per calendar month from the diary start
+    month to the as-of month (the last row is that month so far)."""
+    months = monthly_counts(data, as_of, catalogue)
+    acute_ids = acute_classes(catalogue)
+    columns = monthly_columns(acute_ids)
+    if not months:
+        return columns, []
+    active = active_by_month(
+        preventive_views(data.trials, as_of), months[0].key, months[-1].key, as_of
+    )
+    rows = []
+    for m in months:
+        rows.append(
+            [
+                m.label,
+                m.tracked_days,
+                m.untracked_days,
+                m.headache_days,
+                m.migraine_days,
+                m.debilitating_days,
+                m.acute_medication_days,
+                *(m.class_days.get(c, 0) for c in acute_ids),
+                "; ".join(active.get(m.key, ())),
+            ]
+        )
+    return columns, rows
+
+
+def export_monthly(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """``export monthly`` (csvio.FILE_KINDS): the diary as of today."""
+    from migrainecli.catalogue import load_catalogue
+
+    return monthly_table(diary.load(), date.today(), load_catalogue())
+
+
+# -- calendar heatmap -----------------------------------------------------------------
+def calendar(data: DiaryData, months: Sequence[MonthCounts], as_of: date) -> list[dict]:
+    """One entry per month of ``months``, one cell per elapsed day (to ``as_of``)."""
+    if not months:
+        return []
+    first = date(months[0].year, months[0].month, 1)
+    start = diary_start(data) or first
+    gaps = [(g.start, g.end) for g in data.gaps if g.end >= first and g.start <= as_of]
+    days = {d.date: d for d in data.days if first <= d.date <= as_of}
+    intakes: dict[date, list] = defaultdict(list)
+    for i in data.intakes:
+        if first <= i.date <= as_of:
+            intakes[i.date].append(i)
+    out = []
+    for m in months:
+        cells = []
+        for n in range(1, m.elapsed_days + 1):
+            d = date(m.year, m.month, n)
+            if d < start or any(s <= d <= e for s, e in gaps):
+                cells.append(
+                    {
+                        "date": d.isoformat(),
+                        "state": "untracked",
+                        "migraine": False,
+                        "acute_medication": False,
+                    }
+                )
+                continue
+            day = days.get(d)
+            taken = intakes.get(d, ())
+            state, migraine = "none", False
+            if day is not None and day.severity != "none":
+                verdict = classify_day(day, taken)
+                if verdict.headache:
+                    state, migraine = day.severity, verdict.migraine
+            cells.append(
+                {
+                    "date": d.isoformat(),
+                    "state": state,
+                    "migraine": migraine,
+                    "acute_medication": bool(taken),
+                }
+            )
+        out.append({"month": m.label, "days": cells})
+    return out
+
+
+# -- trials ---------------------------------------------------------------------------
+def _duration_text(days: int) -> str:
+    weeks, rest = divmod(days, 7)
+    if weeks == 0:
+        return f"{days} day{'s' if days != 1 else ''}"
+    return f"{days} days ({weeks} wk{f' {rest} d' if rest else ''})"
+
+
+def months_for(trial: Trial, months: Sequence[MonthCounts]) -> Sequence[MonthCounts]:
+    """The slice of ``months`` (consecutive, oldest first) that ``trial_response`` reads
+    for ``trial``: from 3 months before its start month to its end month, or to the
+    last month for an ongoing trial. Gives the same response as the whole list at a
+    cost that does not grow with the length of the diary."""
+    if not months:
+        return months
+    first = months[0].year * 12 + months[0].month - 1
+
+    def index(year: int, month: int) -> int:
+        return year * 12 + month - 1 - first
+
+    lo = max(0, index(*add_months(trial.start.year, trial.start.month, -3)))
+    if trial.end is None:
+        return months[lo:]
+    return months[lo : max(lo, index(trial.end.year, trial.end.month) + 1)]
+
+
+def trial_responses(
+    views: Sequence[Trial], months: Sequence[MonthCounts], as_of: date, catalogue: Catalogue
+) -> list[dict[str, Any]]:
+    """clinical-criteria.md section 7 for every preventive trial (``trial_response``),
+    with the trial's dose, outcome, duration and adequacy as of ``as_of``."""
+    out = []
+    for view in views:
+        r = trial_response(view, months_for(view, months)).to_dict()
+        a = adequacy(view, as_of, catalogue)
+        r.update(
+            {
+                "kind": view.kind,
+                "dose": view.dose,
+                "outcome": view.outcome,
+                "reason_stopped": view.reason,
+                "duration_days": a.duration_days,
+                "adequate": a.adequate,
+            }
+        )
+        out.append(r)
+    return out
+
+
+def bands(
+    views: Sequence[Trial], shown: Sequence[MonthCounts], as_of: date
+) -> list[dict[str, Any]]:
+    """The preventive trials that ran during the months shown, with those months."""
+    if not shown:
+        return []
+    first, last = shown[0].key, shown[-1].key
+    out = []
+    for t in views:
+        end = t.end or as_of
+        lo = max((t.start.year, t.start.month), first)
+        hi = min((end.year, end.month), last)
+        if lo > hi:
+            continue
+        out.append(
+            {
+                "therapy": t.therapy,
+                "class": t.class_id,
+                "start": t.start.isoformat(),
+                "end": t.end.isoformat() if t.end else None,
+                "months": [month_label(*k) for k in _months_between(lo, hi)],
+            }
+        )
+    return out
+
+
+# -- report ---------------------------------------------------------------------------
+def verdict_brief(criteria: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, c in criteria.items():
+        brief = {"status": c["status"], "source": c["source"]}
+        if "subtypes" in c:
+            brief["subtypes"] = c["subtypes"]
+        out[key] = brief
+    return out
+
+
+def build_report(
+    data: DiaryData,
+    status: StatusReport,
+    as_of: date,
+    catalogue: Catalogue,
+    n_months: int = 12,
+    status_dict: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Everything ``report`` shows (and ``report --json`` prints)."""
+    sd = status_dict if status_dict is not None else status.to_dict()
+    months = list(status.months)
+    shown = shown_months(months, as_of, n_months)
+    acute_ids = acute_classes(catalogue)
+    limits = class_limits(catalogue)
+    views = preventive_views(data.trials, as_of)
+    active = active_by_month(views, shown[0].key, shown[-1].key, as_of) if shown else {}
+    overuse = sd["criteria"]["medication_overuse"]
+    return {
+        "as_of": as_of.isoformat(),
+        "months_requested": n_months,
+        "period": {
+            "from": shown[0].label if shown else None,
+            "to": shown[-1].label if shown else None,
+        },
+        "diary": sd["diary"],
+        "thresholds": {
+            **THRESHOLDS,
+            "acute_classes": {c: {"subtype": code, "days": t} for c, (code, t) in limits.items()},
+            "8.2.6": MOH_THRESHOLDS[POOL_SUBTYPE],
+            "8.2.8": MOH_THRESHOLDS["8.2.8"],
+        },
+        "verdicts": verdict_brief(sd["criteria"]),
+        "overuse_warning": overuse.get("warning"),
+        "months": [month_dict(m, acute_ids, limits, active) for m in shown],
+        "calendar": calendar(data, shown, as_of),
+        "bands": bands(views, shown, as_of),
+        "trials": trial_responses(views, months, as_of, catalogue),
+    }
+
+
+# -- summary --------------------------------------------------------------------------
+def _evidence_rows(key: str, c: dict[str, Any]) -> list[dict[str, Any]]:
+    """A verdict's months as rows of checks: {month, tracked, untracked, status, checks}.
+    For overuse, only the medication subtypes with at least one day are kept."""
+    rows = []
+    for m in c.get("months", []):
+        checks = []
+        for name, threshold in m.get("thresholds", {}).items():
+            if name in m and not isinstance(m[name], dict):
+                count = m[name]
+            else:
+                count = m.get("medication_days", {}).get(name, 0)
+            if key == "medication_overuse" and name != "headache_days" and not count:
+                continue
+            label = name.removesuffix("_days") if name in m else name
+            checks.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "count": count,
+                    "threshold": threshold,
+                    "status": m["checks"].get(name),
+                }
+            )
+        rows.append(
+            {
+                "month": m["month"],
+                "tracked_days": m["tracked_days"],
+                "untracked_days": m["untracked_days"],
+                "status": m["status"],
+                "checks": checks,
+            }
+        )
+    return rows
+
+
+def _details(key: str, c: dict[str, Any]) -> list[str]:
+    """Plain-language lines a verdict carries besides its explanation."""
+    lines: list[str] = []
+    if key == "chronic_migraine":
+        b = c.get("criterion_b") or {}
+        if b:
+            n = b["recorded_migraine_days"]
+            lines.append(
+                f"Criterion B (at least {b['required']} attacks): {n} migraine "
+                f"day{'s' if n != 1 else ''} recorded, {b['status'].replace('_', ' ')}. "
+                f"Criterion D: {c.get('criterion_d', 'not assessed')}."
+            )
+    elif key == "medication_overuse":
+        if c.get("subtypes"):
+            lines.append("Subtypes in every month: " + ", ".join(c["subtypes"]) + ".")
+        codes = [
+            code
+            for code in MOH_NAMES
+            if any((m.get("medication_days") or {}).get(code) for m in c.get("months", []))
+        ]
+        if codes:
+            lines.append(
+                "Days of intake of "
+                + "; ".join(f"{code} {MOH_NAMES[code]}" for code in codes)
+                + " (ICHD-3 8.2 limits)."
+            )
+    return lines
+
+
+def short_response_note(r: dict[str, Any], diary_start: str | None = None) -> str:
+    """Why a trial response has no number, in a few words (``note`` has it in full)."""
+    if diary_start and r["end"] and r["end"] < diary_start:
+        return "ended before the diary started"
+    parts = []
+    if not r["baseline_months"]:
+        parts.append("no diary month in the 3 months before the start month")
+    if not r["treated_months"]:
+        parts.append(
+            "no complete month on it yet (counted from the 3rd month)"
+            if r["end"] is None
+            else "no complete diary month on it (from its 3rd month to the month before the end)"
+        )
+    elif r["baseline_months"] and r["reduction_percent"] is None:
+        parts.append("a baseline of 0 migraine days: no reduction to compute")
+    if "lower bound" in (r["note"] or ""):
+        parts.append("months with untracked days: counts are lower bounds")
+    return "; ".join(parts)
+
+
+def _response_text(r: dict[str, Any], diary_start: str | None = None) -> str:
+    b, t = r["baseline_migraine_days"], r["treated_migraine_days"]
+    if b is None or t is None:
+        known = ""
+        if b is not None:
+            known = f"baseline {b:g} migraine days/month; "
+        elif t is not None:
+            known = f"on it {t:g} migraine days/month; "
+        return known + "not computable: " + short_response_note(r, diary_start)
+    text = f"{b:g} → {t:g} migraine days/month"
+    if r["reduction_percent"] is not None:
+        text += f", {_signed_percent(r['reduction_percent'])}"
+        text += ", responder" if r["responder"] else ", not a responder"
+    return text
+
+
+def _signed_percent(reduction: float) -> str:
+    """A reduction as a change: 62.5 -> '−62.5%', -20 -> '+20%'."""
+    change = -reduction
+    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    return f"{sign}{abs(change):g}%"
+
+
+def _trial_row(
+    t: Trial, as_of: date, catalogue: Catalogue, labels: dict[str, str]
+) -> dict[str, Any]:
+    view = as_of_view(t, as_of) or t
+    a = adequacy(t, as_of, catalogue)
+    return {
+        "agent": t.therapy,
+        "class": t.class_id,
+        "class_label": labels.get(t.class_id, t.class_id),
+        "kind": t.kind,
+        "dose": t.dose,
+        "start": t.start.isoformat(),
+        "stop": view.end.isoformat() if view.end else None,
+        "duration_days": a.duration_days,
+        "duration": _duration_text(a.duration_days),
+        "outcome": view.outcome,
+        "reason_stopped": t.reason,
+        "adequate": a.adequate,
+        "adequacy": a.reason,
+        "failed": a.failed,
+    }
+
+
+def _completeness(tracked: int, untracked: int) -> float | None:
+    total = tracked + untracked
+    return round(100 * tracked / total, 1) if total else None
+
+
+def build_summary(
+    data: DiaryData,
+    status: StatusReport,
+    as_of: date,
+    catalogue: Catalogue,
+    settings: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Everything the clinician summary shows, in every format."""
+    from migrainecli.rules.trials import partition_classes
+
+    settings = settings or {}
+    sd = status.to_dict()
+    report = build_report(data, status, as_of, catalogue, SUMMARY_MONTHS, sd)
+    labels = class_labels(catalogue)
+    limits = class_limits(catalogue)
+    months = report["months"]
+
+    # The trend chart: up to CHART_MONTHS months, with the preventive bands.
+    chart_shown = shown_months(status.months, as_of, CHART_MONTHS)
+    views = preventive_views(data.trials, as_of)
+    chart = {
+        "months": [
+            {
+                "month": m.label,
+                "complete": m.complete,
+                "tracked_days": m.tracked_days,
+                "untracked_days": m.untracked_days,
+                "headache_days": m.headache_days,
+                "migraine_days": m.migraine_days,
+            }
+            for m in chart_shown
+        ],
+        "bands": bands(views, chart_shown, as_of),
+    }
+
+    responses = iter(report["trials"])  # one per preventive view, in the same order
+    preventive, other = [], []
+    for t in sorted(data.trials, key=lambda t: (t.start, t.id or 0)):
+        if t.start > as_of:
+            continue
+        row = _trial_row(t, as_of, catalogue, labels)
+        if t.kind == "preventive":
+            r = next(responses, None)
+            if r is not None:
+                row["response"] = {
+                    k: r[k]
+                    for k in (
+                        "baseline_migraine_days",
+                        "treated_migraine_days",
+                        "reduction_percent",
+                        "responder",
+                        "baseline_months",
+                        "treated_months",
+                        "note",
+                    )
+                }
+                row["response_text"] = _response_text(r, sd["diary"]["start"])
+            preventive.append(row)
+        else:
+            other.append(row)
+
+    used = [c for c in acute_classes(catalogue) if any(m["class_days"].get(c, 0) for m in months)]
+    show_pool = any(POOL_SUBTYPE in m["at_threshold"] for m in months) or any(
+        sum(1 for code in SINGLE_CLASS_SUBTYPES if m["moh_days"].get(code, 0)) >= 2 for m in months
+    )
+    acute = {
+        "classes": [
+            {
+                "class": c,
+                "label": labels.get(c, c),
+                "subtype": limits[c][0] if c in limits else None,
+                "limit": limits[c][1] if c in limits else None,
+            }
+            for c in used
+        ],
+        "pool": (
+            {"subtype": POOL_SUBTYPE, "limit": MOH_THRESHOLDS[POOL_SUBTYPE]} if show_pool else None
+        ),
+        "months": [
+            {
+                "month": m["month"],
+                "complete": m["complete"],
+                "headache_days": m["headache_days"],
+                "acute_medication_days": m["acute_medication_days"],
+                "days": {c: m["class_days"].get(c, 0) for c in used},
+                "pool_days": m["moh_days"].get(POOL_SUBTYPE, 0),
+                "at_threshold": m["at_threshold"],
+            }
+            for m in months
+        ],
+    }
+
+    part = partition_classes(data.trials, as_of, catalogue)
+    untried: dict[str, list[dict[str, str]]] = {}
+    for entry in sorted(part.untried, key=lambda e: KINDS.index(e.kind)):
+        untried.setdefault(entry.kind, []).append(
+            {"class": entry.class_id, "label": labels.get(entry.class_id, entry.class_id)}
+        )
+    inadequate = [
+        {
+            "class": entry.class_id,
+            "label": labels.get(entry.class_id, entry.class_id),
+            "kind": entry.kind,
+            "trials": [f"{t.therapy}: {a.reason}" for t, a in entry.trials],
+        }
+        for entry in part.inadequate
+    ]
+
+    diary = sd["diary"]
+    tracked_12 = sum(m["tracked_days"] for m in months)
+    untracked_12 = sum(m["untracked_days"] for m in months)
+    start = status.start
+    if start is not None and months and months[0]["month"] == month_label(start.year, start.month):
+        untracked_12 -= start.day - 1  # days before the diary start are not missing days
+    patient = {}
+    if settings.get("name"):
+        patient["name"] = settings["name"]
+    if settings.get("dob"):
+        patient["date_of_birth"] = settings["dob"]
+    verdicts = []
+    for key, title in TITLES.items():
+        c = sd["criteria"][key]
+        verdicts.append(
+            {
+                "key": key,
+                "title": title,
+                "status": c["status"],
+                "source": c["source"],
+                "method": c.get("method", ""),
+                "explanation": c["explanation"],
+                "details": _details(key, c),
+                "evidence": _evidence_rows(key, c),
+            }
+        )
+    return {
+        "title": "Migraine diary summary",
+        "as_of": as_of.isoformat(),
+        "patient": patient,
+        "period": {
+            "diary_start": diary["start"],
+            "as_of": as_of.isoformat(),
+            "tracked_days": diary["tracked_days"],
+            "untracked_days": diary["untracked_days"],
+            "completeness_percent": _completeness(diary["tracked_days"], diary["untracked_days"]),
+            "last_months": {
+                "from": report["period"]["from"],
+                "to": report["period"]["to"],
+                "months": len(months),
+                "tracked_days": tracked_12,
+                "untracked_days": untracked_12,
+                "completeness_percent": _completeness(tracked_12, untracked_12),
+            },
+        },
+        "verdicts": verdicts,
+        "overuse_warning": report["overuse_warning"],
+        "months": months,
+        "calendar": report["calendar"],
+        "chart": chart,
+        "preventive_history": preventive,
+        "other_treatments": other,
+        "acute_medication": acute,
+        "untried": untried,
+        "inadequate": inadequate,
+        "thresholds": report["thresholds"],
+        "disclaimer": DISCLAIMER,
+    }

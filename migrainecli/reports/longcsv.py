@@ -1,0 +1,158 @@
+"""The clinician summary as long-format CSV: ``section,item,value,source``.
+
+One figure per row so another program can read every number of the summary. Items
+are slash-separated paths (``chronic_migraine/2026-08/headache_days``); ``source``
+names where the value comes from: the criterion (``ICHD-3 1.3``), the ``diary``, the
+``settings``, or the rule document. Written with the csv module through
+``csvio.write_csv`` (RFC 4180, formula-looking cells neutralised, booleans 1/0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, Any
+
+from migrainecli.reports.data import RESPONSE_SOURCE
+
+COLUMNS = ("section", "item", "value", "source")
+ADEQUACY_SOURCE = "clinical-criteria.md section 6"
+MONTH_FIELDS = (
+    "complete",
+    "tracked_days",
+    "untracked_days",
+    "headache_days",
+    "migraine_days",
+    "probable_migraine_days",
+    "debilitating_days",
+    "acute_medication_days",
+)
+TRIAL_FIELDS = (
+    "agent",
+    "class",
+    "kind",
+    "dose",
+    "start",
+    "stop",
+    "duration_days",
+    "outcome",
+    "reason_stopped",
+)
+RESPONSE_FIELDS = (
+    "baseline_migraine_days",
+    "treated_migraine_days",
+    "reduction_percent",
+    "responder",
+    "note",
+)
+
+Row = tuple[str, str, Any, str]
+
+
+def summary_rows(s: dict[str, Any]) -> Iterator[Row]:
+    """Every figure of the summary as (section, item, value, source)."""
+    yield ("summary", "title", s["title"], "")
+    yield ("summary", "as_of", s["as_of"], "")
+    for key, value in s["patient"].items():
+        yield ("summary", f"patient_{key}", value, "settings")
+    per = s["period"]
+    for key in ("diary_start", "tracked_days", "untracked_days", "completeness_percent"):
+        yield ("summary", key, per[key], "diary")
+    for key, value in per["last_months"].items():
+        yield ("summary", f"last_months/{key}", value, "diary")
+
+    for v in s["verdicts"]:
+        key, src = v["key"], v["source"]
+        yield ("verdict", key, v["status"], src)
+        yield ("verdict", f"{key}/explanation", v["explanation"], src)
+        for i, line in enumerate(v["details"], 1):
+            yield ("verdict", f"{key}/detail/{i}", line, src)
+        yield ("verdict", f"{key}/method", v["method"], src)
+        for e in v["evidence"]:
+            base = f"{key}/{e['month']}"
+            yield ("evidence", f"{base}/status", e["status"], src)
+            yield ("evidence", f"{base}/untracked_days", e["untracked_days"], "diary")
+            for c in e["checks"]:
+                yield ("evidence", f"{base}/{c['name']}", c["count"], "diary")
+                yield ("evidence", f"{base}/{c['name']}/threshold", c["threshold"], src)
+                yield ("evidence", f"{base}/{c['name']}/check", c["status"], src)
+    if s.get("overuse_warning"):
+        yield ("verdict", "medication_overuse/warning", s["overuse_warning"], "ICHD-3 8.2")
+
+    for m in s["months"]:
+        for key in MONTH_FIELDS:
+            yield ("month", f"{m['month']}/{key}", m[key], "diary")
+        yield (
+            "month",
+            f"{m['month']}/active_preventives",
+            "; ".join(m["active_preventives"]),
+            "diary",
+        )
+        yield ("month", f"{m['month']}/at_threshold", "; ".join(m["at_threshold"]), "diary")
+
+    for n, t in enumerate(s["preventive_history"], 1):
+        yield from _trial_rows("preventive_trial", n, t)
+        r = t.get("response")
+        if r is not None:
+            for key in RESPONSE_FIELDS:
+                yield ("preventive_trial", f"{n}/response/{key}", r[key], RESPONSE_SOURCE)
+            yield (
+                "preventive_trial",
+                f"{n}/response/baseline_months",
+                "; ".join(r["baseline_months"]),
+                RESPONSE_SOURCE,
+            )
+            yield (
+                "preventive_trial",
+                f"{n}/response/treated_months",
+                "; ".join(r["treated_months"]),
+                RESPONSE_SOURCE,
+            )
+    for n, t in enumerate(s["other_treatments"], 1):
+        yield from _trial_rows("other_treatment", n, t)
+
+    acute = s["acute_medication"]
+    for c in acute["classes"]:
+        source = f"ICHD-3 {c['subtype']}" if c["subtype"] else ""
+        yield ("acute_medication", f"{c['class']}/limit", c["limit"], source)
+    if acute["pool"]:
+        yield ("acute_medication", "several_classes/limit", acute["pool"]["limit"], "ICHD-3 8.2.6")
+    for m in acute["months"]:
+        for c in acute["classes"]:
+            days = m["days"][c["class"]]
+            yield ("acute_medication", f"{m['month']}/{c['class']}_days", days, "diary")
+            if c["limit"]:
+                yield (
+                    "acute_medication",
+                    f"{m['month']}/{c['class']}_days/at_limit",
+                    f"{c['class']}_days" in m["at_threshold"],
+                    f"ICHD-3 {c['subtype']}",
+                )
+        if acute["pool"]:
+            yield (
+                "acute_medication",
+                f"{m['month']}/several_classes_days",
+                m["pool_days"],
+                "diary",
+            )
+
+    for kind, entries in s["untried"].items():
+        for e in entries:
+            yield ("untried", f"{kind}/{e['class']}", e["label"], "therapy catalogue")
+    for e in s["inadequate"]:
+        yield ("inadequate", f"{e['kind']}/{e['class']}", "; ".join(e["trials"]), ADEQUACY_SOURCE)
+    yield ("disclaimer", "text", s["disclaimer"], "")
+
+
+def _trial_rows(section: str, n: int, t: dict[str, Any]) -> Iterator[Row]:
+    for key in TRIAL_FIELDS:
+        yield (section, f"{n}/{key}", t[key], "diary")
+    yield (section, f"{n}/adequate", t["adequate"], ADEQUACY_SOURCE)
+    yield (section, f"{n}/adequacy", t["adequacy"], ADEQUACY_SOURCE)
+    yield (section, f"{n}/failed", t["failed"], ADEQUACY_SOURCE)
+
+
+def write_summary_csv(fh: IO[str], s: dict[str, Any]) -> int:
+    """Write the long CSV; returns the number of data rows."""
+    from migrainecli.csvio import write_csv
+
+    return write_csv(fh, COLUMNS, summary_rows(s))

@@ -44,7 +44,7 @@ def export(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json.")] = Format.csv,
 ) -> None:
-    """Export days, intakes, trials, gaps or monthly counts as CSV (or JSON) with the documented columns."""
+    """Export days, intakes, trials, gaps or monthly counts as CSV (or JSON)."""
     from migrainecli import csvio
 
     with open_diary(ctx, write=False) as diary:

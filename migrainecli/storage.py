@@ -228,6 +228,8 @@ class Diary:
                     f"(it has schema step {newer[0]!r}); upgrade migrainecli to change it."
                 )
             needs_migration = not newer and bool(set(MIGRATION_NAMES) - applied)
+            if needs_migration and not write:
+                _inspect(path, verify=True)  # upgrading writes too: never into a damaged file
         elif not write:
             diary = cls(sqlite3.connect(":memory:"), None)
             diary._migrate()
@@ -437,9 +439,17 @@ class Diary:
 
     # -- everything, for the rules -------------------------------------------------------
     def load(self) -> DiaryData:
-        """The whole diary as plain data, in a handful of queries."""
+        """The diary as plain data for the rules and reports, in a handful of queries.
+
+        Days logged as explicitly headache-free are left out: the rules count them
+        exactly as unlogged tracked days (clinical-criteria.md section 1), and leaving
+        them out halves the work on a long diary. ``start`` still counts them.
+        """
+        rows = self.conn.execute(
+            f"SELECT {_DAY_SELECT} FROM days WHERE severity != 'none' ORDER BY date"
+        )
         return DiaryData(
-            days=tuple(self.days()),
+            days=tuple(_day(r) for r in rows),
             intakes=tuple(self.intakes()),
             gaps=tuple(self.gaps()),
             trials=tuple(self.trials()),

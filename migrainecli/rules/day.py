@@ -24,8 +24,9 @@ PAIN_FEATURES = (
 class DayVerdict:
     """What a day counts as, with the reasons, for counting and for explaining.
 
-    Slotted rather than frozen: one is made per logged day, and frozen dataclasses
-    are slow to create. Treat it as a value.
+    Slotted rather than frozen, and the feature lists are worked out only when
+    asked for: one verdict is made per logged day of a long diary. Treat it as a
+    value.
     """
 
     headache: bool
@@ -33,8 +34,29 @@ class DayVerdict:
     paths: tuple[str, ...]  # subset of ("C1", "C2", "C3")
     probable: bool  # ICHD-3 1.5: exactly one C1 element missing (not a migraine day)
     debilitating: bool  # EHF 2020
-    pain_features: tuple[str, ...]
-    accompanying: tuple[str, ...]
+    day: Day | None = None
+
+    @property
+    def pain_features(self) -> tuple[str, ...]:
+        """The ICHD-3 1.1 C pain features present."""
+        d = self.day
+        if d is None or not self.headache:
+            return ()
+        present = (d.unilateral, d.pulsating, d.severity != "mild", d.activity)
+        return tuple(name for name, ok in zip(PAIN_FEATURES, present, strict=True) if ok)
+
+    @property
+    def accompanying(self) -> tuple[str, ...]:
+        """The ICHD-3 1.1 D symptom sets present."""
+        d = self.day
+        if d is None or not self.headache:
+            return ()
+        out = []
+        if d.nausea or d.vomiting:
+            out.append("nausea/vomiting")
+        if d.photophobia and d.phonophobia:
+            out.append("photophobia and phonophobia")
+        return tuple(out)
 
     @property
     def why_not(self) -> str:
@@ -42,8 +64,9 @@ class DayVerdict:
         if self.migraine or not self.headache:
             return ""
         parts = []
-        if len(self.pain_features) < 2:
-            parts.append(f"{len(self.pain_features)} of the 2 pain features it needs")
+        n_pain = len(self.pain_features)
+        if n_pain < 2:
+            parts.append(f"{n_pain} of the 2 pain features it needs")
         if not self.accompanying:
             parts.append("no nausea/vomiting or photophobia with phonophobia")
         return (
@@ -52,7 +75,13 @@ class DayVerdict:
         )
 
 
-_NOT_HEADACHE = DayVerdict(False, False, (), False, False, (), ())
+_NOT_HEADACHE = DayVerdict(False, False, (), False, False)
+_PATHS = {
+    (c1, c2, c3): tuple(p for p, ok in (("C1", c1), ("C2", c2), ("C3", c3)) if ok)
+    for c1 in (False, True)
+    for c2 in (False, True)
+    for c3 in (False, True)
+}
 
 
 def classify_day(day: Day, intakes: Iterable[Intake] = ()) -> DayVerdict:
@@ -61,46 +90,28 @@ def classify_day(day: Day, intakes: Iterable[Intake] = ()) -> DayVerdict:
     if severity not in HEADACHE_SEVERITIES:
         return _NOT_HEADACHE
 
-    # ICHD-3 1.3 C1 = ICHD-3 1.1 C (2 of 4 pain features) and 1.1 D (1 of 2 symptom sets).
-    pain: list[str] = []
-    if day.unilateral:
-        pain.append(PAIN_FEATURES[0])
-    if day.pulsating:
-        pain.append(PAIN_FEATURES[1])
-    if severity != "mild":
-        pain.append(PAIN_FEATURES[2])
-    if day.activity:
-        pain.append(PAIN_FEATURES[3])
-    accompanying: list[str] = []
-    if day.nausea or day.vomiting:
-        accompanying.append("nausea/vomiting")
-    if day.photophobia and day.phonophobia:
-        accompanying.append("photophobia and phonophobia")
-    c1 = len(pain) >= 2 and bool(accompanying)
+    # ICHD-3 1.3 C1 = ICHD-3 1.1 C (2 of 4 pain features: unilateral, pulsating,
+    # moderate or severe intensity, aggravated by activity) and 1.1 D (nausea and/or
+    # vomiting, or photophobia and phonophobia together).
+    n_pain = (
+        bool(day.unilateral) + bool(day.pulsating) + (severity != "mild") + bool(day.activity)
+    )
+    accompanied = bool(day.nausea or day.vomiting or (day.photophobia and day.phonophobia))
+    c1 = n_pain >= 2 and accompanied
     # ICHD-3 1.3 C2: aura (ICHD-3 1.2 B and C, as reported by the patient).
     c2 = bool(day.aura)
     # ICHD-3 1.3 C3: believed migraine at onset and relieved by a triptan or ergot.
     c3 = bool(day.believed_migraine) and any(
         i.relieved and i.class_id in C3_RELIEF_CLASSES for i in intakes
     )
-    if c1 or c2 or c3:
-        paths = tuple(p for p, ok in (("C1", c1), ("C2", c2), ("C3", c3)) if ok)
-    else:
-        paths = ()
-    migraine = bool(paths)
-
+    migraine = c1 or c2 or c3
     # ICHD-3 1.5: a headache day missing exactly one element of C1.
-    missing_pain = max(0, 2 - len(pain))
-    missing_acc = 0 if accompanying else 1
-    probable = not migraine and missing_pain + missing_acc == 1
-
+    probable = not migraine and (max(0, 2 - n_pain) + (not accompanied)) == 1
     # EHF 2020 debilitating day: serious impairment; severe intensity when impairment
     # was not recorded.
-    if day.impairment is None:
-        debilitating = day.severity == "severe"
+    impairment = day.impairment
+    if impairment is None:
+        debilitating = severity == "severe"
     else:
-        debilitating = day.impairment in ("serious", "bedbound")
-
-    return DayVerdict(
-        True, migraine, paths, probable, debilitating, tuple(pain), tuple(accompanying)
-    )
+        debilitating = impairment == "serious" or impairment == "bedbound"
+    return DayVerdict(True, migraine, _PATHS[c1, c2, c3], probable, debilitating, day)

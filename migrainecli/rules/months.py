@@ -268,10 +268,13 @@ def monthly_counts(
         return start <= d <= as_of and not (gaps and in_gap(d))
 
     # Bucket once: the tracked days and intakes, by date.
-    days = {d.date: d for d in data.days if tracked(d.date)}
+    if gaps:
+        days = {d.date: d for d in data.days if tracked(d.date)}
+    else:  # the common case, without a function call per day
+        days = {d.date: d for d in data.days if start <= d.date <= as_of}
     intakes: dict[date, list[Intake]] = defaultdict(list)
     for intake in data.intakes:
-        if tracked(intake.date):
+        if (start <= intake.date <= as_of) if not gaps else tracked(intake.date):
             intakes[intake.date].append(intake)
 
     # Per month accumulators, filled from the buckets (never by rescanning).

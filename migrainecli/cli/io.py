@@ -114,7 +114,7 @@ def import_(
 
 
 def _parse_with_progress(csvio, kind: str, fh, size: int) -> list:
-    if size < PROGRESS_MIN_BYTES:
+    if size < PROGRESS_MIN_BYTES or not err().is_terminal:
         return csvio.parse_file(kind, fh)
     from rich.progress import BarColumn, Progress, TextColumn
 

@@ -1,7 +1,75 @@
-"""(being written)"""
+"""Looking after the diary file: ``check`` and ``restore``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
+
+from migrainecli.cli.common import diary_path, fail, print_json, say
+
+_LABEL = {"ok": "ok", "note": "note", "problem": "PROBLEM"}
+
+
+def check(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Check the diary file for damage (SQLite integrity and foreign keys) without changing it."""
+    from migrainecli.health import check_diary
+
+    health = check_diary(diary_path(ctx))
+    if as_json:
+        print_json(health.to_dict())
+    else:
+        say(f"Diary {health.path} ({_size(health.size)}; {health.describe_rows()})")
+        for finding in health.findings:
+            say(f"  {_LABEL[finding.status]:<8} {finding.name}: {finding.summary}")
+            for line in finding.details:
+                say(f"             {line}")
+        if health.healthy:
+            say("The diary is healthy.")
+    if not health.healthy:
+        raise fail(health.sentence())
+
+
+def restore(
+    ctx: typer.Context,
+    backup: Annotated[
+        Path, typer.Argument(help="The backup file to put in the diary's place.", metavar="BACKUP")
+    ],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Replace the diary with a backup (checked first; the replaced diary is kept beside it)."""
+    from migrainecli.health import plan_restore, restore_diary
+
+    plan = plan_restore(backup, diary_path(ctx))
+    incoming = f"{plan.backup} ({plan.incoming.describe_rows()})"
+    if plan.current is None:
+        question = f"Restore {incoming} as the diary at {plan.target}?"
+    else:
+        state = plan.current.describe_rows() if plan.current.kind == "diary" else plan.current.kind
+        question = (
+            f"Replace the diary at {plan.target} ({state}) with {incoming}? "
+            f"The current diary is kept as {plan.keep_as}."
+        )
+    if not yes and not typer.confirm(question, default=False, err=True):
+        raise fail("Nothing restored.")
+    result = restore_diary(plan)
+    kept = f" The previous diary is kept as {plan.keep_as}." if plan.keep_as else ""
+    say(f"Restored {plan.target} from {plan.backup} ({result.describe_rows()}).{kept}")
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command()(check)
+    app.command()(restore)

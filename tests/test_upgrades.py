@@ -1,0 +1,93 @@
+"""Upgrades: a diary made by every earlier schema version opens with this one, every row intact.
+
+The fixtures in ``tests/fixtures`` are made by ``tests/fixtures/make_fixtures.py``
+(one per earlier schema step, as that version left the file). Adding a migration
+without a fixture for the step before it fails the first test here.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from migrainecli.storage import MIGRATION_NAMES, Diary, read_only
+from tests.test_reliability import content, listing
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EARLIER = MIGRATION_NAMES[:-1]  # the last step of every earlier schema version
+
+
+def fixture(step: str) -> Path:
+    return FIXTURES / f"diary-{step}.db"
+
+
+def test_every_earlier_schema_version_has_a_fixture_diary():
+    missing = [fixture(step).name for step in EARLIER if not fixture(step).exists()]
+    assert not missing, f"run tests/fixtures/make_fixtures.py for {missing}"
+    for step in EARLIER:
+        # immutable: the committed file is never changed, nor given -wal/-shm files
+        conn = sqlite3.connect(f"file:{fixture(step)}?mode=ro&immutable=1", uri=True)
+        try:
+            applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
+            assert applied == list(MIGRATION_NAMES[: MIGRATION_NAMES.index(step) + 1])
+            assert conn.execute("SELECT count(*) FROM days").fetchone()[0] >= 50
+        finally:
+            conn.close()
+        assert fixture(step).read_bytes()[18:20] == b"\x02\x02"  # WAL, like every diary
+
+
+def _schema(path: Path) -> dict[str, str]:
+    with read_only(path) as conn:
+        return dict(
+            conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE name NOT LIKE '%sqlite_migrations%' "
+                "AND sql IS NOT NULL ORDER BY name"
+            ).fetchall()
+        )
+
+
+@pytest.mark.parametrize("step", EARLIER)
+@pytest.mark.parametrize("write", [False, True], ids=["read", "write"])
+def test_opening_an_earlier_diary_upgrades_it_with_every_row_intact(tmp_path, step, write):
+    old = tmp_path / "old.db"
+    shutil.copy(fixture(step), old)
+    before = content(old)
+    with Diary.open(old, write=write) as diary:
+        days = diary.days()
+    after = content(old)
+    for table, rows in before.items():
+        if table == "_sqlite_migrations":
+            assert after[table][: len(rows)] == rows  # the old record is kept as it was
+        else:
+            assert after[table] == rows, f"{table} changed in the upgrade"
+    assert [r[2] for r in after["_sqlite_migrations"]] == list(MIGRATION_NAMES)
+    fresh = tmp_path / "fresh.db"
+    Diary.open(fresh, write=True).close()
+    assert _schema(old) == _schema(fresh)
+    assert len(days) == len(before["days"])
+    assert listing(tmp_path) == ["fresh.db", "old.db"]  # no -wal/-shm left behind
+
+
+@pytest.mark.parametrize("step", EARLIER)
+def test_an_upgraded_diary_reads_the_same_through_every_command(run, tmp_path, step):
+    old = tmp_path / "old.db"
+    shutil.copy(fixture(step), old)
+    conn = sqlite3.connect(f"file:{old}?mode=ro&immutable=1", uri=True)
+    notes = [r[0] for r in conn.execute("SELECT note FROM days ORDER BY date")]
+    n_intakes = conn.execute("SELECT count(*) FROM intakes").fetchone()[0]
+    settings = dict(conn.execute("SELECT key, value FROM settings"))
+    conn.close()
+    r = run("--db", str(old), "days", "--json")
+    assert r.exit_code == 0, r.output
+    days = json.loads(r.stdout)
+    assert [d["note"] for d in days] == notes
+    assert sum(len(d["intakes"]) for d in days) == n_intakes
+    shown = json.loads(run("--db", str(old), "config", "show", "--json").stdout)
+    assert shown["settings"] == settings
+    assert run("--db", str(old), "check").exit_code == 0
+    r = run("--db", str(old), "trial", "add", "propranolol", "--start", "2024-01-01")
+    assert r.exit_code == 0, r.output  # the new table takes entries

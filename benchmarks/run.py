@@ -137,26 +137,36 @@ class Result:
         )
 
 
-def bench(name: str, make_cmd, env: dict[str, str], runs: int, before=None) -> Result:
-    """One warm-up run, then ``runs`` timed runs. ``make_cmd(i)`` gives the i-th command."""
-    if before:
-        before(-1)
-    run_once(make_cmd(-1), env)
-    times, peak = [], 0.0
-    for i in range(runs):
+def bench(cases: list[tuple], env: dict[str, str], runs: int) -> list[Result]:
+    """Time several commands against each other, interleaved.
+
+    ``cases`` holds ``(name, make_cmd, before)``: ``make_cmd(i)`` gives the i-th command,
+    ``before(i)`` (or None) prepares it. Each case gets one warm-up run, then the cases
+    take turns, ``runs`` rounds: a ratio between two cases is then not skewed by the
+    machine getting faster or slower between them (a shared virtual machine drifts).
+    """
+    for _name, make_cmd, before in cases:
         if before:
-            before(i)
-        seconds, mem = run_once(make_cmd(i), env)
-        times.append(seconds)
-        peak = max(peak, mem)
-    result = Result(name, times, peak)
-    print(result.line(), flush=True)
-    return result
+            before(-1)
+        run_once(make_cmd(-1), env)
+    times: list[list[float]] = [[] for _ in cases]
+    peaks = [0.0 for _ in cases]
+    for i in range(runs):
+        for k, (_name, make_cmd, before) in enumerate(cases):
+            if before:
+                before(i)
+            seconds, mem = run_once(make_cmd(i), env)
+            times[k].append(seconds)
+            peaks[k] = max(peaks[k], mem)
+    results = [Result(c[0], t, p) for c, t, p in zip(cases, times, peaks, strict=True)]
+    for r in results:
+        print(r.line(), flush=True)
+    return results
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per command (default 5)")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per command (default 7)")
     parser.add_argument("--keep", type=Path, help="build the diaries here and keep them")
     args = parser.parse_args()
     if not 1 <= args.runs <= 25:
@@ -186,57 +196,61 @@ def main() -> int:
 
     results: dict[str, Result] = {}
     as_of = ["--as-of", AS_OF.isoformat()]
-    for label, db in diaries.items():
-        base = [*MIGRAINECLI, "--db", str(db)]
-        for key, extra in (
-            ("status --json", ["status", "--json", *as_of]),
-            ("report --json", ["report", "--json", *as_of]),
-            ("summary --format html", ["summary", "--format", "html", *as_of]),
-            ("export days", ["export", "days"]),
-        ):
-            name = f"{key} ({label})"
-            results[name] = bench(name, lambda i, c=base + extra: c, env, args.runs)
+    for key, extra in (
+        ("status --json", ["status", "--json", *as_of]),
+        ("report --json", ["report", "--json", *as_of]),
+        ("summary --format html", ["summary", "--format", "html", *as_of]),
+        ("export days", ["export", "days"]),
+    ):
+        cases = [
+            (f"{key} ({label})", lambda i, c=[*MIGRAINECLI, "--db", str(db), *extra]: c, None)
+            for label, db in diaries.items()
+        ]
+        for r in bench(cases, env, args.runs):
+            results[r.name] = r
 
-    # log one day on the 20-year diary: a different unlogged day (after its end) each run
+    # log one day on the 20-year diary (a different unlogged day after its end each run)
+    # against a one-row insert with the sqlite-utils command-line tool
     big = diaries["20 years"]
-    results["log"] = bench(
-        "log one day (20 years)",
-        lambda i: [*MIGRAINECLI, "--db", str(big), "log",
-                   (AS_OF + timedelta(days=i + 2)).isoformat(), "--severity", "mild"],  # fmt: skip
-        env,
-        args.runs,
-    )
     peer_db = root / "peer.db"
     row = root / "row.json"
     row.write_text(json.dumps({"date": "2026-01-01", "severity": "mild"}))
-    results["peer insert"] = bench(
-        "peer: sqlite-utils insert (one row)",
-        lambda i: [*SQLITE_UTILS, "insert", str(peer_db), "days", str(row)],
+    log_cmd = [*MIGRAINECLI, "--db", str(big), "log"]
+    results["log"], results["peer insert"] = bench(
+        [
+            ("log one day (20 years)",
+             lambda i: [*log_cmd, (AS_OF + timedelta(days=i + 2)).isoformat(), "-s", "mild"],
+             None),
+            ("peer: sqlite-utils insert (one row)",
+             lambda i: [*SQLITE_UTILS, "insert", str(peer_db), "days", str(row)], None),
+        ],
         env,
         args.runs,
-    )
+    )  # fmt: skip
 
-    def fresh(i: int) -> None:
-        for p in root.glob("import-target*"):
-            p.unlink()
-
+    # import days of the 20-year file into a fresh diary, against sqlite-utils --csv
     days_csv = csvs["20 years"]["days"]
-    results["import"] = bench(
-        "import days (20 years)",
-        lambda i: [*MIGRAINECLI, "--db", str(root / "import-target.db"), "import", "days",
-                   str(days_csv)],  # fmt: skip
+
+    def fresh(target: Path):
+        def remove(_i: int) -> None:
+            for p in root.glob(f"{target.name}*"):
+                p.unlink()
+
+        return remove
+
+    mine, theirs = root / "import-mine.db", root / "import-peer.db"
+    results["import"], results["peer import"] = bench(
+        [
+            ("import days (20 years)",
+             lambda i: [*MIGRAINECLI, "--db", str(mine), "import", "days", str(days_csv)],
+             fresh(mine)),
+            ("peer: sqlite-utils insert --csv (20 years)",
+             lambda i: [*SQLITE_UTILS, "insert", str(theirs), "days", str(days_csv), "--csv"],
+             fresh(theirs)),
+        ],
         env,
         args.runs,
-        before=fresh,
-    )
-    results["peer import"] = bench(
-        "peer: sqlite-utils insert --csv (20 years)",
-        lambda i: [*SQLITE_UTILS, "insert", str(root / "import-target.db"), "days",
-                   str(days_csv), "--csv"],  # fmt: skip
-        env,
-        args.runs,
-        before=fresh,
-    )
+    )  # fmt: skip
 
     def ratio(a: str, b: str) -> float:
         return results[a].median / results[b].median

@@ -32,12 +32,13 @@ def demo(
     diary = build_demo(path, when)
     try:
         data = diary.load()
+        logged = len(diary.days())
         report = evaluate(diary, when)
     finally:
         diary.close()
     console.print(
         "[b]migrainecli demo[/b] — a made-up patient: a year of diary "
-        f"({len(data.days)} logged days, {len(data.intakes)} acute-medication intakes, "
+        f"({logged} logged days, {len(data.intakes)} acute-medication intakes, "
         f"{len(data.trials)} treatment trials, one untracked holiday week)."
     )
     console.print(f"Sample diary (not yours): {escape(str(path))}")

@@ -8,18 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from migrainecli.cli.common import open_diary, out, parse_date, print_json
+from migrainecli.rules.criteria import DISCLAIMER, TITLES
 
-DISCLAIMER = (
-    "These are published criteria read from the recorded diary, not a diagnosis; "
-    "a clinician decides what they mean."
-)
-TITLES = {
-    "chronic_migraine": "Chronic migraine",
-    "medication_overuse": "Medication-overuse headache",
-    "resistant_migraine": "Resistant migraine",
-    "refractory_migraine": "Refractory migraine",
-    "cgrp_step_therapy": "CGRP antibody step therapy",
-}
 VERDICT = {"met": "MET", "not_met": "NOT MET", "undetermined": "UNDETERMINED"}
 STYLE = {"met": "bold red", "not_met": "bold green", "undetermined": "bold yellow"}
 MARK = {"met": "✓", "not_met": "✗", "undetermined": "?"}

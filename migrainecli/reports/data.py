@@ -35,11 +35,13 @@ from migrainecli.models import KINDS, DiaryData, Trial
 from migrainecli.rules.criteria import (
     CM_HEADACHE_DAYS,
     CM_MIGRAINE_DAYS,
+    DISCLAIMER,
     EHF_DEBILITATING_DAYS,
     MOH_NAMES,
     MOH_THRESHOLDS,
     POOL_SUBTYPE,
     SINGLE_CLASS_SUBTYPES,
+    TITLES,
 )
 from migrainecli.rules.day import classify_day
 from migrainecli.rules.months import (
@@ -55,17 +57,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from migrainecli.catalogue import Catalogue
     from migrainecli.rules.criteria import StatusReport
 
-DISCLAIMER = (
-    "These are published criteria read from the recorded diary, not a diagnosis; "
-    "a clinician decides what they mean."
-)
-TITLES = {
-    "chronic_migraine": "Chronic migraine",
-    "medication_overuse": "Medication-overuse headache",
-    "resistant_migraine": "Resistant migraine",
-    "refractory_migraine": "Refractory migraine",
-    "cgrp_step_therapy": "CGRP antibody step therapy",
-}
 SUMMARY_MONTHS = 12
 CHART_MONTHS = 24
 RESPONSE_SOURCE = "Tassorelli et al., Cephalalgia 2018 (clinical-criteria.md section 7)"

@@ -79,6 +79,18 @@ from migrainecli.rules.trials import (
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from migrainecli.catalogue import Catalogue
 
+# The verdicts' names for people, and the reminder printed with every report.
+TITLES = {
+    "chronic_migraine": "Chronic migraine",
+    "medication_overuse": "Medication-overuse headache",
+    "resistant_migraine": "Resistant migraine",
+    "refractory_migraine": "Refractory migraine",
+    "cgrp_step_therapy": "CGRP antibody step therapy",
+}
+DISCLAIMER = (
+    "These are published criteria read from the recorded diary, not a diagnosis; "
+    "a clinician decides what they mean."
+)
 # ICHD-3 1.3 A and C
 CM_HEADACHE_DAYS = 15
 CM_MIGRAINE_DAYS = 8

@@ -189,7 +189,9 @@ class Row:
             return True
         if value in ("0", "false", "no"):
             return False
-        raise self.error(f"{col} must be 1, 0 or empty, not {_show(value)}.")
+        raise self.error(
+            f"{col} must be 1, 0 (or yes/no, true/false) or empty, not {_show(value)}."
+        )
 
     def choice(self, col: str, choices: tuple[str, ...], *, required: bool) -> str | None:
         value = self.required(col) if required else self.text(col)

@@ -126,6 +126,12 @@ def _log_one(
             f"{d.isoformat()} is a headache-free day; acute medication is logged on "
             "headache days (give --severity)."
         )
+    if day.severity == "none" and existing is not None and not clear_meds:
+        if diary.intakes(d, d):
+            raise InvalidValue(
+                f"{d.isoformat()} has acute-medication intakes, so it cannot be headache-free; "
+                "add --clear-meds to remove them, or keep a severity."
+            )
     diary.save_day(day)
     if clear_meds:
         diary.delete_intakes(d)

@@ -219,6 +219,12 @@ class Diary:
         A missing file is not created for reading: an empty in-memory diary stands in.
         A diary written by a newer version is opened for reading only.
         """
+        if path.exists() and not write and path.is_file() and path.stat().st_size == 0:
+            path = None  # an empty file: read it as an empty diary, without writing to it
+        if path is None:
+            diary = cls(sqlite3.connect(":memory:"), None)
+            diary._migrate()
+            return diary
         if path.exists():
             applied, _ = _inspect(path, verify=write)
             newer = sorted(applied - set(MIGRATION_NAMES))

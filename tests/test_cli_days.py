@@ -219,3 +219,71 @@ def test_not_a_diary_is_refused_untouched(run, tmp_path, kind):
         assert r.exit_code == 1
         assert "not a migrainecli diary" in r.stderr
     assert path.read_bytes() == before
+
+
+# -- found by trying the tool as a new user -----------------------------------------------
+def test_free_refused_while_the_day_has_intakes(run, db_path):
+    run("log", D1, "-s", "severe", "--med", "sumatriptan")
+    before = snapshot(db_path)
+    r = run("edit", D1, "--free")
+    assert r.exit_code == 1
+    assert "has acute-medication intakes" in r.stderr
+    assert snapshot(db_path) == before
+    assert run("edit", D1, "--free", "--clear-meds").exit_code == 0
+
+
+def test_delete_with_no_answer_is_one_error_sentence(run):
+    run("log", D1, "-s", "mild")
+    r = run("delete", D1)  # no input at all
+    assert r.exit_code == 1
+    assert "Error: Nothing deleted." in r.stderr
+    assert "Aborted" not in r.output
+
+
+def test_days_range_the_wrong_way_round(run):
+    r = run("days", "--from", D2, "--to", D1)
+    assert r.exit_code == 1
+    assert "is before --from" in r.stderr
+
+
+def test_writing_over_the_diary_or_into_a_missing_folder_is_refused(run, db_path, tmp_path):
+    run("log", D1, "-s", "mild")
+    before = file_bytes(db_path)
+    for args in (
+        ("export", "days", "--output", str(db_path)),
+        ("summary", "--output", str(db_path)),
+    ):
+        r = run(*args)
+        assert r.exit_code == 1, args
+        assert "is your diary" in r.stderr
+    assert file_bytes(db_path) == before
+    r = run("backup", str(tmp_path / "no" / "such" / "b.db"))
+    assert r.exit_code == 1
+    assert "does not exist" in r.stderr and ".tmp" not in r.stderr
+    r = run("export", "days", "--output", str(tmp_path / "missing" / "d.csv"))
+    assert r.exit_code == 1
+    assert "does not exist" in r.stderr and ".tmp" not in r.stderr
+
+
+def test_backup_into_a_folder_names_the_file_written(run, tmp_path):
+    run("log", D1, "-s", "mild")
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    r = run("backup", str(folder))
+    assert r.exit_code == 0
+    assert str(folder / "diary-backup.db") in r.stdout
+
+
+def test_an_empty_file_is_read_as_an_empty_diary_without_writing(run, tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    r = run("--db", str(empty), "days")
+    assert r.exit_code == 0
+    assert empty.read_bytes() == b""
+
+
+def test_summary_html_before_the_diary_start(run):
+    run("log", D1, "-s", "mild")
+    r = run("summary", "--format", "html", "--as-of", "2000-01-01")
+    assert r.exit_code == 0, r.output
+    assert "not a diagnosis" in r.stdout and "Traceback" not in r.output

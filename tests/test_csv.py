@@ -86,7 +86,7 @@ BAD_FILES = [
     ("date,severity\r\n2026-01-01,awful\r\n", "Line 2: severity must be one of"),
     ("date,severity\r\n2999-01-01,mild\r\n", "Line 2: date 2999-01-01 is in the future"),
     ("date,severity,hours\r\n2026-01-01,mild,lots\r\n", "Line 2: hours must be a number"),
-    ("date,severity,nausea\r\n2026-01-01,mild,maybe\r\n", "Line 2: nausea must be 1, 0 or empty"),
+    ("date,severity,nausea\r\n2026-01-01,mild,maybe\r\n", "Line 2: nausea must be 1, 0 (or yes"),
     ("date,severity\r\n2026-01-01,mild\r\n2026-01-01,severe\r\n", "appears twice (also on line 2)"),
     ("date,severity\r\n2026-01-01,mild,extra\r\n", "Line 2: 3 cells where the header has 2"),
     ("", "The file is empty"),

@@ -92,3 +92,31 @@ def say(message: str) -> None:
 def note(message: str) -> None:
     """A one-line message on stderr (plain text, never wrapped)."""
     typer.echo(message, err=True)
+
+
+def confirm(question: str) -> bool:
+    """Ask on stderr; no answer (end of input, Ctrl-C) means no."""
+    try:
+        return typer.confirm(question, default=False, err=True)
+    except (typer.Abort, EOFError, KeyboardInterrupt):
+        typer.echo("", err=True)
+        return False
+
+
+def output_path(ctx: typer.Context, path: Path) -> Path:
+    """Check a file to write: never the diary itself, and its folder must exist."""
+    from migrainecli.errors import MigraineError
+
+    path = path.expanduser()
+    if path.is_dir():
+        raise MigraineError(f"{path} is a folder; give a file name to write.")
+    if not path.parent.is_dir():
+        raise MigraineError(f"The folder {path.parent} does not exist; create it first.")
+    try:
+        if path.resolve() == diary_path(ctx).resolve():
+            raise MigraineError(
+                f"{path} is your diary; give another file name so the diary is not overwritten."
+            )
+    except OSError:
+        pass
+    return path

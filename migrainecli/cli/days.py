@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from migrainecli.cli.common import (
+    confirm,
     fail,
     note,
     open_diary,
@@ -252,6 +253,8 @@ def days(
 
     start = parse_date(from_, option="--from") if from_ else None
     end = parse_date(to, option="--to", allow_future=True) if to else None
+    if start and end and end < start:
+        raise fail(f"--to {end} is before --from {start}; give the earlier date with --from.")
     with open_diary(ctx, write=False) as diary:
         logged = diary.days(start, end)
         by_date: dict = {}
@@ -309,7 +312,7 @@ def delete(
         n = len(diary.intakes(d, d))
         if not yes:
             extra = f" and its {n} intake{'s' if n != 1 else ''}" if n else ""
-            if not typer.confirm(f"Delete {d.isoformat()}{extra}?", default=False, err=True):
+            if not confirm(f"Delete {d.isoformat()}{extra}?"):
                 raise fail("Nothing deleted.")
         diary.delete_day(d)
     say(f"Deleted {d.isoformat()}.")

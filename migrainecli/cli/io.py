@@ -46,7 +46,10 @@ def export(
 ) -> None:
     """Export days, intakes, trials, gaps or monthly counts as CSV (or JSON)."""
     from migrainecli import csvio
+    from migrainecli.cli.common import output_path
 
+    if output is not None:
+        output = output_path(ctx, output)
     with open_diary(ctx, write=False) as diary:
         columns, rows = csvio.FILE_KINDS[kind.value].export(diary)
     if fmt is Format.json:
@@ -143,8 +146,8 @@ def backup(
             from migrainecli.errors import NotFound
 
             raise NotFound(f"There is no diary at {src} yet; nothing to back up.")
-        backup_diary(diary, dest)
-    say(f"Backed up {src} to {dest}.")
+        written = backup_diary(diary, dest)
+    say(f"Backed up {src} to {written}.")
 
 
 def path(ctx: typer.Context) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import diary_path, fail, print_json, say
+from migrainecli.cli.common import confirm, diary_path, fail, print_json, say
 
 _LABEL = {"ok": "ok", "note": "note", "problem": "PROBLEM"}
 
@@ -54,7 +54,7 @@ def restore(
             f"Replace the diary at {plan.target} ({state}) with {incoming}? "
             f"The current diary is kept as {plan.keep_as}."
         )
-    if not yes and not typer.confirm(question, default=False, err=True):
+    if not yes and not confirm(question):
         raise fail("Nothing restored.")
     result = restore_diary(plan)
     kept = f" The previous diary is kept as {plan.keep_as}." if plan.keep_as else ""

@@ -95,8 +95,10 @@ def summary(
         if output is None:
             sys.stdout.write(text)
             return
+    from migrainecli.cli.common import output_path
     from migrainecli.files import private_output
 
+    output = output_path(ctx, output)
     with private_output(output) as fh:
         if text is None:
             from migrainecli.reports.longcsv import write_summary_csv

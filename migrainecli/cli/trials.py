@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import fail, note, open_diary, out, parse_date, print_json, say
+from migrainecli.cli.common import confirm, fail, note, open_diary, out, parse_date, print_json, say
 
 app = typer.Typer(help="Record the treatments you have tried, with dates, doses and outcomes.")
 
@@ -161,9 +161,7 @@ def delete(
 
     with open_diary(ctx, write=True) as diary:
         t = find_trial(diary, trial)
-        if not yes and not typer.confirm(
-            f"Delete trial #{t.id} ({t.therapy}, {_span(t.start, t.end)})?", default=False, err=True
-        ):
+        if not yes and not confirm(f"Delete trial #{t.id} ({t.therapy}, {_span(t.start, t.end)})?"):
             raise fail("Nothing deleted.")
         diary.delete_trial(t.id)
     say(f"Deleted trial #{t.id} ({t.therapy}).")

@@ -303,8 +303,12 @@ def _header(s: dict[str, Any]) -> str:
         last = per["last_months"]
         period = (
             f"Diary {_e(per['diary_start'])} to {_e(per['as_of'])}: "
-            f"{per['tracked_days']} tracked days, {per['untracked_days']} untracked "
-            f"({per['completeness_percent']:g}% complete)"
+            f"{per['tracked_days']} tracked days, {per['untracked_days']} untracked"
+            + (
+                f" ({per['completeness_percent']:g}% complete)"
+                if per["completeness_percent"] is not None
+                else ""
+            )
         )
         if last["months"]:
             period += (

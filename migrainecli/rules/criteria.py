@@ -841,7 +841,7 @@ def _ehf(
                 if (a.adequate is None and not a.failed) or is_inadequate(t, a)
             ]
             if inadequate:
-                missing.append("trials that do not count yet: " + "; ".join(inadequate))
+                missing.append("trials that do not count: " + "; ".join(inadequate))
         if triptans.status != MET:
             k = TRIPTANS_REQUIRED - len(triptans.failed_triptans)
             missing.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -120,3 +121,13 @@ def output_path(ctx: typer.Context, path: Path) -> Path:
     except OSError:
         pass
     return path
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """User text for rich output: markup escaped, terminal control characters shown as �."""
+    from rich.markup import escape
+
+    return escape(_CONTROL.sub("\ufffd", text))

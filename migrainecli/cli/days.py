@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from migrainecli.cli.common import (
+    clean,
     confirm,
     fail,
     note,
@@ -205,7 +206,6 @@ def show(
     if as_json:
         print_json(day_dict(day, intakes, verdict))
         return
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(show_header=False, box=None, pad_edge=False)
@@ -224,9 +224,9 @@ def show(
     for i in intakes:
         rel = {True: ", relieved", False: ", not relieved", None: ""}[i.relieved]
         dose = f" {i.dose}" if i.dose else ""
-        table.add_row("medication", escape(f"{i.medication}{dose} [{i.class_id or '?'}]{rel}"))
+        table.add_row("medication", clean(f"{i.medication}{dose} [{i.class_id or '?'}]{rel}"))
     if day.note:
-        table.add_row("note", escape(day.note))
+        table.add_row("note", clean(day.note))
     table.add_row("counts as", describe(verdict))
     out().print(table)
 
@@ -271,7 +271,6 @@ def days(
         note("No days logged in that period. Log one with 'migrainecli log'.")
         return
     from rich import box
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
@@ -279,7 +278,7 @@ def days(
         table.add_column(col, no_wrap=col in ("date", "deb."))
     for day, intakes, verdict in rows:
         feats = " ".join(_SHORT[f] for f in _FEATURE_NAMES if getattr(day, f))
-        meds = escape(", ".join(i.medication for i in intakes))
+        meds = clean(", ".join(i.medication for i in intakes))
         if not verdict.headache:
             counts = "free"
         elif verdict.migraine:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from migrainecli.cli.common import open_diary, out, parse_date, print_json
+from migrainecli.cli.common import clean, open_diary, out, parse_date, print_json
 from migrainecli.rules.criteria import DISCLAIMER, TITLES
 
 VERDICT = {"met": "MET", "not_met": "NOT MET", "undetermined": "UNDETERMINED"}
@@ -44,7 +44,6 @@ def status(
 
 def render_status(data: dict[str, Any], console) -> None:
     """The human status report: one block per criterion, then the disclaimer."""
-    from rich.markup import escape
     from rich.padding import Padding
 
     d = data["diary"]
@@ -68,7 +67,7 @@ def render_status(data: dict[str, Any], console) -> None:
         if table is not None:
             console.print(table)
         for line in [*_extra_lines(key, c), c["explanation"]]:
-            console.print(Padding(escape(line), (0, 0, 0, 2)))
+            console.print(Padding(clean(line), (0, 0, 0, 2)))
     console.print()
     console.print(f"[i]{DISCLAIMER}[/i]")
 

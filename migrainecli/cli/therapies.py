@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import out, print_json
+from migrainecli.cli.common import clean, out, print_json
 from migrainecli.cli.trials import Kind
 
 app = typer.Typer(
@@ -80,12 +80,11 @@ def show(
     if as_json:
         print_json(data)
         return
-    from rich.markup import escape
 
     console = out()
     for d in data:
         console.print(
-            escape(f"{d['name']} → {d['generic']}: {d['label']} [{d['class']}], {d['kind']}")
+            clean(f"{d['name']} → {d['generic']}: {d['label']} [{d['class']}], {d['kind']}")
         )
         facts = []
         if d["moh"]:
@@ -135,7 +134,6 @@ KIND_ORDER = ("preventive", "acute", "procedure", "neuromodulation", "behavioura
 
 
 def _print_untried(data: dict, catalogue) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     console = out()
@@ -156,13 +154,13 @@ def _print_untried(data: dict, catalogue) -> None:
                 f"{t['therapy']} {t['start']}→{t['end'] or 'ongoing'}: {t['reason']}"
                 for t in e.get("trials", [])
             )
-            table.add_row("inadequate", f"{labels.get(e['class'], e['class'])} — {escape(why)}")
+            table.add_row("inadequate", f"{labels.get(e['class'], e['class'])} — {clean(why)}")
         for e in entries["tried"]:
             trials = "; ".join(
                 f"{t['therapy']} {t['start']}→{t['end'] or 'ongoing'} {t['outcome']}"
                 for t in e.get("trials", [])
             )
-            table.add_row("tried", f"{labels.get(e['class'], e['class'])} — {escape(trials)}")
+            table.add_row("tried", f"{labels.get(e['class'], e['class'])} — {clean(trials)}")
         console.print(table)
         console.print()
     n = {k: len(v) for k, v in data.items()}

@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import confirm, fail, note, open_diary, out, parse_date, print_json, say
+from migrainecli.cli.common import (
+    clean,
+    confirm,
+    fail,
+    note,
+    open_diary,
+    out,
+    parse_date,
+    print_json,
+    say,
+)
 
 app = typer.Typer(help="Record the treatments you have tried, with dates, doses and outcomes.")
 
@@ -201,7 +211,6 @@ def list_(
         note("No trials recorded. Add one with 'migrainecli trial add'.")
         return
     from rich import box
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(
@@ -221,12 +230,12 @@ def list_(
         if r["adequate"] is False:
             footnotes.append(f"#{r['id']} {r['therapy']}: {r['adequacy']}")
         table.add_row(
-            str(r["id"]), escape(r["therapy"]) + f"\n[dim]{r['class']}[/dim]",
-            escape(r["dose"] or ""),
+            str(r["id"]), clean(r["therapy"]) + f"\n[dim]{r['class']}[/dim]",
+            clean(r["dose"] or ""),
             f"{r['start']}\n→ {r['end'] or 'ongoing'}", str(r["duration_days"]),
-            escape(r["outcome"] + (f" ({r['reason']})" if r["reason"] else "")), adequate,
+            clean(r["outcome"] + (f" ({r['reason']})" if r["reason"] else "")), adequate,
         )  # fmt: skip
     console = out()
     console.print(table)
     for line in footnotes:
-        console.print(escape(f"Not adequate: {line}"))
+        console.print(clean(f"Not adequate: {line}"))

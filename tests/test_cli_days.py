@@ -287,3 +287,10 @@ def test_summary_html_before_the_diary_start(run):
     r = run("summary", "--format", "html", "--as-of", "2000-01-01")
     assert r.exit_code == 0, r.output
     assert "not a diagnosis" in r.stdout and "Traceback" not in r.output
+
+
+def test_logging_inside_a_gap_says_it_is_not_counted(run):
+    run("gap", "add", f"{D1}..{D2}")
+    r = run("log", D1, "-s", "mild")
+    assert r.exit_code == 0
+    assert f"Note: {D1} is inside the untracked period #1" in r.stderr

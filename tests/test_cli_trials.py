@@ -263,3 +263,13 @@ def test_intakes_import_names_unknown_medication_line(run, tmp_path):
     r = run("import", "intakes", str(path))
     assert r.exit_code == 1
     assert "Line 3: Unknown therapy 'sumatriptn'. Did you mean" in r.stderr
+
+
+def test_untried_says_when_an_untried_acute_class_is_taken(run):
+    run("log", D1, "-s", "moderate", "--med", "ibuprofen 400 mg")
+    data = json.loads(run("untried", "--json").stdout)
+    entry = next(e for e in data["untried"] if e["class"] == "simple_analgesic")
+    assert entry["intake_days"] == 1
+    assert "Simple analgesics (taken on 1 days, no trial recorded)" in " ".join(
+        run("untried", "--kind", "acute").stdout.split()
+    )

@@ -109,6 +109,16 @@ def _report(results, verb_new: str) -> None:
         typer.echo(f"{what} {r.day.date.isoformat()}{meds}: {describe(r.verdict)}.")
 
 
+def _warn_in_gap(results, gaps) -> None:
+    for g in gaps:
+        inside = [r.day.date for r in results if g.start <= r.day.date <= g.end]
+        if inside:
+            note(
+                f"Note: {inside[0]} is inside the untracked period #{g.id} ({g.start} to "
+                f"{g.end}), so it is not counted; 'migrainecli gap delete {g.id}' counts it."
+            )
+
+
 def log(
     ctx: typer.Context,
     when: Annotated[
@@ -147,7 +157,9 @@ def log(
     )  # fmt: skip
     with open_diary(ctx, write=True) as diary:
         results = log_days(diary, start, end, changes, med or [], relieved)
+        gaps = diary.gaps()
     _report(results, "Logged")
+    _warn_in_gap(results, gaps)
 
 
 def edit(

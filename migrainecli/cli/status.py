@@ -109,11 +109,23 @@ def _month_table(key: str, c: dict[str, Any]):
         cells = []
         for field, _ in columns:
             n = m[field] if field in m else m["medication_days"][field]
-            cells.append(_cell(n, m["checks"][field]))
+            if _pool_excluded(m, field):
+                cells.append(f"{n} –")
+            else:
+                cells.append(_cell(n, m["checks"][field]))
         table.add_row(
             "  " + m["month"], str(m["untracked_days"]), *cells, VERDICT[m["status"]].lower()
         )
     return table
+
+
+def _pool_excluded(m: dict[str, Any], field: str) -> bool:
+    """ICHD-3 8.2.6 reached in days but excluded because one class is overused alone."""
+    return (
+        field == "8.2.6"
+        and m["medication_days"]["8.2.6"] >= m["thresholds"]["8.2.6"]
+        and m["checks"]["8.2.6"] != "met"
+    )
 
 
 def _extra_lines(key: str, c: dict[str, Any]) -> list[str]:
@@ -128,6 +140,11 @@ def _extra_lines(key: str, c: dict[str, Any]) -> list[str]:
                 f"{b['status'].replace('_', ' ')}. Criterion D: {c['criterion_d']}."
             )
     elif key == "medication_overuse":
+        if any(_pool_excluded(m, "8.2.6") for m in c.get("months", [])):
+            lines.append(
+                "– 8.2.6 does not apply in that month: one class is already overused on its "
+                "own (ICHD-3 8.2.6 needs none overused alone)."
+            )
         if c.get("subtypes"):
             lines.append("Subtypes in every month: " + ", ".join(c["subtypes"]) + ".")
     elif key in ("resistant_migraine", "refractory_migraine"):

@@ -121,7 +121,15 @@ def untried(
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
     with open_diary(ctx, write=False) as diary:
         trials = diary.trials()
+        used: dict[str, set] = {}
+        for i in diary.intakes(end=when):
+            used.setdefault(i.class_id, set()).add(i.date)
     data = partition_classes(trials, when, catalogue).to_dict()
+    # An acute class taken on diary days but never recorded as a trial stays "untried"
+    # (clinical-criteria.md section 6 counts trials); say how often it was taken.
+    for e in data["untried"]:
+        if e["class"] in used:
+            e["intake_days"] = len(used[e["class"]])
     if kind is not None:
         data = {k: [e for e in v if e["kind"] == kind.value] for k, v in data.items()}
     if as_json:
@@ -147,7 +155,12 @@ def _print_untried(data: dict, catalogue) -> None:
         table.add_column(style="bold", no_wrap=True)
         table.add_column(overflow="fold")
         if entries["untried"]:
-            names = ", ".join(f"{labels.get(e['class'], e['class'])}" for e in entries["untried"])
+            names = ", ".join(
+                labels.get(e["class"], e["class"])
+                + (f" (taken on {e['intake_days']} days, no trial recorded)"
+                   if e.get("intake_days") else "")
+                for e in entries["untried"]
+            )  # fmt: skip
             table.add_row("untried", names)
         for e in entries["inadequate"]:
             why = "; ".join(

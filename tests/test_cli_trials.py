@@ -270,6 +270,6 @@ def test_untried_says_when_an_untried_acute_class_is_taken(run):
     data = json.loads(run("untried", "--json").stdout)
     entry = next(e for e in data["untried"] if e["class"] == "simple_analgesic")
     assert entry["intake_days"] == 1
-    assert "Simple analgesics (taken on 1 days, no trial recorded)" in " ".join(
+    assert "Simple analgesics (taken on 1 day, no trial recorded)" in " ".join(
         run("untried", "--kind", "acute").stdout.split()
     )

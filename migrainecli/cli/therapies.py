@@ -98,9 +98,14 @@ def show(
         if facts:
             console.print("  " + "; ".join(facts))
     if len(data) > 1:
+        from rich.padding import Padding
+
         console.print(
-            "  This name is in more than one class: an intake on a diary day is acute; "
-            "a trial takes --kind or --class."
+            Padding(
+                "This name is in more than one class: an intake on a diary day is acute; "
+                "a trial takes --kind or --class.",
+                (0, 0, 0, 2),
+            )
         )
 
 
@@ -157,7 +162,8 @@ def _print_untried(data: dict, catalogue) -> None:
         if entries["untried"]:
             names = ", ".join(
                 labels.get(e["class"], e["class"])
-                + (f" (taken on {e['intake_days']} days, no trial recorded)"
+                + (f" (taken on {e['intake_days']} day{'s' * (e['intake_days'] != 1)}, "
+                   "no trial recorded)"
                    if e.get("intake_days") else "")
                 for e in entries["untried"]
             )  # fmt: skip

@@ -19,14 +19,17 @@ HELP = """Track headache days and treatments; read the diary against ICHD-3, EHF
 
 The verdicts are criteria read from your diary, not a diagnosis.
 
-[b]Examples[/b]
-
-  migrainecli log --severity severe --nausea --photophobia --phonophobia --med "sumatriptan 50 mg"\n
-  migrainecli log yesterday --free\n
-  migrainecli log "3 days ago" --severity moderate --pulsating --impairment serious\n
-  migrainecli gap add 2026-08-01..2026-08-14 --reason "holiday, no diary"\n
-  migrainecli days --from "30 days ago"\n
-  migrainecli export days --output days.csv\n
+\b
+Examples:
+  migrainecli log --severity severe --nausea --photophobia --phonophobia \\
+      --med "sumatriptan 50 mg"
+  migrainecli log yesterday --free
+  migrainecli log "3 days ago" --severity moderate --impairment serious
+  migrainecli gap add 2026-08-01..2026-08-14 --reason "holiday, no diary"
+  migrainecli trial add "Topamax 50 mg" --start 2025-01-10 --end 2025-04-02 \\
+      --outcome ineffective
+  migrainecli status
+  migrainecli summary --format html --output summary.html
   migrainecli demo
 """
 
@@ -70,7 +73,7 @@ app = typer.Typer(
     help=HELP,
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

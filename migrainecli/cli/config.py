@@ -8,7 +8,7 @@ import typer
 
 from migrainecli.cli.common import open_diary, out, parse_date, print_json, say
 
-app = typer.Typer(help="Diary settings: start date, and name/date of birth for summaries.")
+app = typer.Typer(help="Diary start date, and a name and birth date for summaries.")
 
 
 def _check_key(key: str) -> None:

@@ -41,7 +41,9 @@ def _flag(name: str, help_: str):
 
 Sev = Annotated[Severity | None, typer.Option("--severity", "-s", help="Headache intensity.")]
 Free = Annotated[bool, typer.Option("--free", help="An explicitly headache-free day.")]
-Hours = Annotated[float | None, typer.Option("--hours", help="How many hours it lasted.")]
+Hours = Annotated[
+    float | None, typer.Option("--hours", metavar="HOURS", help="How many hours it lasted.")
+]
 Unilateral = Annotated[bool | None, _flag("unilateral", "One-sided pain.")]
 Pulsating = Annotated[bool | None, _flag("pulsating", "Pulsating or throbbing pain.")]
 Activity = Annotated[
@@ -64,6 +66,7 @@ Meds = Annotated[
     typer.Option(
         "--med",
         "-m",
+        metavar="NAME",
         help='Acute medication taken that day, dose allowed: --med "sumatriptan 50 mg". '
         "Repeat for each intake.",
     ),
@@ -72,7 +75,7 @@ Relieved = Annotated[
     bool | None,
     typer.Option("--relieved/--not-relieved", help="Whether the medication relieved the headache."),
 ]
-Note = Annotated[str | None, typer.Option("--note", "-n", help="A free-text note.")]
+Note = Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", help="A free-text note.")]
 
 
 def _changes(
@@ -145,7 +148,11 @@ def log(
     relieved: Relieved = None,
     note: Note = None,
 ) -> None:
-    """Log a headache day (or a headache-free one); logging a logged date updates it."""
+    """Log a headache day, or a headache-free day.
+
+    Logging a date that is already logged changes only the options given and adds
+    the intakes.
+    """
     from migrainecli.logbook import log_days
 
     start, end = parse_range(when)
@@ -255,8 +262,12 @@ _SHORT = {
 
 def days(
     ctx: typer.Context,
-    from_: Annotated[str | None, typer.Option("--from", help="First date to list.")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="Last date to list.")] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help="First date to list.")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="Last date to list.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List logged days with what each counts as."""

@@ -12,10 +12,16 @@ from migrainecli.cli.common import out
 
 def demo(
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Build the sample as if today were this date.")
+        str | None,
+        typer.Option(
+            "--as-of", metavar="DATE", help="Build the sample as if today were this date."
+        ),
     ] = None,
 ) -> None:
-    """Build a realistic sample diary in a temporary file and show the status report."""
+    """Show what the tool does, on a sample diary.
+
+    The sample is written to a temporary file; your own diary is not touched.
+    """
     import tempfile
     from pathlib import Path
 

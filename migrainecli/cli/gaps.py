@@ -8,7 +8,7 @@ import typer
 
 from migrainecli.cli.common import note, open_diary, out, parse_range, print_json, say
 
-app = typer.Typer(help="Record periods you did not keep the diary (unknown, not headache-free).")
+app = typer.Typer(help="Record periods you did not keep the diary.")
 
 
 @app.command("add")

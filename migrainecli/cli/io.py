@@ -44,7 +44,10 @@ def export(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json.")] = Format.csv,
 ) -> None:
-    """Export days, intakes, trials, gaps or monthly counts as CSV (or JSON)."""
+    """Export days, intakes, trials, gaps or monthly counts.
+
+    CSV with the documented columns (stdout unless --output), or --format json.
+    """
     from migrainecli import csvio
     from migrainecli.cli.common import output_path
 
@@ -88,7 +91,10 @@ def import_(
     kind: Annotated[ImportKind, typer.Argument(help="What the file holds.")],
     file: Annotated[str, typer.Argument(help="CSV file to read ('-' for stdin).")],
 ) -> None:
-    """Import a CSV file written by 'export' (or a spreadsheet); all or nothing."""
+    """Import a CSV file, all or nothing.
+
+    Reads what 'export' writes, or a spreadsheet saved as CSV.
+    """
     from migrainecli import csvio
     from migrainecli.errors import MigraineError
 
@@ -137,7 +143,7 @@ def backup(
     ctx: typer.Context,
     dest: Annotated[Path, typer.Argument(help="Where to write the copy (mode 0600).")],
 ) -> None:
-    """Write a consistent copy of the diary (SQLite backup), readable by you only."""
+    """Write a consistent, private copy of the diary."""
     from migrainecli.backup import backup_diary
 
     src = diary_path(ctx)
@@ -151,7 +157,10 @@ def backup(
 
 
 def path(ctx: typer.Context) -> None:
-    """Print where the diary is (it may not exist until the first entry)."""
+    """Print where the diary is.
+
+    The file may not exist until the first entry.
+    """
     typer.echo(str(diary_path(ctx)))
 
 

@@ -16,7 +16,10 @@ def check(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Check the diary file for damage (SQLite integrity and foreign keys) without changing it."""
+    """Check the diary file for damage, without changing it.
+
+    SQLite's integrity and foreign-key checks, the schema and the file permissions.
+    """
     from migrainecli.health import check_diary
 
     health = check_diary(diary_path(ctx))
@@ -41,7 +44,10 @@ def restore(
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Replace the diary with a backup (checked first; the replaced diary is kept beside it)."""
+    """Replace the diary with a checked backup.
+
+    The replaced diary is kept beside it, so a restore can be undone.
+    """
     from migrainecli.health import plan_restore, restore_diary
 
     plan = plan_restore(backup, diary_path(ctx))

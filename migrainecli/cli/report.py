@@ -11,7 +11,9 @@ import typer
 
 from migrainecli.cli.common import note, open_diary, out, parse_date, print_json
 
-AsOf = Annotated[str | None, typer.Option("--as-of", help="Evaluate as if today were this date.")]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", metavar="DATE", help="Evaluate as if today were this date.")
+]
 
 
 class SummaryFormat(str, Enum):
@@ -41,7 +43,10 @@ def report(
     as_of: AsOf = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """The last months at a glance: month table, calendar, trend with trials, trial response."""
+    """The last months at a glance, with each preventive's response.
+
+    Month table, calendar, trend chart with the trials, trial response.
+    """
     from migrainecli.reports.data import build_report
 
     data, status, when, catalogue, _ = _load(ctx, as_of)
@@ -65,7 +70,11 @@ def summary(
     ] = None,
     as_of: AsOf = None,
 ) -> None:
-    """The one-page clinician summary: verdicts, months, preventive history, acute use."""
+    """The clinician summary, as text, CSV or HTML.
+
+    Verdicts with evidence, the last 12 months, the preventive history for prior
+    authorisation, acute medication use, classes untried.
+    """
     import sys
 
     from migrainecli.reports.data import build_summary

@@ -26,12 +26,16 @@ def evaluate(diary, as_of: date):
 def status(
     ctx: typer.Context,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Evaluate as if today were this date.")
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="Evaluate as if today were this date."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Which criteria the diary meets: chronic migraine, overuse, resistant, refractory, step
-    therapy."""
+    """Which published criteria the diary meets, with evidence.
+
+    Chronic migraine (ICHD-3 1.3), medication overuse (ICHD-3 8.2), resistant and
+    refractory migraine (EHF 2020), CGRP step therapy (AHS 2021).
+    """
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
     with open_diary(ctx, write=False) as diary:
         report = evaluate(diary, when)

@@ -114,10 +114,14 @@ def untried(
     kind: Annotated[Kind | None, typer.Option("--kind", help="Only classes of this kind.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Evaluate as if today were this date.")
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="Evaluate as if today were this date."),
     ] = None,
 ) -> None:
-    """Which therapy classes are untried, tried only inadequately, or tried."""
+    """Which therapy classes are untried, or tried inadequately.
+
+    Every catalogue class is listed once: untried, tried only inadequately, or tried.
+    """
     from migrainecli.catalogue import load_catalogue
     from migrainecli.cli.common import open_diary, parse_date
     from migrainecli.rules.trials import partition_classes

@@ -20,7 +20,7 @@ from migrainecli.cli.common import (
     say,
 )
 
-app = typer.Typer(help="Record the treatments you have tried, with dates, doses and outcomes.")
+app = typer.Typer(help="Record the treatments you have tried: dates, doses, outcomes.")
 
 
 class Kind(str, Enum):
@@ -45,26 +45,46 @@ class Outcome(str, Enum):
 TrialRef = Annotated[str, typer.Argument(help="The trial's number (from 'trial list') or name.")]
 ClassOpt = Annotated[
     str | None,
-    typer.Option("--class", help="Class id, for a therapy the catalogue does not know."),
+    typer.Option(
+        "--class", metavar="ID", help="Class id, for a therapy the catalogue does not know."
+    ),
 ]
-DoseOpt = Annotated[str | None, typer.Option("--dose", help='Dose, e.g. "50 mg twice daily".')]
-ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why it was stopped.")]
-NoteOpt = Annotated[str | None, typer.Option("--note", help="A free-text note.")]
+DoseOpt = Annotated[
+    str | None, typer.Option("--dose", metavar="TEXT", help='Dose, e.g. "50 mg twice daily".')
+]
+ReasonOpt = Annotated[
+    str | None, typer.Option("--reason", metavar="TEXT", help="Why it was stopped.")
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A free-text note.")]
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
     therapy: Annotated[str, typer.Argument(help='Name as on the box: "Topamax 50 mg", Aimovig.')],
-    start: Annotated[str, typer.Option("--start", help="When it started.")],
-    end: Annotated[str | None, typer.Option("--end", help="When it stopped.")] = None,
+    start: Annotated[str, typer.Option("--start", metavar="DATE", help="When it started.")],
+    end: Annotated[
+        str | None, typer.Option("--end", metavar="DATE", help="When it stopped.")
+    ] = None,
     dose: DoseOpt = None,
     outcome: Annotated[
-        Outcome | None, typer.Option("--outcome", help="Outcome (ongoing when no --end).")
+        Outcome | None,
+        typer.Option(
+            "--outcome",
+            metavar="OUTCOME",
+            help="ongoing (no --end), effective, partial, ineffective, not_tolerated, "
+            "contraindicated or stopped_other.",
+        ),
     ] = None,
     reason: ReasonOpt = None,
     kind: Annotated[
-        Kind | None, typer.Option("--kind", help="preventive, acute, ... (default: the class's).")
+        Kind | None,
+        typer.Option(
+            "--kind",
+            metavar="KIND",
+            help="preventive, acute, procedure, neuromodulation, behavioural or lifestyle "
+            "(default: the class's kind).",
+        ),
     ] = None,
     class_id: ClassOpt = None,
     note_: NoteOpt = None,
@@ -112,8 +132,8 @@ def _span(start: date, end: date | None) -> str:
 def stop(
     ctx: typer.Context,
     trial: TrialRef,
-    end: Annotated[str, typer.Option("--end", help="When it stopped.")],
-    outcome: Annotated[Outcome, typer.Option("--outcome", help="How it went.")],
+    end: Annotated[str, typer.Option("--end", metavar="DATE", help="When it stopped.")],
+    outcome: Annotated[Outcome, typer.Option("--outcome", metavar="OUTCOME", help="How it went.")],
     reason: ReasonOpt = None,
 ) -> None:
     """Record that an ongoing trial stopped, and how it went."""
@@ -129,12 +149,17 @@ def stop(
 def edit(
     ctx: typer.Context,
     trial: TrialRef,
-    start: Annotated[str | None, typer.Option("--start", help="New start date.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", metavar="DATE", help="New start date.")
+    ] = None,
     end: Annotated[
-        str | None, typer.Option("--end", help="New end date ('none' makes it ongoing).")
+        str | None,
+        typer.Option("--end", metavar="DATE", help="New end date ('none' makes it ongoing)."),
     ] = None,
     dose: DoseOpt = None,
-    outcome: Annotated[Outcome | None, typer.Option("--outcome", help="New outcome.")] = None,
+    outcome: Annotated[
+        Outcome | None, typer.Option("--outcome", metavar="OUTCOME", help="New outcome.")
+    ] = None,
     reason: ReasonOpt = None,
     note_: NoteOpt = None,
 ) -> None:
@@ -180,7 +205,9 @@ def delete(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    kind: Annotated[Kind | None, typer.Option("--kind", help="Only trials of this kind.")] = None,
+    kind: Annotated[
+        Kind | None, typer.Option("--kind", metavar="KIND", help="Only trials of this kind.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List trials with duration, outcome and whether each was an adequate trial."""

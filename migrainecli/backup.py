@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
 from migrainecli.errors import MigraineError
+from migrainecli.files import private_replacement
 
 
 def backup_diary(diary, dest: Path) -> Path:
@@ -18,19 +18,11 @@ def backup_diary(diary, dest: Path) -> Path:
         raise MigraineError("The backup cannot overwrite the diary itself; give another path.")
     if not dest.parent.is_dir():
         raise MigraineError(f"The folder {dest.parent} does not exist; create it first.")
-    tmp = dest.with_name(f".{dest.name}.tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    os.close(fd)
-    try:
+    with private_replacement(dest) as tmp:
         target = sqlite3.connect(tmp)
         try:
             diary.conn.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return dest

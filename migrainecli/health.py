@@ -17,13 +17,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from migrainecli.errors import DiaryFileError, MigraineError, NotFound
+from migrainecli.files import private_replacement
 from migrainecli.storage import MIGRATION_NAMES, MIGRATION_SET, _inspect, read_only
 
 OK, NOTE, PROBLEM = "ok", "note", "problem"
@@ -372,13 +372,8 @@ def restore_diary(plan: RestorePlan) -> Health:
     diary is copied to ``plan.keep_as`` first.
     """
     target = plan.target
-    folder = target.parent if str(target.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".restore", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        os.chmod(tmp, 0o600)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with private_replacement(target, suffix=".restore") as tmp:
         with read_only(plan.backup) as src:
             dst = sqlite3.connect(tmp)
             try:
@@ -397,12 +392,6 @@ def restore_diary(plan: RestorePlan) -> Health:
                 side = Path(f"{target}{suffix}")
                 if side.exists():
                     os.replace(side, Path(f"{plan.keep_as}{suffix}"))
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-        raise
     return check_diary(target)
 
 

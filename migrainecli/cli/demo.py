@@ -39,7 +39,7 @@ def demo(
     try:
         data = diary.load()
         logged = len(diary.days())
-        report = evaluate(diary, when)
+        report = evaluate(data, when)
     finally:
         diary.close()
     console.print(

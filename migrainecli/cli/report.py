@@ -25,14 +25,13 @@ class SummaryFormat(str, Enum):
 def _load(ctx: typer.Context, as_of: str | None, *, settings: bool = False):
     """(diary data, StatusReport, as-of date, catalogue, settings): one read, one pass."""
     from migrainecli.catalogue import load_catalogue
-    from migrainecli.rules.criteria import evaluate_all
+    from migrainecli.cli.status import evaluate
 
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
     with open_diary(ctx, write=False) as diary:
         data = diary.load()
         values = diary.settings() if settings else {}
-    catalogue = load_catalogue()
-    return data, evaluate_all(data, when, catalogue), when, catalogue, values
+    return data, evaluate(data, when), when, load_catalogue(), values
 
 
 def report(

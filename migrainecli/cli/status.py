@@ -8,19 +8,18 @@ from typing import Annotated, Any
 import typer
 
 from migrainecli.cli.common import clean, open_diary, out, parse_date, print_json
-from migrainecli.rules.criteria import DISCLAIMER, TITLES
 
 VERDICT = {"met": "MET", "not_met": "NOT MET", "undetermined": "UNDETERMINED"}
 STYLE = {"met": "bold red", "not_met": "bold green", "undetermined": "bold yellow"}
 MARK = {"met": "✓", "not_met": "✗", "undetermined": "?"}
 
 
-def evaluate(diary, as_of: date):
-    """The StatusReport for an open diary (shared with the reports)."""
+def evaluate(data, as_of: date):
+    """The StatusReport for diary data (``Diary.load()``), shared with demo and reports."""
     from migrainecli.catalogue import load_catalogue
     from migrainecli.rules.criteria import evaluate_all
 
-    return evaluate_all(diary.load(), as_of, load_catalogue())
+    return evaluate_all(data, as_of, load_catalogue())
 
 
 def status(
@@ -38,7 +37,7 @@ def status(
     """
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
     with open_diary(ctx, write=False) as diary:
-        report = evaluate(diary, when)
+        report = evaluate(diary.load(), when)
     data = report.to_dict()
     if as_json:
         print_json(data)
@@ -49,6 +48,8 @@ def status(
 def render_status(data: dict[str, Any], console) -> None:
     """The human status report: one block per criterion, then the disclaimer."""
     from rich.padding import Padding
+
+    from migrainecli.rules.criteria import DISCLAIMER, TITLES
 
     d = data["diary"]
     if d["start"] is None:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,11 @@ import typer
 
 from migrainecli import dates
 from migrainecli.errors import DateError, MigraineError
+
+
+def choices(name: str, values: tuple[str, ...]) -> type[Enum]:
+    """A string Enum for Typer from one of the vocabularies in ``migrainecli.models``."""
+    return Enum(name, {v: v for v in values}, type=str)
 
 
 def out():

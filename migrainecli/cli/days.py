@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Any
 
 import typer
 
 from migrainecli.cli.common import (
+    choices,
     clean,
     confirm,
     fail,
@@ -20,19 +20,10 @@ from migrainecli.cli.common import (
     say,
     yes_no,
 )
+from migrainecli.models import FEATURES, IMPAIRMENTS, SEVERITIES
 
-
-class Severity(str, Enum):
-    mild = "mild"
-    moderate = "moderate"
-    severe = "severe"
-
-
-class Impairment(str, Enum):
-    none = "none"
-    mild = "mild"
-    serious = "serious"
-    bedbound = "bedbound"
+Severity = choices("Severity", tuple(s for s in SEVERITIES if s != "none"))
+Impairment = choices("Impairment", IMPAIRMENTS)
 
 
 def _flag(name: str, help_: str):
@@ -232,8 +223,8 @@ def show(
     table.add_row("severity", day.severity)
     if day.hours is not None:
         table.add_row("hours", f"{day.hours:g}")
-    present = [f for f in _FEATURE_NAMES if getattr(day, f)]
-    absent = [f for f in _FEATURE_NAMES if getattr(day, f) is False]
+    present = [f for f in FEATURES if getattr(day, f)]
+    absent = [f for f in FEATURES if getattr(day, f) is False]
     table.add_row("features", ", ".join(present) or "none recorded")
     if absent:
         table.add_row("recorded absent", ", ".join(absent))
@@ -250,10 +241,6 @@ def show(
     out().print(table)
 
 
-_FEATURE_NAMES = (
-    "unilateral", "pulsating", "activity", "nausea", "vomiting",
-    "photophobia", "phonophobia", "aura",
-)  # fmt: skip
 _SHORT = {
     "unilateral": "U", "pulsating": "P", "activity": "A", "nausea": "N",
     "vomiting": "V", "photophobia": "Ph", "phonophobia": "So", "aura": "Au",
@@ -300,7 +287,7 @@ def days(
     for col in ("date", "severity", "features", "impairment", "medication", "counts as", "deb."):
         table.add_column(col, no_wrap=col in ("date", "deb."))
     for day, intakes, verdict in rows:
-        feats = " ".join(_SHORT[f] for f in _FEATURE_NAMES if getattr(day, f))
+        feats = " ".join(_SHORT[f] for f in FEATURES if getattr(day, f))
         meds = clean(", ".join(i.medication for i in intakes))
         if not verdict.headache:
             counts = "free"

@@ -9,22 +9,11 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import diary_path, err, note, open_diary, print_json, say
+from migrainecli.cli.common import choices, diary_path, err, note, open_diary, print_json, say
 
-
-class ExportKind(str, Enum):
-    days = "days"
-    intakes = "intakes"
-    trials = "trials"
-    gaps = "gaps"
-    monthly = "monthly"  # export only: one row per calendar month
-
-
-class ImportKind(str, Enum):
-    days = "days"
-    intakes = "intakes"
-    trials = "trials"
-    gaps = "gaps"
+# The kinds of file, as csvio defines them; monthly is export only.
+ExportKind = choices("ExportKind", ("days", "intakes", "trials", "gaps", "monthly"))
+ImportKind = choices("ImportKind", ("days", "intakes", "trials", "gaps"))
 
 
 class Format(str, Enum):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 from typing import Annotated
 
 import typer
 
 from migrainecli.cli.common import (
+    choices,
     clean,
     confirm,
     fail,
@@ -19,27 +19,13 @@ from migrainecli.cli.common import (
     print_json,
     say,
 )
+from migrainecli.models import KINDS, OUTCOMES
 
 app = typer.Typer(help="Record the treatments you have tried: dates, doses, outcomes.")
 
 
-class Kind(str, Enum):
-    preventive = "preventive"
-    acute = "acute"
-    procedure = "procedure"
-    neuromodulation = "neuromodulation"
-    behavioural = "behavioural"
-    lifestyle = "lifestyle"
-
-
-class Outcome(str, Enum):
-    ongoing = "ongoing"
-    effective = "effective"
-    partial = "partial"
-    ineffective = "ineffective"
-    not_tolerated = "not_tolerated"
-    contraindicated = "contraindicated"
-    stopped_other = "stopped_other"
+Kind = choices("Kind", KINDS)
+Outcome = choices("Outcome", OUTCOMES)
 
 
 TrialRef = Annotated[str, typer.Argument(help="The trial's number (from 'trial list') or name.")]

@@ -219,13 +219,14 @@ class Diary:
         A missing file is not created for reading: an empty in-memory diary stands in.
         A diary written by a newer version is opened for reading only.
         """
-        if path.exists() and not write and path.is_file() and path.stat().st_size == 0:
-            path = None  # an empty file: read it as an empty diary, without writing to it
-        if path is None:
+        exists = path.exists()
+        if not write and (not exists or (path.is_file() and path.stat().st_size == 0)):
+            # Nothing to read (no file, or an empty one): an empty diary in memory stands
+            # in, and the file is neither created nor written.
             diary = cls(sqlite3.connect(":memory:"), None)
             diary._migrate()
             return diary
-        if path.exists():
+        if exists:
             applied, _ = _inspect(path, verify=write)
             newer = sorted(applied - set(MIGRATION_NAMES))
             if newer and write:
@@ -236,10 +237,6 @@ class Diary:
             needs_migration = not newer and bool(set(MIGRATION_NAMES) - applied)
             if needs_migration and not write:
                 _inspect(path, verify=True)  # upgrading writes too: never into a damaged file
-        elif not write:
-            diary = cls(sqlite3.connect(":memory:"), None)
-            diary._migrate()
-            return diary
         else:
             cls._create_file(path)
             needs_migration = True
@@ -514,10 +511,6 @@ def _between(sql: str, col: str, start: date | None, end: date | None) -> tuple[
 
 def _int(value: bool | None) -> int | None:
     return None if value is None else int(value)
-
-
-def _opt_bool(value: object) -> bool | None:
-    return None if value is None else bool(value)
 
 
 _DAY_COLUMNS = ("date", "severity", "hours", *FEATURES, "believed_migraine", "impairment", "note")

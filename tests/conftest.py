@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -70,5 +69,3 @@ def snapshot(path: Path) -> dict:
     finally:
         conn.close()
 
-
-os.environ.setdefault("NO_COLOR", "1")

@@ -78,7 +78,12 @@ def parse_range(text: str, *, allow_future: bool = False) -> tuple[date, date]:
 
 def print_json(data: Any) -> None:
     """The one JSON writer: plain text on stdout, never through rich markup."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n")
+    sys.stdout.write(json_text(data))
+
+
+def json_text(data: Any) -> str:
+    """Indented UTF-8 JSON with ISO dates, ending in a newline (stdout or a file)."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n"
 
 
 def _default(value: Any) -> Any:

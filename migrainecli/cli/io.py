@@ -49,14 +49,11 @@ def export(
         if output is None:
             print_json(records)
         else:
-            import json
-
-            from migrainecli.cli.common import _default
+            from migrainecli.cli.common import json_text
             from migrainecli.files import private_output
 
             with private_output(output) as fh:
-                fh.write(json.dumps(records, indent=2, ensure_ascii=False, default=_default))
-                fh.write("\n")
+                fh.write(json_text(records))
             note(f"Wrote {len(records)} {_rows(kind.value, len(records))} to {output}.")
         return
     if output is None:

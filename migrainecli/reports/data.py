@@ -42,6 +42,7 @@ from migrainecli.rules.criteria import (
     POOL_SUBTYPE,
     SINGLE_CLASS_SUBTYPES,
     TITLES,
+    pool_applies,
 )
 from migrainecli.rules.day import classify_day
 from migrainecli.rules.months import (
@@ -136,16 +137,8 @@ def at_threshold(m: MonthCounts, limits: dict[str, tuple[str, int]]) -> list[str
     for class_id, (_code, limit) in limits.items():
         if m.class_days.get(class_id, 0) >= limit:  # ICHD-3 8.2: days of intake
             out.append(f"{class_id}_days")
-    pool_used = sum(1 for code in SINGLE_CLASS_SUBTYPES if m.moh_days.get(code, 0))
-    single_over = any(
-        m.moh_days.get(code, 0) >= MOH_THRESHOLDS[code] for code in SINGLE_CLASS_SUBTYPES
-    )
     # ICHD-3 8.2.6: several classes on >=10 days together, none overused alone.
-    if (
-        pool_used >= 2
-        and not single_over
-        and m.moh_days.get(POOL_SUBTYPE, 0) >= MOH_THRESHOLDS[POOL_SUBTYPE]
-    ):
+    if pool_applies(m.moh_days) and m.moh_days.get(POOL_SUBTYPE, 0) >= MOH_THRESHOLDS[POOL_SUBTYPE]:
         out.append(POOL_SUBTYPE)
     other = [c for c, (code, _) in limits.items() if code == "8.2.8" and m.class_days.get(c)]
     if len(other) >= 2 and m.moh_days.get("8.2.8", 0) >= MOH_THRESHOLDS["8.2.8"]:

@@ -451,6 +451,14 @@ class MedicationOveruse:
         }
 
 
+def pool_applies(moh_days: dict[str, int]) -> bool:
+    """ICHD-3 8.2.6 can apply to these recorded days of intake: at least 2 of the
+    8.2.1-8.2.5 classes taken, and none of them at its own limit."""
+    used = sum(1 for code in SINGLE_CLASS_SUBTYPES if moh_days.get(code, 0) > 0)
+    alone = any(moh_days.get(code, 0) >= MOH_THRESHOLDS[code] for code in SINGLE_CLASS_SUBTYPES)
+    return used >= 2 and not alone
+
+
 def _pool_classes_used(m: MonthCounts) -> int:
     """How many of the 8.2.1-8.2.5 classes had at least one day of intake."""
     return sum(1 for code in SINGLE_CLASS_SUBTYPES if m.moh_days.get(code, 0) > 0)
@@ -506,13 +514,9 @@ def overuse_warning(months: Sequence[MonthCounts], as_of: date) -> tuple[str | N
         return None, None
     days = {code: current.moh_days.get(code, 0) for code in MOH_THRESHOLDS}
     close = []
-    single_over = any(
-        days[code] >= MOH_THRESHOLDS[code] for code in (*SINGLE_CLASS_SUBTYPES, "8.2.8")
-    )
     for code, t in MOH_THRESHOLDS.items():
         n = days[code]
-        # ICHD-3 8.2.6 needs several classes with none overused alone.
-        if code == POOL_SUBTYPE and (_pool_classes_used(current) < 2 or single_over):
+        if code == POOL_SUBTYPE and not pool_applies(days):
             continue
         if n >= t - WARNING_MARGIN:
             where = (

@@ -68,7 +68,50 @@ class _Group(TyperGroup):
             raise fail(f"Cannot use{name}: {err.strerror or err}.") from None
 
 
-app = typer.Typer(
+def command_named(argv: list[str]) -> str | None:
+    """The sub-command a command line names (``--db PATH`` may come first), else None."""
+    args = iter(argv)
+    for token in args:
+        if token == "--db":
+            next(args, None)
+        elif token.startswith("--db="):
+            continue
+        elif token.startswith("-"):
+            return None  # --help, --version...: the whole app
+        else:
+            return token
+    return None
+
+
+class _App(typer.Typer):
+    """Builds only the sub-command being run.
+
+    Typer turns every command's signature into a click command on each run; for a
+    one-day ``log`` that was about a sixth of the process. Help, version and unknown
+    names still get the whole app (and its suggestions). Tests invoke the whole app.
+    """
+
+    def __call__(self, *args, **kwargs):
+        import copy
+        import sys
+
+        from typer.main import get_command_name
+
+        name = command_named(sys.argv[1:])
+        commands = [
+            c
+            for c in self.registered_commands
+            if (c.name or get_command_name(c.callback.__name__)) == name
+        ]
+        groups = [g for g in self.registered_groups if g.name == name]
+        if not commands and not groups:
+            return super().__call__(*args, **kwargs)
+        only = copy.copy(self)
+        only.registered_commands, only.registered_groups = commands, groups
+        return typer.Typer.__call__(only, *args, **kwargs)
+
+
+app = _App(
     cls=_Group,
     help=HELP,
     no_args_is_help=True,

@@ -237,6 +237,18 @@ def diary_start(data: DiaryData) -> date | None:
     return None
 
 
+# The per-day counts of a month, in the order monthly_counts tallies them.
+_DAY_TALLY = (
+    "headache_days",
+    "migraine_days",
+    "c1_days",
+    "c2_days",
+    "c3_days",
+    "probable_migraine_days",
+    "debilitating_days",
+)
+
+
 def monthly_counts(
     data: DiaryData, as_of: date, catalogue: Catalogue | None = None
 ) -> list[MonthCounts]:
@@ -285,25 +297,29 @@ def monthly_counts(
         if key not in acc:
             acc[key] = {
                 "counts": defaultdict(int),
+                "tally": [0] * len(_DAY_TALLY),
                 "class_days": dict.fromkeys(acute_ids, 0),
                 "moh_days": dict.fromkeys(MOH_SUBTYPES, 0),
             }
         return acc[key]
 
-    for d, day in days.items():
+    last_key, tally = None, [0] * len(_DAY_TALLY)
+    for d, day in days.items():  # in date order, so a month's days come together
         if day.severity == "none":  # an explicitly headache-free day
             continue
         verdict = classify_day(day, intakes.get(d, ()))
         if not verdict.headache:
             continue
-        counts = bucket(d)["counts"]
-        counts["headache_days"] += 1
-        counts["migraine_days"] += verdict.migraine  # ICHD-3 1.3 C (C1 or C2 or C3)
-        counts["c1_days"] += "C1" in verdict.paths
-        counts["c2_days"] += "C2" in verdict.paths
-        counts["c3_days"] += "C3" in verdict.paths
-        counts["probable_migraine_days"] += verdict.probable  # ICHD-3 1.5
-        counts["debilitating_days"] += verdict.debilitating  # EHF 2020
+        if (d.year, d.month) != last_key:
+            last_key, tally = (d.year, d.month), bucket(d)["tally"]
+        paths = verdict.paths
+        tally[0] += 1
+        tally[1] += verdict.migraine  # ICHD-3 1.3 C (C1 or C2 or C3)
+        tally[2] += "C1" in paths
+        tally[3] += "C2" in paths
+        tally[4] += "C3" in paths
+        tally[5] += verdict.probable  # ICHD-3 1.5
+        tally[6] += verdict.debilitating  # EHF 2020
 
     for d, taken in intakes.items():
         b = bucket(d)
@@ -338,7 +354,7 @@ def monthly_counts(
         elapsed = days_in_month if complete else as_of.day
         u = untracked.get((year, month), 0)
         b = acc.get((year, month))
-        counts = b["counts"] if b else {}
+        counts = {**dict(zip(_DAY_TALLY, b["tally"], strict=True)), **b["counts"]} if b else {}
         result.append(
             MonthCounts(
                 year=year,

@@ -35,6 +35,7 @@ from migrainecli.models import (
     Gap,
     Intake,
     Trial,
+    trial_date,
 )
 from migrainecli.rules.day import classify_day
 
@@ -131,7 +132,8 @@ def export_trials(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
     for t in diary.trials():
         a = adequacy(t, today, catalogue)
         rows.append(
-            [t.therapy, t.kind, t.start, t.end, t.dose, t.outcome, t.reason, t.note,
+            [t.therapy, t.kind, trial_date(t.start, t.start_approximate),
+             trial_date(t.end, t.end_approximate), t.dose, t.outcome, t.reason, t.note,
              t.class_id, a.duration_days, a.adequate]
         )  # fmt: skip
     return TRIAL_COLUMNS + TRIAL_DERIVED, rows
@@ -180,6 +182,21 @@ class Row:
         if d > date.today():
             raise self.error(f"{col} {d} is in the future.")
         return d
+
+    def month_or_date(self, col: str, *, required: bool = True) -> tuple[date | None, bool]:
+        """A trial date: YYYY-MM-DD, or YYYY-MM when only the month is known."""
+        value = self.required(col) if required else self.text(col)
+        if value is None:
+            return None, False
+        if re.fullmatch(r"\d{4}-\d{2}", value.strip()):
+            try:
+                first = date.fromisoformat(value.strip() + "-01")
+            except ValueError:
+                raise self.error(f"{col} {_show(value)} is not a month written YYYY-MM.") from None
+            if first > date.today():
+                raise self.error(f"{col} {value.strip()} is in the future.")
+            return first, True
+        return self.date(col, required=required), False
 
     def boolean(self, col: str) -> bool | None:
         value = (self.text(col) or "").strip().lower()
@@ -380,7 +397,8 @@ def parse_trial(row: Row) -> Trial:
             raise row.error(str(e)) from None
     except MigraineError as e:
         raise row.error(str(e)) from None
-    end = row.date("end", required=False)
+    end, end_approx = row.month_or_date("end", required=False)
+    start, start_approx = row.month_or_date("start")
     outcome = row.choice("outcome", OUTCOMES, required=False) or (
         "ongoing" if end is None else None
     )
@@ -391,12 +409,14 @@ def parse_trial(row: Row) -> Trial:
         therapy=res.name,
         class_id=res.class_id,
         kind=res.kind,
-        start=row.date("start"),
+        start=start,
         end=end,
         dose=dose if dose is not None else res.dose,
         outcome=outcome,
         reason=row.free_text("reason"),
         note=row.free_text("note"),
+        start_approximate=start_approx,
+        end_approximate=end_approx,
     )
     try:
         check_trial(trial)

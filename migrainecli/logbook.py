@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
-from migrainecli.errors import InvalidValue, NotFound
+from migrainecli.errors import InvalidValue, MigraineError, NotFound
 from migrainecli.models import FEATURES, IMPAIRMENTS, SEVERITIES, Day, Intake
 from migrainecli.rules.day import DayVerdict, classify_day
 from migrainecli.storage import Diary
@@ -24,17 +24,54 @@ class Logged:
     intakes: tuple[Intake, ...]  # every intake on the date after the change
     added: int
     verdict: DayVerdict
+    changed: tuple[str, ...] = ()  # for an updated day: "severity moderate → mild", ...
 
 
-def resolve_meds(meds: list[str], day: date, relieved: bool | None) -> list[Intake]:
-    """Resolve ``--med`` texts through the catalogue as acute intakes on ``day``."""
+_RELIEF_WORDS = {
+    "relieved": True, "helped": True, "yes": True,
+    "not relieved": False, "unrelieved": False, "did not help": False, "didn't help": False,
+    "no relief": False, "no": False,
+}  # fmt: skip
+
+
+def split_relief(text: str) -> tuple[str, bool | None]:
+    """``"ibuprofen 400 mg: not relieved"`` → (``"ibuprofen 400 mg"``, False).
+
+    The relief of one intake is written after a colon; without one it is not recorded.
+    """
+    if ":" not in text:
+        return text, None
+    name, _, tail = text.rpartition(":")
+    word = " ".join(tail.lower().split())
+    if word not in _RELIEF_WORDS:
+        raise InvalidValue(
+            f"After ':' in --med {text!r} write 'relieved' or 'not relieved' "
+            "(whether that intake relieved the headache)."
+        )
+    return name.strip(), _RELIEF_WORDS[word]
+
+
+def resolve_meds(meds: list[str], day: date, relieved: bool | None = None) -> list[Intake]:
+    """Resolve ``--med`` texts through the catalogue as acute intakes on ``day``.
+
+    Each text may end in ``: relieved`` or ``: not relieved``; ``relieved`` (the
+    ``--relieved`` flag, allowed with a single ``--med`` only) applies otherwise.
+    """
     from migrainecli.catalogue import load_catalogue
 
     catalogue = load_catalogue()
     intakes = []
     for text in meds:
-        res = catalogue.resolve(text, kinds={"acute"})
-        intakes.append(Intake(day, res.name, res.dose, relieved, res.class_id))
+        name, own = split_relief(text)
+        if own is not None and relieved is not None and own != relieved:
+            raise InvalidValue(
+                f"--med {text!r} and --{'' if relieved else 'not-'}relieved contradict each "
+                "other; give one of them."
+            )
+        res = catalogue.resolve(name, kinds={"acute"})
+        intakes.append(
+            Intake(day, res.name, res.dose, own if own is not None else relieved, res.class_id)
+        )
     return intakes
 
 
@@ -60,6 +97,33 @@ def validate_changes(changes: dict[str, Any]) -> None:
             )
 
 
+class NeedsConfirmation(MigraineError):
+    """A plausible-looking entry that may be a typo; the user must confirm it (``--yes``)."""
+
+
+START_MOVE_DAYS = 90  # moving the diary start back by more than this asks first
+
+
+def check_plausible(diary: Diary, start: date) -> None:
+    """Ask before an entry on ``start`` moves the diary start far back or predates birth.
+
+    A typo in the year (2016 for 2026) would otherwise make years of headache-free
+    days. Raises NeedsConfirmation with the sentence to show.
+    """
+    dob = diary.get_setting("dob")
+    if dob and start < date.fromisoformat(dob):
+        raise NeedsConfirmation(
+            f"{start.isoformat()} is before the date of birth in the diary ({dob})."
+        )
+    current = diary.start()
+    if current is not None and (current - start).days > START_MOVE_DAYS:
+        free = (current - start).days - 1
+        raise NeedsConfirmation(
+            f"This moves the diary start from {current.isoformat()} back to "
+            f"{start.isoformat()}: {free:,} days would count as headache-free."
+        )
+
+
 def log_days(
     diary: Diary,
     start: date,
@@ -70,20 +134,29 @@ def log_days(
     *,
     create: bool = True,
     clear_meds: bool = False,
+    confirmed: bool = False,
 ) -> list[Logged]:
     """Create or update every date from ``start`` to ``end`` in one transaction.
 
     ``changes`` holds only the fields the user gave. A new date needs a severity
     (``none`` for an explicitly headache-free day). With ``create=False`` (``edit``)
-    every date must already be logged.
+    every date must already be logged. Unless ``confirmed``, an entry that moves the
+    diary start back by more than 90 days or predates the birth date raises
+    NeedsConfirmation and writes nothing.
     """
     if (end - start).days >= MAX_RANGE_DAYS:
         raise InvalidValue(
             f"A range can cover at most {MAX_RANGE_DAYS} days; split it into shorter ranges."
         )
     validate_changes(changes)
+    if relieved is not None and len(meds) != 1:
+        raise InvalidValue(  # the CLI reports this as a usage error before getting here
+            "--relieved applies to a single --med; write the relief in each --med instead."
+        )
     results = []
     with diary.write():
+        if create and not confirmed and diary.get_day(start) is None:
+            check_plausible(diary, start)
         d = start
         while d <= end:
             results.append(_log_one(diary, d, changes, meds, relieved, create, clear_meds))
@@ -133,14 +206,44 @@ def _log_one(
                 "add --clear-meds to remove them, or keep a severity."
             )
     diary.save_day(day)
-    if clear_meds:
-        diary.delete_intakes(d)
+    removed = diary.delete_intakes(d) if clear_meds else 0
     if new_intakes:
         diary.add_intakes(new_intakes)
-    elif relieved is not None and not clear_meds:
-        diary.set_relieved(d, relieved)
     intakes = tuple(diary.intakes(d, d))
-    return Logged(day, existing is None, intakes, len(new_intakes), classify_day(day, intakes))
+    changed = day_changes(existing, day, len(new_intakes), removed) if existing else ()
+    return Logged(
+        day, existing is None, intakes, len(new_intakes), classify_day(day, intakes), changed
+    )
+
+
+def _value(field: str, value: Any) -> str:
+    if value is None:
+        return "not recorded"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def day_changes(before: Day, after: Day, added: int, removed: int) -> tuple[str, ...]:
+    """What an update changed, one phrase a field: ("severity moderate → mild", "+1 intake")."""
+    out = []
+    for name in DAY_FIELDS:
+        old, new = getattr(before, name), getattr(after, name)
+        if old == new:
+            continue
+        label = name.replace("_", " ")
+        if name == "note":
+            out.append("note added" if old is None else "note removed" if new is None
+                       else "note changed")  # fmt: skip
+        else:
+            out.append(f"{label} {_value(name, old)} → {_value(name, new)}")
+    if removed:
+        out.append(f"-{removed} intake{'s' if removed != 1 else ''}")
+    if added:
+        out.append(f"+{added} intake{'s' if added != 1 else ''}")
+    return tuple(out)
 
 
 def describe(verdict: DayVerdict) -> str:
@@ -158,12 +261,21 @@ def describe(verdict: DayVerdict) -> str:
     return ", ".join(parts)
 
 
-def show_day(diary: Diary, d: date) -> tuple[Day, tuple[Intake, ...], DayVerdict]:
-    day = diary.get_day(d)
-    if day is None:
-        raise NotFound(f"Nothing is logged on {d.isoformat()}.")
-    intakes = tuple(diary.intakes(d, d))
-    return day, intakes, classify_day(day, intakes)
+def show_days(
+    diary: Diary, start: date, end: date
+) -> list[tuple[Day, tuple[Intake, ...], DayVerdict]]:
+    """Every logged day from ``start`` to ``end`` with its intakes and what it counts as."""
+    days = diary.days(start, end)
+    if not days:
+        where = start.isoformat() if start == end else f"from {start} to {end}"
+        raise NotFound(f"Nothing is logged {'on ' if start == end else ''}{where}.")
+    by_date: dict[date, list[Intake]] = {}
+    for i in diary.intakes(start, end):
+        by_date.setdefault(i.date, []).append(i)
+    return [
+        (d, tuple(by_date.get(d.date, ())), classify_day(d, by_date.get(d.date, ())))
+        for d in days
+    ]
 
 
 def day_dict(day: Day, intakes: tuple[Intake, ...], verdict: DayVerdict) -> dict[str, Any]:

@@ -90,6 +90,8 @@ class Trial:
     reason: str | None = None
     note: str | None = None
     id: int | None = None
+    start_approximate: bool = False  # only the month of ``start`` was given (day set to 1)
+    end_approximate: bool = False  # only the month of ``end`` was given (day set to 1)
 
 
 @dataclass(slots=True)
@@ -101,3 +103,10 @@ class DiaryData:
     gaps: tuple[Gap, ...] = ()
     trials: tuple[Trial, ...] = ()
     start: date | None = None  # diary start; None = the earliest logged date
+
+
+def trial_date(d: date | None, approximate: bool) -> str | None:
+    """A trial date as recorded: ``2025-01`` when only the month was given."""
+    if d is None:
+        return None
+    return d.strftime("%Y-%m") if approximate else d.isoformat()

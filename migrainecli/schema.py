@@ -93,3 +93,81 @@ CREATE TABLE trials (
 CREATE INDEX trials_class ON trials(class_id, start_date);
 """
     )
+
+
+# The journal behind ``undo`` (m003): each command that writes opens one ``changes`` row;
+# triggers copy every row it inserts, updates or deletes into ``change_rows`` (the old
+# values as JSON), in the same transaction as the change itself.
+JOURNALED = {
+    "days": (
+        ("date",),
+        ("date", "severity", "hours", *FEATURES, "believed_migraine", "impairment", "note"),
+    ),
+    "intakes": (("id",), ("id", "date", "medication", "dose", "relieved", "class_id")),
+    "gaps": (("id",), ("id", "start_date", "end_date", "reason")),
+    "trials": (
+        ("id",),
+        ("id", "therapy", "class_id", "kind", "start_date", "end_date", "dose", "outcome",
+         "reason", "note", "start_approximate", "end_approximate"),
+    ),  # fmt: skip
+    "settings": (("key",), ("key", "value")),
+}
+
+
+def journal_triggers(table: str, key: tuple[str, ...], columns: tuple[str, ...]) -> str:
+    """The three triggers that journal ``table`` while a change is open."""
+    open_change = "(SELECT max(id) FROM changes WHERE open = 1)"
+
+    def key_of(row: str) -> str:
+        return "json_array(" + ", ".join(f"{row}.{k}" for k in key) + ")"
+
+    def old_row() -> str:
+        return "json_object(" + ", ".join(f"'{c}', OLD.{c}" for c in columns) + ")"
+
+    statements = []
+    for op, keyed, old in (
+        ("insert", key_of("NEW"), "NULL"),
+        ("update", key_of("NEW"), old_row()),
+        ("delete", key_of("OLD"), old_row()),
+    ):
+        statements.append(
+            f"CREATE TRIGGER {table}_journal_{op} AFTER {op.upper()} ON {table}\n"
+            f"WHEN EXISTS (SELECT 1 FROM changes WHERE open = 1)\n"
+            f"BEGIN\n"
+            f"  INSERT INTO change_rows (change_id, tbl, op, key, old)\n"
+            f"  VALUES ({open_change}, '{table}', '{op}', {keyed}, {old});\n"
+            f"END;"
+        )
+    return "\n".join(statements)
+
+
+@migrations()
+def m003_journal(db: Database) -> None:
+    """Month-only trial dates, and the journal of changes that ``undo`` reverts."""
+    db.executescript(
+        """
+ALTER TABLE trials ADD COLUMN start_approximate INTEGER NOT NULL DEFAULT 0
+  CHECK (start_approximate IN (0, 1));
+ALTER TABLE trials ADD COLUMN end_approximate INTEGER NOT NULL DEFAULT 0
+  CHECK (end_approximate IN (0, 1));
+CREATE TABLE changes (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  command TEXT NOT NULL,
+  summary TEXT NOT NULL DEFAULT '',
+  open INTEGER NOT NULL DEFAULT 1 CHECK (open IN (0, 1))
+);
+CREATE TABLE change_rows (
+  id INTEGER PRIMARY KEY,
+  change_id INTEGER NOT NULL REFERENCES changes(id) ON DELETE CASCADE,
+  tbl TEXT NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+  key TEXT NOT NULL,
+  old TEXT
+);
+CREATE INDEX change_rows_change ON change_rows(change_id);
+"""
+    )
+    db.executescript(
+        "\n".join(journal_triggers(t, key, cols) for t, (key, cols) in JOURNALED.items())
+    )

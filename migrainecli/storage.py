@@ -31,14 +31,28 @@ MIGRATION_SET = "migrainecli"
 
 # The schema steps, in order; ``migrainecli.schema`` defines them with sqlite-utils'
 # Migrations (imported only when a diary needs migrating: it is a heavy import).
-MIGRATION_NAMES = ("m001_diary", "m002_trials")
+MIGRATION_NAMES = ("m001_diary", "m002_trials", "m003_journal")
+JOURNAL_KEEP = 100  # changes kept for undo; older ones are dropped
 
 
 KNOWN_SETTINGS = {
     "start": "the diary start date (YYYY-MM-DD), when tracking began before the first entry",
     "name": "patient name for the clinician summary header (optional)",
     "dob": "patient date of birth for the clinician summary header (optional)",
+    "date-order": "how you write numeric dates: dmy (5/11 = 5 November), mdy or ymd",
 }
+
+
+def read_setting(path: Path, key: str) -> str | None:
+    """One setting of the diary at ``path`` without opening it for use (None if absent)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    try:
+        with read_only(path) as conn:
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    except sqlite3.Error:
+        return None  # not a diary (yet): opening it says why
+    return row[0] if row else None
 
 
 def default_path() -> Path:
@@ -201,6 +215,10 @@ class Diary:
         self.conn = conn
         self.path = path
         self._db = None
+        # Set by the command line to the command being run: its writes are then journaled
+        # as one change that ``undo`` can revert (see :meth:`write`).
+        self.command: str | None = None
+        self._change_id: int | None = None
 
     @property
     def db(self):
@@ -299,12 +317,109 @@ class Diary:
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if self.command:
+                self._open_change()
             yield self
+            if self.command:
+                self._close_change()
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    # -- the journal behind undo ---------------------------------------------------------
+    def _open_change(self) -> None:
+        """Open this command's change row; triggers journal every row written while it is.
+
+        Opened and closed inside each write transaction, so a kill leaves the change and
+        its journal rows both committed or both absent. A command that writes in several
+        transactions adds them all to one change.
+        """
+        conn = self.conn
+        conn.execute("UPDATE changes SET open = 0 WHERE open = 1")  # none survive a commit
+        if self._change_id is None:
+            from datetime import datetime, timezone
+
+            at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            cur = conn.execute(
+                "INSERT INTO changes (at, command) VALUES (?, ?)", [at, self.command]
+            )
+            self._change_id = int(cur.lastrowid)
+        else:
+            conn.execute("UPDATE changes SET open = 1 WHERE id = ?", [self._change_id])
+
+    def _close_change(self) -> None:
+        from migrainecli.journal import describe_rows
+
+        conn, change_id = self.conn, self._change_id
+        rows = self.change_rows(change_id)
+        if not rows:
+            conn.execute("DELETE FROM changes WHERE id = ?", [change_id])
+            self._change_id = None
+            return
+        conn.execute(
+            "UPDATE changes SET open = 0, summary = ? WHERE id = ?",
+            [describe_rows(self, rows), change_id],
+        )
+        conn.execute(
+            "DELETE FROM changes WHERE id NOT IN "
+            "(SELECT id FROM changes ORDER BY id DESC LIMIT ?)",
+            [JOURNAL_KEEP],
+        )
+
+    def change_rows(self, change_id: int | None) -> list[tuple[str, str, tuple, dict | None]]:
+        """A change's journal rows in the order written: (table, op, key, old values)."""
+        import json
+
+        rows = self.conn.execute(
+            "SELECT tbl, op, key, old FROM change_rows WHERE change_id = ? ORDER BY id",
+            [change_id],
+        )
+        return [
+            (t, op, tuple(json.loads(k)), json.loads(old) if old else None)
+            for t, op, k, old in rows
+        ]
+
+    def changes(self, limit: int = JOURNAL_KEEP) -> list[tuple[int, str, str, str]]:
+        """The recorded changes, newest first: (id, UTC time, command, summary)."""
+        return self.conn.execute(
+            "SELECT id, at, command, summary FROM changes WHERE open = 0 "
+            "ORDER BY id DESC LIMIT ?",
+            [limit],
+        ).fetchall()
+
+    def revert_change(self, change_id: int) -> None:
+        """Put back the rows one change wrote, newest first, and forget the change."""
+        from migrainecli.errors import MigraineError
+
+        conn = self.conn
+        with self.write():
+            conn.execute("PRAGMA defer_foreign_keys = ON")  # intakes may return before days
+            try:
+                for table, op, key, old in reversed(self.change_rows(change_id)):
+                    where = " AND ".join(f"{k} = ?" for k in _JOURNAL_KEYS[table])
+                    if op == "insert":
+                        conn.execute(f"DELETE FROM {table} WHERE {where}", list(key))
+                    elif op == "update":
+                        sets = ", ".join(f"{c} = ?" for c in old)
+                        conn.execute(
+                            f"UPDATE {table} SET {sets} WHERE {where}", [*old.values(), *key]
+                        )
+                    else:
+                        cols = ", ".join(old)
+                        marks = ", ".join("?" for _ in old)
+                        conn.execute(
+                            f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(old.values())
+                        )
+                conn.execute("DELETE FROM changes WHERE id = ?", [change_id])
+                if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise sqlite3.IntegrityError("foreign key")
+            except sqlite3.IntegrityError:
+                raise MigraineError(
+                    "The diary was changed outside migrainecli after that change, so undo "
+                    "cannot put it back exactly; nothing was undone."
+                ) from None
 
     # -- settings ----------------------------------------------------------------------
     def get_setting(self, key: str) -> str | None:
@@ -377,6 +492,27 @@ class Diary:
                 rows,
             )
 
+    def delete_days(self, start: date, end: date) -> tuple[int, int]:
+        """Delete every logged day from ``start`` to ``end`` with its intakes: (days, intakes)."""
+        span = [start.isoformat(), end.isoformat()]
+        with self.write():
+            n = self.conn.execute(
+                "SELECT count(*) FROM intakes WHERE date BETWEEN ? AND ?", span
+            ).fetchone()[0]
+            cur = self.conn.execute("DELETE FROM days WHERE date BETWEEN ? AND ?", span)
+        return cur.rowcount, n
+
+    def count_logged(self, start: date, end: date) -> tuple[int, int]:
+        """How many days and intakes are logged from ``start`` to ``end``."""
+        span = [start.isoformat(), end.isoformat()]
+        days = self.conn.execute(
+            "SELECT count(*) FROM days WHERE date BETWEEN ? AND ?", span
+        ).fetchone()[0]
+        intakes = self.conn.execute(
+            "SELECT count(*) FROM intakes WHERE date BETWEEN ? AND ?", span
+        ).fetchone()[0]
+        return days, intakes
+
     def delete_day(self, d: date) -> int:
         """Delete a day and its intakes; returns the number of intakes deleted."""
         with self.write():
@@ -405,13 +541,6 @@ class Diary:
         with self.write():
             cur = self.conn.execute("DELETE FROM intakes WHERE date = ?", [d.isoformat()])
         return cur.rowcount
-
-    def set_relieved(self, d: date, relieved: bool) -> None:
-        """Record whether the acute medication taken on ``d`` relieved the headache."""
-        with self.write():
-            self.conn.execute(
-                "UPDATE intakes SET relieved = ? WHERE date = ?", [int(relieved), d.isoformat()]
-            )
 
     def intakes(self, start: date | None = None, end: date | None = None) -> list[Intake]:
         sql, params = _between(
@@ -496,6 +625,16 @@ class Diary:
                 raise NotFound(f"There is no trial #{trial_id}.")
 
 
+# The primary key of each journaled table (the journal stores it as a JSON array).
+_JOURNAL_KEYS = {
+    "days": ("date",),
+    "intakes": ("id",),
+    "gaps": ("id",),
+    "trials": ("id",),
+    "settings": ("key",),
+}
+
+
 def _between(sql: str, col: str, start: date | None, end: date | None) -> tuple[str, list[str]]:
     clauses, params = [], []
     if start:
@@ -553,12 +692,13 @@ def _gap(row: tuple) -> Gap:
 
 _TRIAL_COLUMNS = (
     "therapy", "class_id", "kind", "start_date", "end_date", "dose", "outcome", "reason", "note",
+    "start_approximate", "end_approximate",
 )  # fmt: skip
 _TRIAL_SELECT = "id, " + ", ".join(_TRIAL_COLUMNS)
 
 
 def _trial(row: tuple) -> Trial:
-    id_, therapy, class_id, kind, start, end, dose, outcome, reason, note = row
+    id_, therapy, class_id, kind, start, end, dose, outcome, reason, note, sa, ea = row
     return Trial(
         therapy=therapy,
         class_id=class_id,
@@ -570,6 +710,8 @@ def _trial(row: tuple) -> Trial:
         reason=reason,
         note=note,
         id=id_,
+        start_approximate=bool(sa),
+        end_approximate=bool(ea),
     )
 
 
@@ -584,4 +726,6 @@ def _trial_row(t: Trial) -> dict[str, object]:
         "outcome": t.outcome,
         "reason": t.reason,
         "note": t.note,
+        "start_approximate": int(t.start_approximate),
+        "end_approximate": int(t.end_approximate),
     }

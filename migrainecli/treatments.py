@@ -112,7 +112,14 @@ def _canonical(trial: Trial) -> str:
     return trial.therapy.lower()
 
 
-def stop_trial(diary: Diary, trial: Trial, end: date, outcome: str, reason: str | None) -> Trial:
+def stop_trial(
+    diary: Diary,
+    trial: Trial,
+    end: date,
+    outcome: str,
+    reason: str | None,
+    end_approximate: bool = False,
+) -> Trial:
     if trial.end is not None:
         raise InvalidValue(
             f"Trial #{trial.id} already ended on {trial.end}; use 'migrainecli trial edit' "
@@ -120,7 +127,10 @@ def stop_trial(diary: Diary, trial: Trial, end: date, outcome: str, reason: str 
         )
     if outcome == "ongoing":
         raise InvalidValue("A stopped trial needs a final outcome, not 'ongoing'.")
-    stopped = replace(trial, end=end, outcome=outcome, reason=reason or trial.reason)
+    stopped = replace(
+        trial, end=end, outcome=outcome, reason=reason or trial.reason,
+        end_approximate=end_approximate,
+    )  # fmt: skip
     check_trial(stopped)
     diary.save_trial(stopped)
     return stopped

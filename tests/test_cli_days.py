@@ -48,7 +48,10 @@ def test_logging_again_updates_given_fields_and_says_so(run, db_path):
     run("log", D1, "-s", "moderate", "--pulsating", "--note", "first")
     r = run("log", D1, "--nausea", "--unilateral")
     assert r.exit_code == 0
-    assert r.stdout.startswith(f"Updated {D1}: headache day, migraine day (ICHD-3 1.3 C1)")
+    assert r.stdout.startswith(
+        f"Updated {D1} (unilateral not recorded → yes, nausea not recorded → yes): "
+        "headache day, migraine day (ICHD-3 1.3 C1)"
+    )
     shown = json.loads(run("show", D1, "--json").stdout)
     assert shown["severity"] == "moderate"
     assert shown["pulsating"] is True and shown["nausea"] is True
@@ -102,7 +105,7 @@ def test_edit_changes_only_given_fields(run):
     run("log", D1, "-s", "severe", "--nausea", "--unilateral")
     r = run("edit", D1, "--no-nausea", "--severity", "mild")
     assert r.exit_code == 0
-    assert r.stdout.startswith(f"Updated {D1}: headache day")
+    assert r.stdout.startswith(f"Updated {D1} (severity severe → mild, nausea yes → no): headache")
     shown = json.loads(run("show", D1, "--json").stdout)
     assert (shown["severity"], shown["nausea"], shown["unilateral"]) == ("mild", False, True)
 

@@ -99,8 +99,8 @@ def test_rimegepant_resolved_by_kind(run):
 
 
 def test_med_resolves_through_catalogue(run):
-    r = run("log", D1, "-s", "severe", "--believed-migraine", "--med", "Imitrex 50 mg",
-            "--med", "Advil", "--relieved")  # fmt: skip
+    r = run("log", D1, "-s", "severe", "--believed-migraine", "--med", "Imitrex 50 mg: relieved",
+            "--med", "Advil: relieved")  # fmt: skip
     assert r.exit_code == 0
     assert "(+2 intakes)" in r.stdout
     assert "migraine day (ICHD-3 1.3 C3)" in r.stdout  # believed + relieved by a triptan
@@ -236,7 +236,7 @@ def test_trials_csv_round_trip_and_unknown_therapy_class(run, tmp_path):
 
 
 def test_intakes_csv_round_trip(run, tmp_path):
-    run("log", D1, "-s", "severe", "--med", "Imitrex 50 mg", "--relieved", "--med", "Excedrin")
+    run("log", D1, "-s", "severe", "--med", "Imitrex 50 mg: relieved", "--med", "Excedrin: relieved")
     days, intakes = run("export", "days").stdout, run("export", "intakes").stdout
     assert intakes.splitlines() == [
         "date,medication,dose,relieved,class",

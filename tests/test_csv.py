@@ -214,10 +214,11 @@ def test_notes_survive_round_trip(tmp_path_factory, notes):
     src.write_text(DAYS_HEADER + "\r\n" + rows, newline="", encoding="utf-8")
     r = runner.invoke(app, ["--db", a, "import", "days", str(src)])
     assert r.exit_code == 0, r.output
-    first = runner.invoke(app, ["--db", a, "export", "days"]).stdout
-    (base / "mid.csv").write_text(first, newline="", encoding="utf-8")
+    # stdout_bytes: CliRunner's .stdout turns "\r\n" into "\n", also inside quoted notes
+    first = runner.invoke(app, ["--db", a, "export", "days"]).stdout_bytes
+    (base / "mid.csv").write_bytes(first)
     assert runner.invoke(app, ["--db", b, "import", "days", str(base / "mid.csv")]).exit_code == 0
-    assert runner.invoke(app, ["--db", b, "export", "days"]).stdout == first
+    assert runner.invoke(app, ["--db", b, "export", "days"]).stdout_bytes == first
     got = [d["note"] for d in json.loads(runner.invoke(app, ["--db", b, "days", "--json"]).stdout)]
     assert got == notes
 

@@ -43,7 +43,7 @@ def test_accepted_forms(text, expected):
     ("text", "message"),
     [
         ("2026-11-26", "in the future"),
-        ("tomorrow", "Could not read"),
+        ("tomorrow", "is in the future"),
         ("2026-02-30", "not a real calendar date"),
         ("", "Missing date"),
         ("November", "does not name a day"),

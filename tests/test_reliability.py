@@ -116,8 +116,8 @@ shared_day = (date.today() - timedelta(days=shared)).isoformat()
 for k in range(count):
     own_day = (date.today() - timedelta(days=first + k)).isoformat()
     for args in (
-        ["--db", db, "log", own_day, "-s", "mild", "--med", "ibuprofen 400 mg"],
-        ["--db", db, "log", shared_day, "-s", "severe", "--med", "sumatriptan 50 mg"],
+        ["--db", db, "log", own_day, "-s", "mild", "--med", "ibuprofen 400 mg", "--yes"],
+        ["--db", db, "log", shared_day, "-s", "severe", "--med", "sumatriptan 50 mg", "--yes"],
     ):
         codes.append(cli.main(args, prog_name="migrainecli", standalone_mode=False) or 0)
 Path(f"{barrier}.done{first}").write_text(json.dumps([began, time.time(), codes]))
@@ -298,6 +298,8 @@ def test_sigkill_during_a_migration_leaves_the_old_or_the_new_layout(tmp_path, w
     state = content(db)  # through SQLite's WAL recovery, changing nothing
     steps = [r[2] for r in state.pop("_sqlite_migrations")]
     trials = state.pop("trials", None)
+    for journal in ("changes", "change_rows"):  # m003 adds them empty
+        assert state.pop(journal, []) == []
     assert state == {k: v for k, v in before.items() if k != "_sqlite_migrations"}
     if expected == "before":
         assert steps == ["m001_diary"] and trials is None
@@ -308,7 +310,8 @@ def test_sigkill_during_a_migration_leaves_the_old_or_the_new_layout(tmp_path, w
         assert len(diary.days()) == len(before["days"])
     after = content(db)
     assert [r[2] for r in after["_sqlite_migrations"]] == list(MIGRATION_NAMES)
-    assert {k: v for k, v in after.items() if k not in ("_sqlite_migrations", "trials")} == {
+    added = ("_sqlite_migrations", "trials", "changes", "change_rows")
+    assert {k: v for k, v in after.items() if k not in added} == {
         k: v for k, v in before.items() if k != "_sqlite_migrations"
     }
 
@@ -335,6 +338,8 @@ def test_sigkill_at_random_moments_while_opening_an_old_diary(tmp_path):
         steps = [r[2] for r in state.pop("_sqlite_migrations")]
         assert steps in (["m001_diary"], list(MIGRATION_NAMES))
         assert state.pop("trials", []) == []
+        for journal in ("changes", "change_rows"):
+            assert state.pop(journal, []) == []
         assert state == {k: v for k, v in before.items() if k != "_sqlite_migrations"}
         assert integrity(db) == "ok"
 
@@ -496,7 +501,7 @@ def test_check_a_healthy_diary(run, tmp_path):
         "  ok       permissions: Readable and writable by you only.",
         "  ok       integrity: SQLite's integrity check found no damage.",
         "  ok       foreign keys: Every medication intake belongs to a logged day.",
-        "  ok       schema: Up to date (m001_diary, m002_trials).",
+        "  ok       schema: Up to date (m001_diary, m002_trials, m003_journal).",
         "The diary is healthy.",
     ]
     assert r.stdout.startswith(f"Diary {path} (")

@@ -67,22 +67,64 @@ EXPECTED_SCHEMA = {
         "  dose TEXT,\n"
         "  outcome TEXT NOT NULL CHECK (outcome IN ('ongoing', 'effective', 'partial', 'ineffective', 'not_tolerated', 'contraindicated', 'stopped_other')),\n"
         "  reason TEXT,\n"
-        "  note TEXT,\n"
+        "  note TEXT, start_approximate INTEGER NOT NULL DEFAULT 0\n"
+        "  CHECK (start_approximate IN (0, 1)), end_approximate INTEGER NOT NULL DEFAULT 0\n"
+        "  CHECK (end_approximate IN (0, 1)),\n"
         "  CHECK (end_date IS NULL OR end_date >= start_date),\n"
         "  CHECK ((end_date IS NULL) = (outcome = 'ongoing'))\n"
         ")\n"
     ),
     "trials_class": ("CREATE INDEX trials_class ON trials(class_id, start_date)\n"),
+    "changes": (
+        "CREATE TABLE changes (\n"
+        "  id INTEGER PRIMARY KEY,\n"
+        "  at TEXT NOT NULL,\n"
+        "  command TEXT NOT NULL,\n"
+        "  summary TEXT NOT NULL DEFAULT '',\n"
+        "  open INTEGER NOT NULL DEFAULT 1 CHECK (open IN (0, 1))\n"
+        ")\n"
+    ),
+    "change_rows": (
+        "CREATE TABLE change_rows (\n"
+        "  id INTEGER PRIMARY KEY,\n"
+        "  change_id INTEGER NOT NULL REFERENCES changes(id) ON DELETE CASCADE,\n"
+        "  tbl TEXT NOT NULL,\n"
+        "  op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),\n"
+        "  key TEXT NOT NULL,\n"
+        "  old TEXT\n"
+        ")\n"
+    ),
+    "change_rows_change": ("CREATE INDEX change_rows_change ON change_rows(change_id)\n"),
 }
+# The journal's triggers: three per journaled table; one of them quoted in full.
+EXPECTED_TRIGGERS = sorted(
+    f"{t}_journal_{op}"
+    for t in ("days", "intakes", "gaps", "trials", "settings")
+    for op in ("insert", "update", "delete")
+)
+INTAKES_DELETE_TRIGGER = (
+    "CREATE TRIGGER intakes_journal_delete AFTER DELETE ON intakes\n"
+    "WHEN EXISTS (SELECT 1 FROM changes WHERE open = 1)\n"
+    "BEGIN\n"
+    "  INSERT INTO change_rows (change_id, tbl, op, key, old)\n"
+    "  VALUES ((SELECT max(id) FROM changes WHERE open = 1), 'intakes', 'delete', "
+    "json_array(OLD.id), json_object('id', OLD.id, 'date', OLD.date, 'medication', "
+    "OLD.medication, 'dose', OLD.dose, 'relieved', OLD.relieved, 'class_id', OLD.class_id));\n"
+    "END\n"
+)
 
 
-def _schema(path: Path) -> dict[str, str]:
+def _schema(path: Path, kind: str = "trigger") -> dict[str, str]:
+    """The schema's tables and indexes (``kind="trigger"`` leaves triggers out), or with
+    ``kind="only-triggers"`` the triggers alone."""
     conn = sqlite3.connect(path)
+    op = "=" if kind == "only-triggers" else "!="
     try:
         return {
             name: sql + "\n"
             for name, sql in conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+                f"AND type {op} 'trigger' "
                 "AND name NOT LIKE '%sqlite_migrations%' ORDER BY name"
             )
         }
@@ -96,7 +138,10 @@ def test_migrations_create_the_exact_schema(tmp_path):
     assert _schema(path) == {k: "".join(v) for k, v in EXPECTED_SCHEMA.items()}
     conn = sqlite3.connect(path)
     applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
-    assert applied == ["m001_diary", "m002_trials"]
+    assert applied == ["m001_diary", "m002_trials", "m003_journal"]
+    triggers = _schema(path, "only-triggers")
+    assert sorted(triggers) == EXPECTED_TRIGGERS
+    assert triggers["intakes_journal_delete"] == INTAKES_DELETE_TRIGGER
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -159,6 +159,7 @@ from migrainecli.cli import (  # noqa: E402
     status,
     therapies,
     trials,
+    undo,
 )
 
 days.register(app)
@@ -171,3 +172,4 @@ status.register(app)
 app.command()(demo.demo)
 report.register(app)
 maintenance.register(app)
+undo.register(app)

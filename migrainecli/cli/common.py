@@ -55,6 +55,9 @@ def open_diary(ctx: typer.Context, *, write: bool) -> Iterator[Any]:
     from migrainecli.storage import Diary
 
     diary = Diary.open(diary_path(ctx), write=write)
+    if write:
+        # Every write of this command becomes one change that 'undo' can revert.
+        diary.command = " ".join(ctx.command_path.split()[1:]) or "migrainecli"
     try:
         yield diary
     finally:
@@ -65,15 +68,50 @@ def today() -> date:
     return date.today()
 
 
+# Typer's own click classes (Typer 0.28 ships a copy of click; earlier ones use click's):
+# BadParameter is a UsageError in every click, and the context stack lives beside it.
+UsageError = typer.BadParameter.__bases__[0]
+
+
+def usage_error(message: str) -> Exception:
+    """A usage error (exit code 2) with one sentence, for options that contradict each other."""
+    return UsageError(message)
+
+
+def current_context() -> typer.Context | None:
+    import importlib
+
+    package = typer.Context.__mro__[1].__module__.rsplit(".", 1)[0]
+    return importlib.import_module(f"{package}.globals").get_current_context(silent=True)
+
+
+def date_order() -> str | None:
+    """The diary's ``date-order`` setting, read only when a numeric date needs it."""
+    from migrainecli.storage import read_setting
+
+    ctx = current_context()
+    return read_setting(diary_path(ctx), "date-order") if ctx is not None else None
+
+
 def parse_date(text: str, *, option: str | None = None, allow_future: bool = False) -> date:
     try:
-        return dates.parse_date(text, allow_future=allow_future)
+        return dates.parse_date(text, allow_future=allow_future, order=date_order)
     except DateError as e:
         raise MigraineError(f"{option}: {e}" if option else str(e)) from None
 
 
+def parse_month_or_date(
+    text: str, *, option: str, allow_future: bool = False
+) -> tuple[date, bool]:
+    """A trial date: a day, or a month (its first day, flagged approximate)."""
+    try:
+        return dates.parse_month_or_date(text, allow_future=allow_future, order=date_order)
+    except DateError as e:
+        raise MigraineError(f"{option}: {e}") from None
+
+
 def parse_range(text: str, *, allow_future: bool = False) -> tuple[date, date]:
-    return dates.parse_range(text, allow_future=allow_future)
+    return dates.parse_range(text, allow_future=allow_future, order=date_order)
 
 
 def print_json(data: Any) -> None:

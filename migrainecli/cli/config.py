@@ -24,8 +24,10 @@ def _check_key(key: str) -> None:
 @app.command("set")
 def set_(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="start, name or dob.")],
-    value: Annotated[str, typer.Argument(help="The value (a date for start and dob).")],
+    key: Annotated[str, typer.Argument(help="start, name, dob or date-order.")],
+    value: Annotated[
+        str, typer.Argument(help="The value (a date for start and dob; dmy, mdy or ymd).")
+    ],
 ) -> None:
     """Set a setting, e.g. 'config set start 2025-01-01' when tracking began before the
     first entry."""
@@ -34,6 +36,15 @@ def set_(
     _check_key(key)
     if key in ("start", "dob"):
         value = parse_date(value).isoformat()
+    if key == "date-order":
+        from migrainecli.dates import DATE_ORDERS
+
+        value = value.strip().lower()
+        if value not in DATE_ORDERS:
+            raise InvalidValue(
+                f"date-order must be dmy (day first: 5/11 is 5 November), mdy (month first) "
+                f"or ymd, not {value!r}."
+            )
     with open_diary(ctx, write=True) as diary:
         if key == "start":
             first = diary.first_logged()

@@ -18,6 +18,7 @@ from migrainecli.cli.common import (
     parse_range,
     print_json,
     say,
+    usage_error,
     yes_no,
 )
 from migrainecli.models import FEATURES, IMPAIRMENTS, SEVERITIES
@@ -59,12 +60,17 @@ Meds = Annotated[
         "-m",
         metavar="NAME",
         help='Acute medication taken that day, dose allowed: --med "sumatriptan 50 mg". '
-        "Repeat for each intake.",
+        'Repeat for each intake; say whether each one helped after a colon: '
+        '--med "ibuprofen 400 mg: not relieved" --med "Imitrex 100 mg: relieved".',
     ),
 ]
 Relieved = Annotated[
     bool | None,
-    typer.Option("--relieved/--not-relieved", help="Whether the medication relieved the headache."),
+    typer.Option(
+        "--relieved/--not-relieved",
+        help="Whether the one --med given relieved the headache (with several, write "
+        "': relieved' or ': not relieved' in each --med).",
+    ),
 ]
 Note = Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", help="A free-text note.")]
 
@@ -94,13 +100,63 @@ def _changes(
     return changes
 
 
+LONG_RANGE_DAYS = 7  # a longer range is confirmed in one summary line, not a line a day
+
+
 def _report(results, verb_new: str) -> None:
     from migrainecli.logbook import describe
 
+    if len(results) > LONG_RANGE_DAYS:
+        created = sum(r.created for r in results)
+        counts = [
+            f"{created:,} new", f"{len(results) - created:,} updated",
+            f"{sum(r.verdict.headache for r in results):,} headache days",
+            f"{sum(r.verdict.migraine for r in results):,} migraine days",
+            f"{sum(r.added for r in results):,} intakes added",
+        ]  # fmt: skip
+        first, last = results[0].day.date, results[-1].day.date
+        typer.echo(f"{verb_new} {len(results):,} days ({first} to {last}): {', '.join(counts)}.")
+        return
     for r in results:
-        what = verb_new if r.created else "Updated"
-        meds = f" (+{r.added} intake{'s' if r.added != 1 else ''})" if r.added else ""
-        typer.echo(f"{what} {r.day.date.isoformat()}{meds}: {describe(r.verdict)}.")
+        if r.created:
+            meds = f" (+{r.added} intake{'s' if r.added != 1 else ''})" if r.added else ""
+            typer.echo(f"{verb_new} {r.day.date.isoformat()}{meds}: {describe(r.verdict)}.")
+        else:
+            what = ", ".join(r.changed) or "no change"
+            typer.echo(f"Updated {r.day.date.isoformat()} ({what}): {describe(r.verdict)}.")
+
+
+def _relief_usage(med: list[str] | None, relieved: bool | None) -> None:
+    """--relieved must say which intake it is about: exactly one --med."""
+    if relieved is None:
+        return
+    flag = "--relieved" if relieved else "--not-relieved"
+    word = "relieved" if relieved else "not relieved"
+    if not med:
+        raise usage_error(
+            f'{flag} needs the medication it is about: --med "sumatriptan 50 mg: {word}".'
+        )
+    if len(med) > 1:
+        raise usage_error(
+            f"{flag} with {len(med)} --med options does not say which intake it is about; "
+            f'write it in each one: --med "{med[0]}: {word}" --med "{med[1]}: relieved".'
+        )
+
+
+def _log_confirmed(diary, yes: bool, **kwargs):
+    """Log, asking first (or needing --yes off a terminal) when the entry looks like a typo."""
+    import sys
+
+    from migrainecli.logbook import NeedsConfirmation, log_days
+
+    try:
+        return log_days(diary, confirmed=yes, **kwargs)
+    except NeedsConfirmation as question:
+        if not sys.stdin.isatty():
+            raise fail(f"{question} Add --yes if that is right.") from None
+        if not confirm(f"{question} Is that right?"):
+            raise fail("Nothing logged.") from None
+        return log_days(diary, confirmed=True, **kwargs)
 
 
 def _warn_in_gap(results, gaps) -> None:
@@ -138,14 +194,21 @@ def log(
     med: Meds = None,
     relieved: Relieved = None,
     note: Note = None,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help="Log even a date that moves the diary start back a long way."
+        ),
+    ] = False,
 ) -> None:
     """Log a headache day, or a headache-free day.
 
-    Logging a date that is already logged changes only the options given and adds
-    the intakes.
+    Logging a date that is already logged changes only the options given, adds the
+    intakes and says what changed. A date that moves the diary start back by more
+    than 90 days, or one before the date of birth, is asked about first (--yes off a
+    terminal).
     """
-    from migrainecli.logbook import log_days
-
+    _relief_usage(med, relieved)
     start, end = parse_range(when)
     changes = _changes(
         severity, free, hours, impairment, note,
@@ -154,7 +217,9 @@ def log(
         believed_migraine=believed_migraine,
     )  # fmt: skip
     with open_diary(ctx, write=True) as diary:
-        results = log_days(diary, start, end, changes, med or [], relieved)
+        results = _log_confirmed(
+            diary, yes, start=start, end=end, changes=changes, meds=med or [], relieved=relieved
+        )
         gaps = diary.gaps()
     _report(results, "Logged")
     _warn_in_gap(results, gaps)
@@ -186,6 +251,7 @@ def edit(
     """Change a logged day; only the options given change."""
     from migrainecli.logbook import log_days
 
+    _relief_usage(med, relieved)
     start, end = parse_range(when)
     changes = _changes(
         severity, free, hours, impairment, note,
@@ -204,41 +270,49 @@ def edit(
 
 def show(
     ctx: typer.Context,
-    when: Annotated[str, typer.Argument(help="The date to show.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    when: Annotated[str, typer.Argument(help="The date, or a FROM..TO range, to show.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (a list of days for a range).")
+    ] = False,
 ) -> None:
-    """Show everything logged on one date and what it counts as."""
-    from migrainecli.logbook import day_dict, describe, show_day
+    """Show everything logged on a date (or every logged day of a range) and what it counts
+    as."""
+    from migrainecli.logbook import day_dict, describe, show_days
 
-    d = parse_date(when)
+    start, end = parse_range(when)
     with open_diary(ctx, write=False) as diary:
-        day, intakes, verdict = show_day(diary, d)
+        shown = show_days(diary, start, end)
     if as_json:
-        print_json(day_dict(day, intakes, verdict))
+        dicts = [day_dict(*row) for row in shown]
+        print_json(dicts[0] if start == end else dicts)
         return
     from rich.table import Table
 
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_row("date", day.date.strftime("%Y-%m-%d (%A)"))
-    table.add_row("severity", day.severity)
-    if day.hours is not None:
-        table.add_row("hours", f"{day.hours:g}")
-    present = [f for f in FEATURES if getattr(day, f)]
-    absent = [f for f in FEATURES if getattr(day, f) is False]
-    table.add_row("features", ", ".join(present) or "none recorded")
-    if absent:
-        table.add_row("recorded absent", ", ".join(absent))
-    if day.believed_migraine is not None:
-        table.add_row("believed migraine", yes_no(day.believed_migraine))
-    table.add_row("impairment", day.impairment or "not recorded")
-    for i in intakes:
-        rel = {True: ", relieved", False: ", not relieved", None: ""}[i.relieved]
-        dose = f" {i.dose}" if i.dose else ""
-        table.add_row("medication", clean(f"{i.medication}{dose} [{i.class_id or '?'}]{rel}"))
-    if day.note:
-        table.add_row("note", clean(day.note))
-    table.add_row("counts as", describe(verdict))
-    out().print(table)
+    console = out()
+    for n, (day, intakes, verdict) in enumerate(shown):
+        if n:
+            console.print()
+        table = Table(show_header=False, box=None, pad_edge=False)
+        table.add_row("date", day.date.strftime("%Y-%m-%d (%A)"))
+        table.add_row("severity", day.severity)
+        if day.hours is not None:
+            table.add_row("hours", f"{day.hours:g}")
+        present = [f for f in FEATURES if getattr(day, f)]
+        absent = [f for f in FEATURES if getattr(day, f) is False]
+        table.add_row("features", ", ".join(present) or "none recorded")
+        if absent:
+            table.add_row("recorded absent", ", ".join(absent))
+        if day.believed_migraine is not None:
+            table.add_row("believed migraine", yes_no(day.believed_migraine))
+        table.add_row("impairment", day.impairment or "not recorded")
+        for i in intakes:
+            rel = {True: ", relieved", False: ", not relieved", None: ""}[i.relieved]
+            dose = f" {i.dose}" if i.dose else ""
+            table.add_row("medication", clean(f"{i.medication}{dose} [{i.class_id or '?'}]{rel}"))
+        if day.note:
+            table.add_row("note", clean(day.note))
+        table.add_row("counts as", describe(verdict))
+        console.print(table)
 
 
 _SHORT = {
@@ -309,22 +383,27 @@ def days(
 
 def delete(
     ctx: typer.Context,
-    when: Annotated[str, typer.Argument(help="The date to delete.")],
+    when: Annotated[str, typer.Argument(help="The date, or a FROM..TO range, to delete.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete a logged day and its medication intakes (asks first)."""
-    d = parse_date(when)
+    """Delete a logged day (or every logged day of a range) and its intakes (asks first)."""
+    start, end = parse_range(when)
     with open_diary(ctx, write=True) as diary:
-        day = diary.get_day(d)
-        if day is None:
-            raise fail(f"Nothing is logged on {d.isoformat()}.")
-        n = len(diary.intakes(d, d))
-        if not yes:
-            extra = f" and its {n} intake{'s' if n != 1 else ''}" if n else ""
-            if not confirm(f"Delete {d.isoformat()}{extra}?"):
-                raise fail("Nothing deleted.")
-        diary.delete_day(d)
-    say(f"Deleted {d.isoformat()}.")
+        n_days, n_intakes = diary.count_logged(start, end)
+        if n_days == 0:
+            where = f"on {start}" if start == end else f"from {start} to {end}"
+            raise fail(f"Nothing is logged {where}.")
+        intakes = f"{n_intakes} intake{'s' if n_intakes != 1 else ''}"
+        if start == end:
+            what = f"{start}" + (f" and its {intakes}" if n_intakes else "")
+        else:
+            what = f"{n_days} logged day{'s' if n_days != 1 else ''} ({start} to {end})" + (
+                f" and their {intakes}" if n_intakes else ""
+            )
+        if not yes and not confirm(f"Delete {what}?"):
+            raise fail("Nothing deleted.")
+        diary.delete_days(start, end)
+    say(f"Deleted {what}.")
 
 
 def register(app: typer.Typer) -> None:

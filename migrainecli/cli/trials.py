@@ -15,11 +15,11 @@ from migrainecli.cli.common import (
     note,
     open_diary,
     out,
-    parse_date,
+    parse_month_or_date,
     print_json,
     say,
 )
-from migrainecli.models import KINDS, OUTCOMES
+from migrainecli.models import KINDS, OUTCOMES, trial_date
 
 app = typer.Typer(help="Record the treatments you have tried: dates, doses, outcomes.")
 
@@ -80,8 +80,10 @@ def add(
     from migrainecli.treatments import add_trial, resolve_therapy
 
     res = resolve_therapy(therapy, kind=kind.value if kind else None, class_id=class_id)
-    start_d = parse_date(start, option="--start", allow_future=True)
-    end_d = parse_date(end, option="--end", allow_future=True) if end else None
+    start_d, start_approx = parse_month_or_date(start, option="--start", allow_future=True)
+    end_d, end_approx = (
+        parse_month_or_date(end, option="--end", allow_future=True) if end else (None, False)
+    )
     if outcome is None:
         if end_d is not None:
             raise fail(
@@ -99,18 +101,21 @@ def add(
         outcome=outcome.value,
         reason=reason,
         note=note_,
+        start_approximate=start_approx,
+        end_approximate=end_approx,
     )
     with open_diary(ctx, write=True) as diary:
         trial_id = add_trial(diary, trial)
     say(f"Recorded trial #{trial_id}: {_label(res.name, res.canonical)} [{res.class_id}], "
-        f"{_span(trial.start, trial.end)}, {trial.outcome}.")  # fmt: skip
+        f"{_span(trial)}, {trial.outcome}.")  # fmt: skip
 
 
 def _label(name: str, canonical: str) -> str:
     return name if name.lower() == canonical.lower() else f"{name} ({canonical})"
 
 
-def _span(start: date, end: date | None) -> str:
+def _span(t) -> str:
+    start, end = trial_date(t.start, t.start_approximate), trial_date(t.end, t.end_approximate)
     return f"{start} to {end}" if end else f"since {start}"
 
 
@@ -125,10 +130,10 @@ def stop(
     """Record that an ongoing trial stopped, and how it went."""
     from migrainecli.treatments import find_trial, stop_trial
 
-    end_d = parse_date(end, option="--end")
+    end_d, approx = parse_month_or_date(end, option="--end")
     with open_diary(ctx, write=True) as diary:
-        t = stop_trial(diary, find_trial(diary, trial), end_d, outcome.value, reason)
-    say(f"Trial #{t.id} ({t.therapy}) stopped on {t.end}: {t.outcome}.")
+        t = stop_trial(diary, find_trial(diary, trial), end_d, outcome.value, reason, approx)
+    say(f"Trial #{t.id} ({t.therapy}) stopped on {trial_date(t.end, approx)}: {t.outcome}.")
 
 
 @app.command("edit")
@@ -154,11 +159,16 @@ def edit(
 
     changes: dict = {}
     if start is not None:
-        changes["start"] = parse_date(start, option="--start", allow_future=True)
-    if end is not None:
-        changes["end"] = (
-            None if end.lower() == "none" else parse_date(end, option="--end", allow_future=True)
+        changes["start"], changes["start_approximate"] = parse_month_or_date(
+            start, option="--start", allow_future=True
         )
+    if end is not None:
+        if end.lower() == "none":
+            changes["end"], changes["end_approximate"] = None, False
+        else:
+            changes["end"], changes["end_approximate"] = parse_month_or_date(
+                end, option="--end", allow_future=True
+            )
     for key, value in (("dose", dose), ("reason", reason), ("note", note_)):
         if value is not None:
             changes[key] = value or None
@@ -168,7 +178,7 @@ def edit(
         raise fail("Nothing to change; give at least one option (see 'trial edit --help').")
     with open_diary(ctx, write=True) as diary:
         t = edit_trial(diary, find_trial(diary, trial), **changes)
-    say(f"Updated trial #{t.id}: {t.therapy}, {_span(t.start, t.end)}, {t.outcome}.")
+    say(f"Updated trial #{t.id}: {t.therapy}, {_span(t)}, {t.outcome}.")
 
 
 @app.command("delete")
@@ -182,7 +192,7 @@ def delete(
 
     with open_diary(ctx, write=True) as diary:
         t = find_trial(diary, trial)
-        if not yes and not confirm(f"Delete trial #{t.id} ({t.therapy}, {_span(t.start, t.end)})?"):
+        if not yes and not confirm(f"Delete trial #{t.id} ({t.therapy}, {_span(t)})?"):
             raise fail("Nothing deleted.")
         diary.delete_trial(t.id)
     say(f"Deleted trial #{t.id} ({t.therapy}).")
@@ -210,8 +220,8 @@ def list_(
         rows.append(
             {
                 "id": t.id, "therapy": t.therapy, "class": t.class_id, "kind": t.kind,
-                "dose": t.dose, "start": t.start.isoformat(),
-                "end": t.end.isoformat() if t.end else None,
+                "dose": t.dose, "start": trial_date(t.start, t.start_approximate),
+                "end": trial_date(t.end, t.end_approximate),
                 "duration_days": a.duration_days, "outcome": t.outcome, "reason": t.reason,
                 "note": t.note, "adequate": a.adequate, "failed": a.failed,
                 "adequacy": a.reason,

@@ -236,7 +236,8 @@ def test_trials_csv_round_trip_and_unknown_therapy_class(run, tmp_path):
 
 
 def test_intakes_csv_round_trip(run, tmp_path):
-    run("log", D1, "-s", "severe", "--med", "Imitrex 50 mg: relieved", "--med", "Excedrin: relieved")
+    run("log", D1, "-s", "severe", "--med", "Imitrex 50 mg: relieved",
+        "--med", "Excedrin: relieved")  # fmt: skip
     days, intakes = run("export", "days").stdout, run("export", "intakes").stdout
     assert intakes.splitlines() == [
         "date,medication,dose,relieved,class",

@@ -1,0 +1,371 @@
+"""Entries mean exactly what was typed (issue 10): relief per intake, whole ranges,
+unambiguous dates, plausibility confirmations, and undo of every write."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from tests.conftest import snapshot
+
+TODAY = date.today()
+
+
+def ago(n: int) -> str:
+    return (TODAY - timedelta(days=n)).isoformat()
+
+
+D1, D2 = ago(10), ago(9)
+
+
+def intakes(run, d: str) -> list[dict]:
+    return json.loads(run("show", d, "--json").stdout)["intakes"]
+
+
+# -- 1. relief per intake (feeds ICHD-3 1.3 C3) ----------------------------------------------
+def test_relief_is_stored_per_intake_from_the_colon_form(run):
+    r = run("log", D1, "-s", "moderate", "--believed-migraine",
+            "--med", "ibuprofen 400 mg: not relieved",
+            "--med", "Imitrex 100 mg: relieved")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert [(i["medication"], i["dose"], i["relieved"]) for i in intakes(run, D1)] == [
+        ("ibuprofen", "400 mg", False),
+        ("Imitrex", "100 mg", True),
+    ]
+    assert "migraine day (ICHD-3 1.3 C3)" in r.stdout  # relieved by the triptan
+
+
+def test_c3_not_met_when_only_the_analgesic_relieved(run):
+    r = run("log", D1, "-s", "moderate", "--believed-migraine",
+            "--med", "ibuprofen 400 mg: relieved",
+            "--med", "Imitrex 100 mg: not relieved")  # fmt: skip
+    assert r.exit_code == 0
+    assert "not a migraine day" in r.stdout
+
+
+def test_one_relieved_flag_with_one_med_applies_to_it(run):
+    assert run("log", D1, "-s", "mild", "--med", "sumatriptan 50 mg", "--relieved").exit_code == 0
+    assert [i["relieved"] for i in intakes(run, D1)] == [True]
+
+
+def test_misrecord_1_one_relieved_flag_with_several_meds_is_a_usage_error(run, db_path):
+    r = run("log", "2026-11-20", "--severity", "moderate", "--med", "ibuprofen 400",
+            "--not-relieved", "--med", "Imitrex 100", "--relieved")  # fmt: skip
+    assert r.exit_code == 2
+    assert "write it in each one" in r.stderr and '--med "ibuprofen 400: relieved"' in r.stderr
+    assert not db_path.exists()
+
+
+def test_relieved_without_med_is_a_usage_error(run, db_path):
+    run("log", D1, "-s", "mild", "--med", "ibuprofen")
+    before = snapshot(db_path)
+    for cmd in ("log", "edit"):
+        r = run(cmd, D1, "--relieved")
+        assert r.exit_code == 2, cmd
+        assert "--relieved needs the medication it is about" in r.stderr
+    assert snapshot(db_path) == before
+
+
+def test_unknown_relief_word_after_colon_is_refused(run, db_path):
+    r = run("log", D1, "-s", "mild", "--med", "ibuprofen: maybe")
+    assert r.exit_code == 1
+    assert "write 'relieved' or 'not relieved'" in r.stderr
+    assert snapshot(db_path) == {} or snapshot(db_path)["days"] == []
+
+
+def test_relief_contradiction_is_refused(run):
+    r = run("log", D1, "-s", "mild", "--med", "ibuprofen: relieved", "--not-relieved")
+    assert r.exit_code == 1 and "contradict" in r.stderr
+
+
+def test_relief_per_intake_exports_as_written(run):
+    run("log", D1, "-s", "mild", "--med", "ibuprofen 400 mg: not relieved",
+        "--med", "sumatriptan 50 mg: relieved", "--med", "naproxen")  # fmt: skip
+    assert run("export", "intakes").stdout.splitlines()[1:] == [
+        f"{D1},ibuprofen,400 mg,0,simple_analgesic",
+        f"{D1},sumatriptan,50 mg,1,triptan",
+        f"{D1},naproxen,,,simple_analgesic",
+    ]
+
+
+# -- 2. ranges mean the whole range --------------------------------------------------------
+def test_misrecord_2_delete_range_deletes_every_day_after_one_confirmation(run, db_path):
+    run("log", f"{ago(20)}..{ago(12)}", "-s", "mild", "--yes")
+    run("log", ago(15), "--med", "ibuprofen")
+    run("log", ago(5), "-s", "severe")
+    r = run("delete", f"{ago(20)}..{ago(12)}", input="y\n")
+    assert r.exit_code == 0, r.output
+    assert f"Delete 9 logged days ({ago(20)} to {ago(12)}) and their 1 intake?" in r.stderr
+    # CliRunner echoes the typed answer into stdout; the confirmation is the last line
+    assert r.stdout.splitlines()[-1] == (
+        f"Deleted 9 logged days ({ago(20)} to {ago(12)}) and their 1 intake."
+    )
+    assert [d["date"] for d in json.loads(run("days", "--json").stdout)] == [ago(5)]
+
+
+def test_delete_range_answer_no_deletes_nothing(run, db_path):
+    run("log", f"{ago(4)}..{ago(2)}", "-s", "mild")
+    before = snapshot(db_path)
+    r = run("delete", f"{ago(4)}..{ago(2)}", input="n\n")
+    assert r.exit_code == 1 and "Nothing deleted." in r.stderr
+    assert snapshot(db_path) == before
+
+
+def test_show_range_shows_every_logged_day(run):
+    run("log", f"{ago(4)}..{ago(2)}", "-s", "mild")
+    shown = json.loads(run("show", f"{ago(5)}..{ago(1)}", "--json").stdout)
+    assert [d["date"] for d in shown] == [ago(4), ago(3), ago(2)]
+    text = run("show", f"{ago(4)}..{ago(2)}").stdout
+    assert text.count("counts as") == 3
+
+
+def test_single_date_commands_refuse_a_range(run, db_path):
+    run("log", D1, "-s", "mild")
+    before = snapshot(db_path)
+    r = run("trial", "add", "Topamax", "--start", f"{ago(30)}..{ago(20)}")
+    assert r.exit_code == 1
+    assert "is a range, but this takes one date" in r.stderr
+    r = run("days", "--from", f"{ago(30)}..{ago(20)}")
+    assert r.exit_code == 1 and "is a range" in r.stderr
+    assert snapshot(db_path) == before
+
+
+def test_long_range_log_prints_one_summary_line(run):
+    r = run("log", f"{ago(40)}..{ago(11)}", "-s", "mild", "--yes")
+    assert r.exit_code == 0
+    assert r.stdout == (
+        f"Logged 30 days ({ago(40)} to {ago(11)}): 30 new, 0 updated, 30 headache days, "
+        "0 migraine days, 0 intakes added.\n"
+    )
+
+
+def test_short_range_log_prints_a_line_a_day(run):
+    assert len(run("log", f"{ago(3)}..{ago(1)}", "-s", "mild").stdout.splitlines()) == 3
+
+
+# -- 3. dates without ambiguity ------------------------------------------------------------
+def test_misrecord_4_swappable_numeric_date_is_refused_naming_both(run, db_path):
+    r = run("log", "05/11/2026", "-s", "mild")
+    assert r.exit_code == 1
+    assert "could be 11 May 2026 or 5 November 2026" in r.stderr
+    assert "config set date-order" in r.stderr
+    assert not db_path.exists()
+
+
+def test_numeric_date_with_one_reading_is_read_that_way(run):
+    d = TODAY - timedelta(days=40)
+    while d.day <= 12:
+        d -= timedelta(days=1)
+    typed = d.strftime("%d/%m/%Y")
+    assert run("log", typed, "-s", "mild", "--yes").stdout.startswith(f"Logged {d.isoformat()}")
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"), [("dmy", "2025-11-05"), ("mdy", "2025-05-11")]
+)
+def test_date_order_setting_reads_numeric_dates_everywhere(run, order, expected):
+    assert run("config", "set", "date-order", order).exit_code == 0
+    r = run("log", "05/11/2025", "-s", "mild", "--yes")
+    assert r.stdout.startswith(f"Logged {expected}"), r.output
+    assert run("config", "set", "dob", "05/11/1985").stdout == f"dob = 1985{expected[4:]}\n"
+    r = run("trial", "add", "Topamax", "--start", "05/11/2025")
+    assert f"since {expected}" in r.stdout
+    r = run("gap", "add", "05/11/2025..05/11/2025")
+    assert f"{expected} to {expected}" in r.stdout
+
+
+def test_date_order_setting_is_checked(run):
+    r = run("config", "set", "date-order", "dd/mm")
+    assert r.exit_code == 1 and "date-order must be dmy" in r.stderr
+
+
+def test_config_dob_refuses_an_ambiguous_date(run):
+    r = run("config", "set", "dob", "12/04/1985")
+    assert r.exit_code == 1 and "could be 12 April 1985 or 4 December 1985" in r.stderr
+
+
+FUTURE = (TODAY + timedelta(days=3)).isoformat()
+
+
+@pytest.mark.parametrize("text", ["tomorrow", "next friday", FUTURE])
+def test_future_dates_get_the_same_message(run, text):
+    r = run("log", text, "-s", "mild")
+    assert r.exit_code == 1
+    assert "is in the future; the diary only records days up to today" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "days_back"),
+    [("a week ago", 7), ("last " + TODAY.strftime("%A").lower(), 7), ("2 days ago", 2)],
+)
+def test_relative_dates(run, text, days_back):
+    assert run("log", text, "-s", "mild").stdout.startswith(f"Logged {ago(days_back)}")
+
+
+def test_months_ago(run):
+    from dateutil.relativedelta import relativedelta
+
+    expected = (TODAY - relativedelta(months=2)).isoformat()
+    assert run("log", "2 months ago", "-s", "mild").stdout.startswith(f"Logged {expected}")
+
+
+@pytest.mark.parametrize("typed", ["2025-01", "Jan 2025", "January 2025", "01/2025"])
+def test_trial_month_only_date_is_the_first_and_approximate(run, typed):
+    r = run("trial", "add", "Topamax", "--start", typed, "--end", "2025-04-15",
+            "--outcome", "ineffective")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "2025-01 to 2025-04-15" in r.stdout
+    (t,) = json.loads(run("trial", "list", "--json").stdout)
+    assert t["start"] == "2025-01" and t["duration_days"] == 105  # from 1 January
+    assert run("export", "trials").stdout.splitlines()[1].startswith(
+        "Topamax,preventive,2025-01,2025-04-15,"
+    )
+
+
+def test_trial_month_dates_round_trip_through_csv(run, tmp_path):
+    run("trial", "add", "propranolol", "--start", "2024-03", "--end", "June 2024",
+        "--outcome", "not_tolerated")  # fmt: skip
+    first = run("export", "trials").stdout_bytes
+    (tmp_path / "t.csv").write_bytes(first)
+    fresh = str(tmp_path / "fresh.db")
+    assert run("--db", fresh, "import", "trials", str(tmp_path / "t.csv")).exit_code == 0
+    assert run("--db", fresh, "export", "trials").stdout_bytes == first
+
+
+# -- 4. plausibility -----------------------------------------------------------------------
+def test_misrecord_3_year_typo_needs_confirmation_and_changes_nothing(run, db_path):
+    run("log", ago(30), "-s", "mild")
+    before = snapshot(db_path)
+    typo = (TODAY - timedelta(days=30)).replace(year=TODAY.year - 10)
+    r = run("log", typo.isoformat(), "-s", "mild")
+    assert r.exit_code == 1
+    free = (TODAY - timedelta(days=30) - typo).days - 1
+    assert r.stderr == (
+        f"Error: This moves the diary start from {ago(30)} back to {typo.isoformat()}: "
+        f"{free:,} days would count as headache-free. Add --yes if that is right.\n"
+    )
+    assert snapshot(db_path) == before
+    assert run("log", typo.isoformat(), "-s", "mild", "--yes").exit_code == 0
+
+
+def test_moving_the_start_back_90_days_needs_no_confirmation(run):
+    run("log", ago(100), "-s", "mild")
+    assert run("log", ago(190), "-s", "mild").exit_code == 0  # 90 days: no question
+    assert run("log", ago(282), "-s", "mild").exit_code == 1  # 92 days back
+
+
+def test_a_date_before_birth_needs_confirmation(run, db_path):
+    run("config", "set", "dob", "1990-05-01")
+    r = run("log", "1990-04-30", "-s", "mild")
+    assert r.exit_code == 1
+    assert "1990-04-30 is before the date of birth in the diary (1990-05-01)" in r.stderr
+    assert run("days", "--json").stdout == "[]\n"
+
+
+def test_update_says_what_changed(run):
+    run("log", D1, "-s", "moderate", "--note", "x")
+    r = run("log", D1, "-s", "mild", "--med", "ibuprofen", "--note", "")
+    assert r.stdout.startswith(
+        f"Updated {D1} (severity moderate → mild, note removed, +1 intake): headache day"
+    )
+    r = run("log", D1, "--note", "again")
+    assert r.stdout.startswith(f"Updated {D1} (note added):")
+
+
+# -- 5. undo -------------------------------------------------------------------------------
+def _undo(run):
+    r = run("undo", "--yes")
+    assert r.exit_code == 0, r.output
+    return r
+
+
+def test_undo_a_log_over_an_existing_day_restores_the_exact_rows(run, db_path):
+    run("log", D1, "-s", "moderate", "--nausea", "--med", "ibuprofen 400 mg: relieved")
+    before = snapshot(db_path)
+    run("log", D1, "-s", "severe", "--no-nausea", "--med", "sumatriptan", "--note", "worse")
+    r = _undo(run)
+    assert r.stdout.startswith("Undone: 'log' on ")
+    assert r.stdout.endswith(f": changed {D1}, added 1 intake.\n")
+    assert snapshot(db_path) == before
+
+
+def test_undo_a_delete_and_an_edit_with_clear_meds(run, db_path):
+    run("log", f"{ago(5)}..{ago(3)}", "-s", "mild", "--med", "ibuprofen")
+    before = snapshot(db_path)
+    run("delete", f"{ago(5)}..{ago(3)}", "--yes")
+    _undo(run)
+    assert snapshot(db_path) == before
+    run("edit", ago(4), "--clear-meds", "--med", "naproxen: relieved")
+    _undo(run)
+    assert snapshot(db_path) == before
+
+
+def test_undo_an_import(run, db_path, tmp_path):
+    run("log", D1, "-s", "mild")
+    before = snapshot(db_path)
+    (tmp_path / "d.csv").write_text(
+        f"date,severity,note\n{D1},severe,replaced\n{D2},moderate,new\n", encoding="utf-8"
+    )
+    assert run("import", "days", str(tmp_path / "d.csv")).exit_code == 0
+    r = run("undo", "--list")
+    assert "'import' on " in r.stdout and f"changed {D1}, logged {D2}" in r.stdout
+    _undo(run)
+    assert snapshot(db_path) == before
+
+
+def test_undo_trial_edit_gap_and_config(run, db_path):
+    run("trial", "add", "Topamax", "--start", "2025-01-10")
+    run("gap", "add", f"{ago(30)}..{ago(20)}")
+    run("config", "set", "name", "Ann")
+    before = snapshot(db_path)
+    run("trial", "stop", "1", "--end", "2025-04-02", "--outcome", "ineffective")
+    run("trial", "edit", "1", "--dose", "100 mg")
+    run("gap", "delete", "1")
+    run("config", "set", "name", "Bea")
+    run("config", "unset", "name")
+    run("trial", "delete", "1", "--yes")
+    for _ in range(6):
+        _undo(run)
+    assert snapshot(db_path) == before
+
+
+def test_undo_asks_and_no_keeps_the_change(run, db_path):
+    run("log", D1, "-s", "mild")
+    before = snapshot(db_path)
+    r = run("undo", input="n\n")
+    assert r.exit_code == 1 and "Nothing undone." in r.stderr
+    assert "Undo the last change, 'log' on " in r.stderr and f"logged {D1}?" in r.stderr
+    assert snapshot(db_path) == before
+
+
+def test_undo_with_nothing_recorded(run):
+    r = run("undo", "--yes")
+    assert r.exit_code == 1
+    assert r.stderr == "Error: There is nothing to undo: no change is recorded in this diary.\n"
+
+
+def test_refused_writes_record_no_change(run, db_path):
+    run("log", D1, "-s", "mild")
+    run("log", "05/11/2020", "-s", "mild")
+    run("log", ago(2000), "-s", "mild")
+    run("delete", ago(3), "--yes")
+    assert len(json.loads(run("undo", "--list", "--json").stdout)) == 1
+
+
+def test_journal_keeps_the_last_100_changes(run, db_path):
+    import sqlite3
+
+    from migrainecli.storage import Diary
+
+    with Diary.open(db_path, write=True) as diary:
+        diary.command = "log"
+        for k in range(105):
+            with diary.write():
+                diary.set_setting("name", f"n{k}")
+            diary._change_id = None  # one change a command: as 105 separate commands
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM changes").fetchone()[0] == 100
+    kept = {r[0] for r in conn.execute("SELECT DISTINCT change_id FROM change_rows")}
+    assert kept == {r[0] for r in conn.execute("SELECT id FROM changes")}

@@ -369,3 +369,98 @@ def test_journal_keeps_the_last_100_changes(run, db_path):
     assert conn.execute("SELECT count(*) FROM changes").fetchone()[0] == 100
     kept = {r[0] for r in conn.execute("SELECT DISTINCT change_id FROM change_rows")}
     assert kept == {r[0] for r in conn.execute("SELECT id FROM changes")}
+
+
+# -- a kill at any moment leaves the diary and its journal consistent ----------------------
+def _forked(args: list[str], db) -> int:
+    """Run a command in a forked child (imports shared: a kill costs milliseconds)."""
+    import os
+
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 0
+        try:
+            import typer.main
+
+            from migrainecli.cli import app
+
+            os.environ["MIGRAINECLI_DB"] = str(db)
+            typer.main.get_command(app).main(args, prog_name="migrainecli", standalone_mode=False)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    return pid
+
+
+def test_sigkill_at_random_moments_leaves_diary_and_journal_consistent(tmp_path, db_path):
+    """60 kills of writing commands: after each, the diary is exactly as before or as after,
+    and when after, 'undo' of the journal's last change gives back exactly the before."""
+    import os
+    import random
+    import signal
+    import sqlite3
+    import time
+
+    from migrainecli import journal
+    from migrainecli.storage import Diary
+
+    assert "fork" in dir(os)
+    run_ = __import__("tests.conftest", fromlist=["Run"]).Run()
+    run_("log", f"{ago(300)}..{ago(200)}", "-s", "mild", "--med", "ibuprofen", "--yes")
+    run_("trial", "add", "Topamax", "--start", ago(250))
+    rows = "".join(f"{ago(n)},severe,,1,1,,1,,,,,,,note {n}\n" for n in range(150, 260))
+    csv_path = tmp_path / "days.csv"
+    csv_path.write_text(
+        "date,severity,hours,unilateral,pulsating,activity,nausea,vomiting,photophobia,"
+        "phonophobia,aura,believed_migraine,impairment,note\n" + rows,
+        encoding="utf-8",
+    )
+    commands = [
+        ["import", "days", str(csv_path)],
+        ["log", f"{ago(199)}..{ago(20)}", "-s", "moderate", "--med", "naproxen", "--yes"],
+        ["delete", f"{ago(300)}..{ago(230)}", "--yes"],
+    ]
+    def state() -> dict:  # the whole diary, journal included, but for the changes' times
+        tables = snapshot(db_path)
+        tables["changes"] = [(i, None, *rest) for i, _at, *rest in tables["changes"]]
+        # the order a range delete visits rows in depends on the file's layout
+        tables["change_rows"] = sorted(r[1:] for r in tables["change_rows"])
+        return tables
+
+    before = state()
+
+    def undo_last() -> None:
+        with Diary.open(db_path, write=True) as diary:
+            journal.undo(diary, journal.last(diary))
+
+    afters, spans = [], []
+    for args in commands:  # each command once, to the end: its "after" and its duration
+        t0 = time.monotonic()
+        os.waitpid(_forked(args, db_path), 0)
+        spans.append(time.monotonic() - t0)
+        afters.append(state())
+        assert afters[-1] != before
+        undo_last()
+        assert state() == before
+    rng = random.Random(20261201)
+    seen = {"before": 0, "after": 0}
+    for k in range(60):
+        i = k % len(commands)
+        pid = _forked(commands[i], db_path)
+        time.sleep(rng.uniform(0, spans[i] * 1.1))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        now = state()
+        if now == before:
+            seen["before"] += 1
+        else:
+            assert now == afters[i], f"kill {k} left a half-written diary"
+            seen["after"] += 1
+            undo_last()
+            assert state() == before, f"kill {k}: the journal did not match"
+        conn = sqlite3.connect(db_path)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM changes WHERE open = 1").fetchone()[0] == 0
+        conn.close()
+    assert seen["before"] and seen["after"], seen

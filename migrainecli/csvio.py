@@ -465,9 +465,11 @@ def parse_file(kind: str, fh: IO[bytes], progress: Callable[[int], None] | None 
 
 
 def import_records(diary, kind: str, records: list) -> dict[str, int]:
-    """Write validated records in one transaction. Returns counts for the message."""
-    counts = {"added": 0, "replaced": 0, "skipped": 0}
+    """Write validated records in one transaction. Returns counts for the message, and
+    ``start_moved`` (old start, new start) when the import moved the diary start."""
+    counts: dict[str, Any] = {"added": 0, "replaced": 0, "skipped": 0, "start_moved": None}
     with diary.write():
+        start_before = diary.start()
         if kind == "days":
             existing = {d.date for d in diary.days()}
             for _, day in records:
@@ -508,4 +510,7 @@ def import_records(diary, kind: str, records: list) -> dict[str, int]:
                     counts["added"] += 1
         else:  # pragma: no cover
             raise ValueError(kind)
+        start_after = diary.start()
+        if start_before is not None and start_after != start_before:
+            counts["start_moved"] = (start_before, start_after)
     return counts

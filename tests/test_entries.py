@@ -464,3 +464,16 @@ def test_sigkill_at_random_moments_leaves_diary_and_journal_consistent(tmp_path,
         assert conn.execute("SELECT count(*) FROM changes WHERE open = 1").fetchone()[0] == 0
         conn.close()
     assert seen["before"] and seen["after"], seen
+
+
+def test_import_says_when_it_moves_the_diary_start(run, tmp_path):
+    run("log", ago(10), "-s", "mild")
+    (tmp_path / "d.csv").write_text(f"date,severity\n{ago(400)},severe\n", encoding="utf-8")
+    r = run("import", "days", str(tmp_path / "d.csv"))
+    assert r.exit_code == 0
+    assert r.stderr == (
+        f"The diary now starts on {ago(400)} instead of {ago(10)}: the unlogged days between "
+        "count as headache-free unless you record them as a gap ('migrainecli gap add').\n"
+    )
+    (tmp_path / "e.csv").write_text(f"date,severity\n{ago(5)},severe\n", encoding="utf-8")
+    assert run("import", "days", str(tmp_path / "e.csv")).stderr == ""

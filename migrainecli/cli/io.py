@@ -106,6 +106,12 @@ def import_(
     if counts["skipped"]:
         parts.append(f"{counts['skipped']} already there")
     say(f"Imported {kind.value} from {file}: {', '.join(parts)}.")
+    if counts["start_moved"]:
+        old, new = counts["start_moved"]
+        note(
+            f"The diary now starts on {new} instead of {old}: the unlogged days between "
+            "count as headache-free unless you record them as a gap ('migrainecli gap add')."
+        )
 
 
 def _parse_with_progress(csvio, kind: str, fh, size: int) -> list:

@@ -477,3 +477,11 @@ def test_import_says_when_it_moves_the_diary_start(run, tmp_path):
     )
     (tmp_path / "e.csv").write_text(f"date,severity\n{ago(5)},severe\n", encoding="utf-8")
     assert run("import", "days", str(tmp_path / "e.csv")).stderr == ""
+
+
+def test_trial_list_explains_month_only_dates(run):
+    run("trial", "add", "Topamax", "--start", "2025-01", "--end", "2025-04-15",
+        "--outcome", "ineffective")  # fmt: skip
+    assert run("trial", "list").stdout.splitlines()[-1] == (
+        "A date written YYYY-MM names only the month; the trial counts from the 1st."
+    )

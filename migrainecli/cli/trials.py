@@ -262,3 +262,5 @@ def list_(
     console.print(table)
     for line in footnotes:
         console.print(clean(f"Not adequate: {line}"))
+    if any(t.start_approximate or t.end_approximate for t in trials):
+        console.print("A date written YYYY-MM names only the month; the trial counts from the 1st.")

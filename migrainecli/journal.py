@@ -11,7 +11,6 @@ not in the journal: ``restore`` keeps the replaced diary instead.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,32 +23,27 @@ def _n(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def _span(dates: list[str]) -> str:
-    dates = sorted(dates)
-    if len(dates) == 1:
-        return dates[0]
-    return f"{_n(len(dates), 'day')} ({dates[0]} to {dates[-1]})"
+def _span(n: int, first: str, last: str) -> str:
+    return first if n == 1 else f"{_n(n, 'day')} ({first} to {last})"
 
 
-def describe_rows(diary, rows: list[tuple[str, str, tuple, dict | None]]) -> str:
-    """What a change did, from its journal rows: "logged 2026-11-20, added 2 intakes"."""
-    groups: dict[tuple[str, str], list[tuple[tuple, dict | None]]] = defaultdict(list)
-    for table, op, key, old in rows:
-        groups[(table, op)].append((key, old))
+def describe_rows(diary, groups: list[tuple[str, str, int, list, dict | None]]) -> str:
+    """What a change did, from its grouped journal rows: "logged 2026-11-20, added 2
+    intakes" (``Diary.change_groups``)."""
     verbs = {"insert": "added", "update": "changed", "delete": "deleted"}
     parts = []
-    for (table, op), items in groups.items():
+    for table, op, n, keys, old in groups:
         if table == "days":
             verb = {"insert": "logged", "update": "changed", "delete": "deleted"}[op]
-            parts.append(f"{verb} {_span([k[0] for k, _ in items])}")
+            parts.append(f"{verb} {_span(n, keys[0], keys[-1])}")
         elif table == "settings":
             verb = "removed" if op == "delete" else "set"
-            parts.append(f"{verb} {', '.join(sorted(k[0] for k, _ in items))}")
-        elif table in ("trials", "gaps") and len(items) == 1:
-            (key,), old = items[0]
+            parts.append(f"{verb} {', '.join(sorted(keys))}")
+        elif table in ("trials", "gaps") and n == 1:
+            key = keys[0]
             parts.append(f"{verbs[op]} {_NOUN[table]} #{key} ({_name(diary, table, key, old)})")
         else:
-            parts.append(f"{verbs[op]} {_n(len(items), _NOUN[table])}")
+            parts.append(f"{verbs[op]} {_n(n, _NOUN[table])}")
     return ", ".join(parts)
 
 

@@ -353,14 +353,14 @@ class Diary:
         from migrainecli.journal import describe_rows
 
         conn, change_id = self.conn, self._change_id
-        rows = self.change_rows(change_id)
-        if not rows:
+        groups = self.change_groups(change_id)
+        if not groups:
             conn.execute("DELETE FROM changes WHERE id = ?", [change_id])
             self._change_id = None
             return
         conn.execute(
             "UPDATE changes SET open = 0, summary = ? WHERE id = ?",
-            [describe_rows(self, rows), change_id],
+            [describe_rows(self, groups), change_id],
         )
         conn.execute(
             "DELETE FROM changes WHERE id NOT IN "
@@ -380,6 +380,26 @@ class Diary:
             (t, op, tuple(json.loads(k)), json.loads(old) if old else None)
             for t, op, k, old in rows
         ]
+
+    def change_groups(self, change_id: int | None) -> list[tuple[str, str, int, list, dict | None]]:
+        """A change's journal rows grouped by table and operation, in the order first
+        written: (table, op, count, [first key, last key] (all keys for settings), the old
+        values of the first row)."""
+        import json
+
+        rows = self.conn.execute(
+            "SELECT tbl, op, count(*), min(key), max(key), group_concat(key, '\x1f'), old "
+            "FROM change_rows WHERE change_id = ? GROUP BY tbl, op ORDER BY min(id)",
+            [change_id],
+        )
+        out = []
+        for table, op, n, lo, hi, keys, old in rows:
+            if table == "settings":
+                bounds = [json.loads(k)[0] for k in keys.split("\x1f")]
+            else:
+                bounds = [json.loads(lo)[0], json.loads(hi)[0]]
+            out.append((table, op, n, bounds, json.loads(old) if old else None))
+        return out
 
     def changes(self, limit: int = JOURNAL_KEEP) -> list[tuple[int, str, str, str]]:
         """The recorded changes, newest first: (id, UTC time, command, summary)."""

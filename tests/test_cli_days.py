@@ -174,7 +174,6 @@ BAD = [
     (("log", D1, "-s", "mild", "--hours", "30"), "at most 24"),
     (("log", f"{D2}..{D1}", "-s", "mild"), "ends before it starts"),
     (("edit", "2000-01-01", "-s", "mild"), "Nothing is logged on 2000-01-01"),
-    (("edit", D1), "Nothing to change"),
     (("show", "2000-01-01"), "Nothing is logged on 2000-01-01"),
     (("delete", "2000-01-01", "--yes"), "Nothing is logged on 2000-01-01"),
     (("gap", "add", "2999-01-01..2999-01-02"), "in the future"),

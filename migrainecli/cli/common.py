@@ -24,10 +24,19 @@ def choices(name: str, values: tuple[str, ...]) -> type[Enum]:
 
 
 def out():
-    """Console for reports (stdout)."""
+    """Console for reports (stdout).
+
+    rich meets a closed pipe with ``SystemExit(1)``; this console raises the
+    BrokenPipeError instead, which the CLI turns into a quiet exit 0.
+    """
     from rich.console import Console
 
-    return Console(highlight=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(highlight=False)
 
 
 def err():

@@ -194,7 +194,13 @@ def edit(
         believed_migraine=believed_migraine,
     )  # fmt: skip
     if not changes and not med and relieved is None and not clear_meds:
-        raise fail("Nothing to change; give at least one option (see 'migrainecli edit --help').")
+        # Nothing typed to change is a usage error (exit 2), like a missing argument.
+        raise typer.BadParameter(
+            "Nothing to change; give at least one option, e.g. --severity mild or "
+            "--note TEXT (see 'migrainecli edit --help').",
+            ctx=ctx,
+            param_hint="options",
+        )
     with open_diary(ctx, write=True) as diary:
         results = log_days(
             diary, start, end, changes, med or [], relieved, create=False, clear_meds=clear_meds

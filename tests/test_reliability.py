@@ -583,8 +583,11 @@ def test_check_an_old_or_newer_diary_is_healthy_and_does_not_upgrade_it(run, tmp
 
 def test_check_without_a_diary(run, db_path):
     r = run("check")
-    assert r.exit_code == 1
-    assert r.stderr == f"Error: There is no diary at {db_path} yet; nothing to check.\n"
+    assert r.exit_code == 0
+    assert r.stderr == f"There is no diary at {db_path} yet.\n" and r.stdout == ""
+    r = run("check", "--json")
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["kind"] == "missing"
     assert not db_path.exists()
 
 

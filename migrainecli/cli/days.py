@@ -213,10 +213,18 @@ def show(
     when: Annotated[str, typer.Argument(help="The date to show.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Show everything logged on one date and what it counts as."""
+    """Show everything logged on one date and what it counts as.
+
+    Without a diary file it says so on stderr and exits 0; --json then prints null.
+    """
+    from migrainecli.cli.common import no_diary
     from migrainecli.logbook import day_dict, describe, show_day
 
     d = parse_date(when)
+    if no_diary(ctx):
+        if as_json:
+            print_json(None)
+        return
     with open_diary(ctx, write=False) as diary:
         day, intakes, verdict = show_day(diary, d)
     if as_json:
@@ -263,7 +271,11 @@ def days(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List logged days with what each counts as."""
+    """List logged days with what each counts as.
+
+    Without a diary file it says so on stderr; --json then prints [].
+    """
+    from migrainecli.cli.common import no_diary
     from migrainecli.logbook import day_dict
     from migrainecli.rules.day import classify_day
 
@@ -271,6 +283,8 @@ def days(
     end = parse_date(to, option="--to", allow_future=True) if to else None
     if start and end and end < start:
         raise fail(f"--to {end} is before --from {start}; give the earlier date with --from.")
+    if no_diary(ctx) and not as_json:
+        return
     with open_diary(ctx, write=False) as diary:
         logged = diary.days(start, end)
         by_date: dict = {}

@@ -32,16 +32,26 @@ def export(
         typer.Option("--output", "-o", help="File to write (mode 0600); stdout if omitted."),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json.")] = Format.csv,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --output file if it exists.")
+    ] = False,
 ) -> None:
     """Export days, intakes, trials, gaps or monthly counts.
 
     CSV with the documented columns (stdout unless --output), or --format json.
+    An existing --output file needs --force; a symbolic link is never written through.
+    Without a diary file it says so on stderr and writes nothing, except that --format
+    json on stdout prints [] so that scripts always read valid JSON.
     """
     from migrainecli import csvio
-    from migrainecli.cli.common import output_path
+    from migrainecli.cli.common import no_diary, output_path
+    from migrainecli.files import check_new_output
 
     if output is not None:
         output = output_path(ctx, output)
+        check_new_output(output, force)
+    if no_diary(ctx) and (output is not None or fmt is Format.csv):
+        return
     with open_diary(ctx, write=False) as diary:
         columns, rows = csvio.FILE_KINDS[kind.value].export(diary)
     if fmt is Format.json:
@@ -128,8 +138,14 @@ def _parse_with_progress(csvio, kind: str, fh, size: int) -> list:
 def backup(
     ctx: typer.Context,
     dest: Annotated[Path, typer.Argument(help="Where to write the copy (mode 0600).")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the backup file if it exists.")
+    ] = False,
 ) -> None:
-    """Write a consistent, private copy of the diary."""
+    """Write a consistent, private copy of the diary.
+
+    An existing file needs --force; a symbolic link is never written through.
+    """
     from migrainecli.backup import backup_diary
 
     src = diary_path(ctx)
@@ -138,7 +154,7 @@ def backup(
             from migrainecli.errors import NotFound
 
             raise NotFound(f"There is no diary at {src} yet; nothing to back up.")
-        written = backup_diary(diary, dest)
+        written = backup_diary(diary, dest, force=force)
     say(f"Backed up {src} to {written}.")
 
 

@@ -85,11 +85,21 @@ def _rows(kind: str, n: int) -> str:
 def import_(
     ctx: typer.Context,
     kind: Annotated[ImportKind, typer.Argument(help="What the file holds.")],
-    file: Annotated[str, typer.Argument(help="CSV file to read ('-' for stdin).")],
+    file: Annotated[str, typer.Argument(help="CSV or JSON file to read ('-' for stdin).")],
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv or json (default: JSON when the file starts with '[', else CSV).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Import a CSV file, all or nothing.
+    """Import a CSV or JSON file, all or nothing.
 
-    Reads what 'export' writes, or a spreadsheet saved as CSV.
+    Reads what 'export' writes (CSV, or --format json), or a spreadsheet saved as CSV.
+    JSON is checked by the same rules as CSV; messages then name the record number.
     """
     from migrainecli import csvio
     from migrainecli.errors import MigraineError
@@ -104,7 +114,7 @@ def import_(
         fh = path.open("rb")
         size = path.stat().st_size
     try:
-        records = _parse_with_progress(csvio, kind.value, fh, size)
+        records = _parse_with_progress(csvio, kind.value, fh, size, fmt.value if fmt else None)
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()
@@ -118,9 +128,9 @@ def import_(
     say(f"Imported {kind.value} from {file}: {', '.join(parts)}.")
 
 
-def _parse_with_progress(csvio, kind: str, fh, size: int) -> list:
+def _parse_with_progress(csvio, kind: str, fh, size: int, fmt: str | None) -> list:
     if size < PROGRESS_MIN_BYTES or not err().is_terminal:
-        return csvio.parse_file(kind, fh)
+        return csvio.parse_file(kind, fh, fmt=fmt)
     from rich.progress import BarColumn, Progress, TextColumn
 
     raw = fh
@@ -132,7 +142,7 @@ def _parse_with_progress(csvio, kind: str, fh, size: int) -> list:
         def advance(_line: int) -> None:
             progress.update(task, completed=raw.tell())
 
-        return csvio.parse_file(kind, fh, advance)
+        return csvio.parse_file(kind, fh, advance, fmt=fmt)
 
 
 def backup(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -151,11 +152,17 @@ def export_monthly(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
 class Row:
     line: int
     values: dict[str, str]
+    label: str = "Line"  # "Record" for a JSON file: ``line`` is then the record number
+
+    @property
+    def where(self) -> str:
+        """Where the row is, for messages: "Line 3" (CSV) or "Record 3" (JSON)."""
+        return f"{self.label} {self.line}"
 
     def error(self, message: str) -> CsvImportError:
         if len(message) > 300:  # a hostile cell quoted in full would flood the terminal
             message = message[:200] + "…" + message[-90:]
-        return CsvImportError(f"Line {self.line}: {message}")
+        return CsvImportError(f"{self.where}: {message}")
 
     def text(self, col: str) -> str | None:
         value = restore(self.values.get(col, "") or "")
@@ -262,6 +269,7 @@ def read_rows(
     The separator is a comma, or a semicolon as spreadsheets set to a European
     language write it: the column names hold neither, so the header line tells.
     Columns with an empty name (spreadsheets add them) are ignored while empty.
+    Column names match whatever their case and surrounding spaces (``" Date "``).
     """
     _refuse_not_csv(fh)
     old_limit = csv.field_size_limit(MAX_CELL_CHARS)
@@ -274,9 +282,10 @@ def read_rows(
         delimiter = ";" if first.count(";") > first.count(",") else ","
         # strict: a quote left open is an error, not the rest of the file read as one cell
         reader = csv.reader(_lines(first, text), delimiter=delimiter, strict=True)
-        header = [h.strip() for h in next(reader)]
+        names = [h.strip() for h in next(reader)]
+        header = [h.lower() for h in names]
         known = set(columns) | set(derived)
-        unknown = [h for h in header if h and h not in known]
+        unknown = [n for n, h in zip(names, header, strict=True) if h and h not in known]
         if unknown:
             shown = ", ".join(_show(h) for h in unknown[:5])
             more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
@@ -326,6 +335,102 @@ def read_rows(
         raise CsvImportError(f"Line {line}: the file is not valid CSV ({e}).") from None
     finally:
         csv.field_size_limit(old_limit)
+
+
+def looks_like_json(fh: IO[bytes]) -> bool:
+    """Whether a file is JSON, by content: its first non-space character is ``[``."""
+    if hasattr(fh, "peek"):
+        head = fh.peek(4096)[:4096]
+    elif fh.seekable():
+        pos = fh.tell()
+        head = fh.read(4096)
+        fh.seek(pos)
+    else:  # pragma: no cover - every stream import reads has one of the two
+        return False
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"["
+
+
+class _Object(dict):
+    """A JSON object that keeps its pairs as written, so a repeated key can be named."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]):
+        super().__init__(pairs)
+        self.pairs = pairs
+
+
+def _json_cell(value: Any) -> str | None:
+    """A JSON value as the CSV cell export would write for it (None: not a plain value)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        return cell(value)
+    if isinstance(value, str):
+        # Export writes JSON strings as they are, unlike CSV cells: neutralise them the
+        # way CSV export would, so that Row's restore() gives the exact string back.
+        return neutralise(value)
+    return None
+
+
+def read_json_rows(
+    fh: IO[bytes], columns: tuple[str, ...], derived: tuple[str, ...], required: tuple[str, ...]
+) -> Iterator[Row]:
+    """Read what ``export KIND --format json`` writes: a list of objects, one per row.
+
+    Each record becomes the :class:`Row` the CSV path validates, so the rules are the
+    same; messages name the record ("Record 3: ...", counting from 1). Field names
+    match like CSV column names: whatever their case and surrounding spaces.
+    """
+    try:
+        text = fh.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CsvImportError("The file is not UTF-8 text; save it as UTF-8 JSON.") from None
+    try:
+        data = json.loads(text, object_pairs_hook=_Object)
+    except json.JSONDecodeError as e:
+        raise CsvImportError(
+            f"The file is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})."
+        ) from None
+    except RecursionError:
+        raise CsvImportError("The file is not valid JSON (it is nested too deeply).") from None
+    if not isinstance(data, list):
+        raise CsvImportError(
+            "The JSON file is not a list of records; import reads what "
+            "'migrainecli export KIND --format json' writes."
+        )
+    known = set(columns) | set(derived)
+    for n, record in enumerate(data, start=1):
+        if not isinstance(record, dict):
+            raise CsvImportError(
+                f"Record {n}: not an object of fields (found {type(record).__name__})."
+            )
+        values: dict[str, str] = {}
+        for key, value in getattr(record, "pairs", record.items()):
+            name = key.strip().lower()
+            if name not in known:
+                raise CsvImportError(
+                    f"Record {n}: unknown field {_show(key)}; the fields are "
+                    f"{', '.join(columns)}."
+                )
+            if name in values:
+                raise CsvImportError(f"Record {n}: the field {_show(name)} appears twice.")
+            text_value = _json_cell(value)
+            if text_value is None:
+                raise CsvImportError(
+                    f"Record {n}: {name} must be text, a number, true/false or null, "
+                    f"not {type(value).__name__}."
+                )
+            if len(text_value) > MAX_CELL_CHARS:
+                raise CsvImportError(
+                    f"Record {n}: {name} is longer than {MAX_CELL_CHARS:,} characters, the "
+                    "most import reads; is this the right file?"
+                )
+            values[name] = text_value
+        missing = [c for c in required if c not in values]
+        if missing:
+            raise CsvImportError(f"Record {n}: missing required field(s): {', '.join(missing)}.")
+        yield Row(n, values, "Record")
 
 
 def parse_day(row: Row) -> Day:
@@ -447,18 +552,32 @@ FILE_KINDS: dict[str, FileKind] = {
 }
 
 
-def parse_file(kind: str, fh: IO[bytes], progress: Callable[[int], None] | None = None) -> list:
-    """Validate a whole file; returns the records or raises CsvImportError."""
+def parse_file(
+    kind: str,
+    fh: IO[bytes],
+    progress: Callable[[int], None] | None = None,
+    fmt: str | None = None,
+) -> list:
+    """Validate a whole file; returns ``(where, record)`` pairs or raises CsvImportError.
+
+    ``fmt`` is "csv" or "json"; None decides by content (JSON starts with ``[``).
+    ``where`` names the row for later messages: "Line 3" or "Record 3".
+    """
     spec = FILE_KINDS[kind]
     assert spec.parse is not None
+    if fmt is None:
+        fmt = "json" if looks_like_json(fh) else "csv"
+    reader = read_json_rows if fmt == "json" else read_rows
     records, seen = [], {}
-    for row in read_rows(fh, spec.columns, spec.derived, spec.required):
+    for row in reader(fh, spec.columns, spec.derived, spec.required):
         record = spec.parse(row)
         if kind == "days":
             if record.date in seen:
-                raise row.error(f"{record.date} appears twice (also on line {seen[record.date]}).")
+                first = seen[record.date]
+                also = f"on line {first}" if row.label == "Line" else f"in record {first}"
+                raise row.error(f"{record.date} appears twice (also {also}).")
             seen[record.date] = row.line
-        records.append((row.line, record))
+        records.append((row.where, record))
         if progress:
             progress(row.line)
     return records
@@ -477,10 +596,10 @@ def import_records(diary, kind: str, records: list) -> dict[str, int]:
             diary.save_days([d for _, d in records])
         elif kind == "intakes":
             logged = {d.date for d in diary.days()}
-            for line, intake in records:
+            for where, intake in records:
                 if intake.date not in logged:
                     raise CsvImportError(
-                        f"Line {line}: no day is logged on {intake.date}; "
+                        f"{where}: no day is logged on {intake.date}; "
                         "import the days file first (intakes belong to logged days)."
                     )
             dates = sorted({i.date for _, i in records})

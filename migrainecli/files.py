@@ -41,3 +41,23 @@ def private_output(path: Path, *, binary: bool = False) -> Iterator[IO]:
         else:
             with tmp.open("w", encoding="utf-8", newline="") as fh:
                 yield fh
+
+
+def check_new_output(path: Path, force: bool) -> None:
+    """Refuse to clobber: an existing ``path`` needs ``force``, and a symlink is never used.
+
+    A symbolic link at ``path`` is refused even with ``force``: writing through it would
+    change a file somewhere else, and replacing it would silently drop the link. (Writes
+    go through :func:`private_replacement`, whose rename replaces a directory entry and
+    never writes into a link's target, so a link made after this check is not followed
+    either.)
+    """
+    from migrainecli.errors import MigraineError
+
+    if path.is_symlink():
+        raise MigraineError(
+            f"{path} is a symbolic link; migrainecli never writes through links, "
+            "so give the path of a regular file instead (even --force does not)."
+        )
+    if path.exists() and not force:
+        raise MigraineError(f"{path} already exists; add --force to replace it.")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -27,6 +27,9 @@ ENV_VAR = "MIGRAINECLI_DB"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _HEADER_SIZE = 100
 BUSY_TIMEOUT_S = 30.0
+# A write kept waiting this long says so (``on_wait``), then waits out the rest of the
+# busy timeout.
+WAIT_NOTICE_S = 1.0
 MIGRATION_SET = "migrainecli"
 
 # The schema steps, in order; ``migrainecli.schema`` defines them with sqlite-utils'
@@ -219,6 +222,8 @@ class Diary:
         # as one change that ``undo`` can revert (see :meth:`write`).
         self.command: str | None = None
         self._change_id: int | None = None
+        self.created = False  # this open created the file
+        self.on_wait: Callable[[], None] | None = None
 
     @property
     def db(self):
@@ -231,12 +236,17 @@ class Diary:
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path, *, write: bool) -> Diary:
+    def open(
+        cls, path: Path, *, write: bool, on_wait: Callable[[], None] | None = None
+    ) -> Diary:
         """Open (and, for ``write``, create) the diary at ``path``.
 
         A missing file is not created for reading: an empty in-memory diary stands in.
-        A diary written by a newer version is opened for reading only.
+        A diary written by a newer version is opened for reading only. ``created`` on
+        the result says whether this call created the file. ``on_wait`` is called once
+        when a write has waited ``WAIT_NOTICE_S`` for another program's lock.
         """
+        created = False
         exists = path.exists()
         if not write and (not exists or (path.is_file() and path.stat().st_size == 0)):
             # Nothing to read (no file, or an empty one): an empty diary in memory stands
@@ -256,7 +266,7 @@ class Diary:
             if needs_migration and not write:
                 _inspect(path, verify=True)  # upgrading writes too: never into a damaged file
         else:
-            cls._create_file(path)
+            created = cls._create_file(path)
             needs_migration = True
 
         try:
@@ -264,6 +274,7 @@ class Diary:
         except sqlite3.Error as err:
             raise DiaryFileError(f"Cannot open {path}: {err}.") from None
         diary = cls(conn, path)
+        diary.created, diary.on_wait = created, on_wait
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         if needs_migration:
@@ -272,13 +283,15 @@ class Diary:
         return diary
 
     @staticmethod
-    def _create_file(path: Path) -> None:
+    def _create_file(path: Path) -> bool:
+        """Create the empty diary file (mode 0600); False when another process was first."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
+            return True
         except FileExistsError:
-            pass  # another process created it first
+            return False  # another process created it first
         except OSError as err:
             raise DiaryFileError(f"Cannot create the diary at {path}: {err.strerror}.") from None
 
@@ -315,7 +328,7 @@ class Diary:
                 raise
             conn.execute("RELEASE nested_write")
             return
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin_immediate()
         try:
             if self.command:
                 self._open_change()
@@ -440,6 +453,26 @@ class Diary:
                     "The diary was changed outside migrainecli after that change, so undo "
                     "cannot put it back exactly; nothing was undone."
                 ) from None
+    def _begin_immediate(self) -> None:
+        """BEGIN IMMEDIATE within the busy timeout; after ``WAIT_NOTICE_S`` say we wait."""
+        conn = self.conn
+        if self.on_wait is None:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        conn.execute(f"PRAGMA busy_timeout = {int(WAIT_NOTICE_S * 1000)}")
+        try:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) and "busy" not in str(err):
+                    raise
+            self.on_wait()
+            self.on_wait = None  # once per command
+            conn.execute(f"PRAGMA busy_timeout = {int((BUSY_TIMEOUT_S - WAIT_NOTICE_S) * 1000)}")
+            conn.execute("BEGIN IMMEDIATE")
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
     # -- settings ----------------------------------------------------------------------
     def get_setting(self, key: str) -> str | None:

@@ -96,7 +96,9 @@ def test_status_on_an_empty_diary_is_undetermined_and_creates_nothing(run, db_pa
     data = json.loads(run("status", "--json").stdout)
     assert {c["status"] for c in data["criteria"].values()} <= {"undetermined", "not_met"}
     assert data["criteria"]["chronic_migraine"]["status"] == "undetermined"
+    db_path.touch()  # an empty file: read as an empty diary
     assert "The diary is empty" in run("status").stdout
+    db_path.unlink()
     assert not db_path.exists()
 
 

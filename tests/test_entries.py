@@ -340,7 +340,16 @@ def test_undo_asks_and_no_keeps_the_change(run, db_path):
     assert snapshot(db_path) == before
 
 
+def test_undo_without_a_diary_creates_none(run, db_path):
+    r = run("undo", "--yes")
+    assert r.exit_code == 0 and r.stderr == f"There is no diary at {db_path} yet.\n"
+    assert run("undo", "--list", "--json").stdout == "[]\n"
+    assert not db_path.exists()
+
+
 def test_undo_with_nothing_recorded(run):
+    run("config", "set", "name", "Ann")
+    run("undo", "--yes")
     r = run("undo", "--yes")
     assert r.exit_code == 1
     assert r.stderr == "Error: There is nothing to undo: no change is recorded in this diary.\n"

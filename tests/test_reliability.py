@@ -41,6 +41,8 @@ def content(path: Path) -> dict:
         out = {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
     if "_sqlite_migrations" in out:
         out["_sqlite_migrations"] = [row[:3] for row in out["_sqlite_migrations"]]  # no time
+    if "changes" in out:  # the undo journal: its rows carry the time of each change
+        out["changes"] = [(i, None, *rest) for i, _at, *rest in out["changes"]]
     return out
 
 
@@ -210,6 +212,7 @@ def _import_in_process(db: Path, csv_path: Path) -> None:
     with csv_path.open("rb") as fh:
         records = csvio.parse_file("days", fh)
     with Diary.open(db, write=True) as diary:
+        diary.command = "import"  # journaled as the command journals it
         csvio.import_records(diary, "days", records)
 
 
@@ -588,8 +591,11 @@ def test_check_an_old_or_newer_diary_is_healthy_and_does_not_upgrade_it(run, tmp
 
 def test_check_without_a_diary(run, db_path):
     r = run("check")
-    assert r.exit_code == 1
-    assert r.stderr == f"Error: There is no diary at {db_path} yet; nothing to check.\n"
+    assert r.exit_code == 0
+    assert r.stderr == f"There is no diary at {db_path} yet.\n" and r.stdout == ""
+    r = run("check", "--json")
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["kind"] == "missing"
     assert not db_path.exists()
 
 

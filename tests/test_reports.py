@@ -83,7 +83,8 @@ def test_import_does_not_accept_monthly(run, db_path, tmp_path):
     assert not db_path.exists()
 
 
-def test_export_monthly_of_an_empty_diary_is_a_header(run):
+def test_export_monthly_of_an_empty_diary_is_a_header(run, db_path):
+    db_path.touch()  # an empty file: read as an empty diary
     r = run("export", "monthly")
     assert r.exit_code == 0
     assert r.stdout.startswith("month,tracked_days,") and len(r.stdout.splitlines()) == 1
@@ -146,7 +147,14 @@ def test_report_as_of_in_the_future_is_refused(run, db_path):
 def test_report_on_an_empty_diary(run, db_path):
     r = run("report")
     assert r.exit_code == 0
+    assert r.stdout == "" and r.stderr == f"There is no diary at {db_path} yet.\n"
+    db_path.touch()  # an empty file: read as an empty diary
+    r = run("report")
+    assert r.exit_code == 0
     assert "empty" in r.stdout
+    data = json.loads(run("report", "--json").stdout)
+    assert data["months"] == [] and data["trials"] == [] and data["calendar"] == []
+    db_path.unlink()
     data = json.loads(run("report", "--json").stdout)
     assert data["months"] == [] and data["trials"] == [] and data["calendar"] == []
     assert not db_path.exists()

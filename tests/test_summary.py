@@ -207,9 +207,13 @@ def test_summary_text_in_the_terminal_and_in_a_file(run, diary, tmp_path):
 @pytest.mark.parametrize("fmt", ["text", "csv", "html"])
 def test_summary_of_an_empty_diary(run, db_path, fmt):
     r = run("summary", "--format", fmt)
+    assert r.exit_code == 0
+    assert r.stdout == "" and r.stderr == f"There is no diary at {db_path} yet.\n"
+    db_path.touch()  # an empty file: read as an empty diary
+    r = run("summary", "--format", fmt)
     assert r.exit_code == 0, r.output
     assert "not a diagnosis" in r.stdout
-    assert not db_path.exists()
+    assert db_path.stat().st_size == 0
 
 
 def test_summary_of_the_demo_diary(run, db_path):

@@ -7,6 +7,7 @@ wherever they are raised; tracebacks never reach the user and never show locals.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from typing import Annotated
 
 import typer
@@ -41,7 +42,11 @@ class _Group(TyperGroup):
         from migrainecli.cli.common import fail
 
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            # Flush here, not at interpreter exit, so that a reader that stopped early
+            # (``| head``) is met by the BrokenPipeError branch below.
+            sys.stdout.flush()
+            return result
         except MigraineError as err:
             raise fail(str(err)) from None
         except sqlite3.OperationalError as err:
@@ -56,16 +61,25 @@ class _Group(TyperGroup):
                 "'migrainecli check' reports what is wrong."
             ) from None
         except BrokenPipeError:
-            # stdout closed early (e.g. piped into `head`): stop quietly.
-            import os
-            import sys
-
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(1) from None
+            # stdout closed early (e.g. piped into `head`): the reader has what it wanted,
+            # so stop quietly with success, as `cat` and `grep` do.
+            _silence_stdout()
+            raise typer.Exit(0) from None
         except OSError as err:
             name = f" {err.filename}" if err.filename else ""
             raise fail(f"Cannot use{name}: {err.strerror or err}.") from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the flush at interpreter exit cannot fail."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout already closed or not a real file
+        pass
 
 
 def command_named(argv: list[str]) -> str | None:
@@ -92,8 +106,20 @@ class _App(typer.Typer):
     """
 
     def __call__(self, *args, **kwargs):
+        try:
+            return self._call(*args, **kwargs)
+        finally:
+            # Output still buffered when click exits (a usage error, an Exit) is flushed
+            # here; a reader gone away must not turn into "Exception ignored" at exit.
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _silence_stdout()
+            except (OSError, ValueError):
+                pass
+
+    def _call(self, *args, **kwargs):
         import copy
-        import sys
 
         from typer.main import get_command_name
 

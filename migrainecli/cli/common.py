@@ -24,10 +24,19 @@ def choices(name: str, values: tuple[str, ...]) -> type[Enum]:
 
 
 def out():
-    """Console for reports (stdout)."""
+    """Console for reports (stdout).
+
+    rich meets a closed pipe with ``SystemExit(1)``; this console raises the
+    BrokenPipeError instead, which the CLI turns into a quiet exit 0.
+    """
     from rich.console import Console
 
-    return Console(highlight=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(highlight=False)
 
 
 def err():
@@ -50,11 +59,33 @@ def diary_path(ctx: typer.Context) -> Path:
     return resolve_path(obj.get("db"))
 
 
+def no_diary(ctx: typer.Context) -> bool:
+    """True, after saying so on stderr, when there is no diary file yet.
+
+    Read commands call it first. Their human output then stops there: exit 0 and
+    nothing on stdout. Their ``--json`` output carries on against an empty diary and
+    prints its empty JSON value (``[]``, the empty report...), so that a script reading
+    stdout always gets valid JSON; the note on stderr still says why it is empty.
+    """
+    path = diary_path(ctx)
+    if path.exists() or path.is_symlink():
+        return False
+    note(f"There is no diary at {path} yet.")
+    return True
+
+
+def started_new_diary(path: Path) -> None:
+    """The one notice that a command created the diary file (stderr)."""
+    note(f"Started a new diary at {path}.")
+
+
 @contextmanager
 def open_diary(ctx: typer.Context, *, write: bool) -> Iterator[Any]:
     from migrainecli.storage import Diary
 
-    diary = Diary.open(diary_path(ctx), write=write)
+    diary = Diary.open(diary_path(ctx), write=write, on_wait=_waiting)
+    if diary.created:
+        started_new_diary(diary.path)
     if write:
         # Every write of this command becomes one change that 'undo' can revert.
         diary.command = " ".join(ctx.command_path.split()[1:]) or "migrainecli"
@@ -62,6 +93,10 @@ def open_diary(ctx: typer.Context, *, write: bool) -> Iterator[Any]:
         yield diary
     finally:
         diary.close()
+
+
+def _waiting() -> None:
+    note("Waiting for another migrainecli (or program) using the diary...")
 
 
 def today() -> date:

@@ -71,7 +71,14 @@ def show(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Show the settings and the diary start."""
+    """Show the settings and the diary start.
+
+    Without a diary file it says so on stderr; --json then prints the empty settings.
+    """
+    from migrainecli.cli.common import no_diary
+
+    if no_diary(ctx) and not as_json:
+        return
     with open_diary(ctx, write=False) as diary:
         values = diary.settings()
         start = diary.start()

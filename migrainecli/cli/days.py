@@ -260,7 +260,13 @@ def edit(
         believed_migraine=believed_migraine,
     )  # fmt: skip
     if not changes and not med and relieved is None and not clear_meds:
-        raise fail("Nothing to change; give at least one option (see 'migrainecli edit --help').")
+        # Nothing typed to change is a usage error (exit 2), like a missing argument.
+        raise typer.BadParameter(
+            "Nothing to change; give at least one option, e.g. --severity mild or "
+            "--note TEXT (see 'migrainecli edit --help').",
+            ctx=ctx,
+            param_hint="options",
+        )
     with open_diary(ctx, write=True) as diary:
         results = log_days(
             diary, start, end, changes, med or [], relieved, create=False, clear_meds=clear_meds
@@ -276,10 +282,18 @@ def show(
     ] = False,
 ) -> None:
     """Show everything logged on a date (or every logged day of a range) and what it counts
-    as."""
+    as.
+
+    Without a diary file it says so on stderr and exits 0; --json then prints null.
+    """
+    from migrainecli.cli.common import no_diary
     from migrainecli.logbook import day_dict, describe, show_days
 
     start, end = parse_range(when)
+    if no_diary(ctx):
+        if as_json:
+            print_json(None)
+        return
     with open_diary(ctx, write=False) as diary:
         shown = show_days(diary, start, end)
     if as_json:
@@ -331,7 +345,11 @@ def days(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List logged days with what each counts as."""
+    """List logged days with what each counts as.
+
+    Without a diary file it says so on stderr; --json then prints [].
+    """
+    from migrainecli.cli.common import no_diary
     from migrainecli.logbook import day_dict
     from migrainecli.rules.day import classify_day
 
@@ -339,6 +357,8 @@ def days(
     end = parse_date(to, option="--to", allow_future=True) if to else None
     if start and end and end < start:
         raise fail(f"--to {end} is before --from {start}; give the earlier date with --from.")
+    if no_diary(ctx) and not as_json:
+        return
     with open_diary(ctx, write=False) as diary:
         logged = diary.days(start, end)
         by_date: dict = {}

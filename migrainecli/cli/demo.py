@@ -36,6 +36,9 @@ def demo(
     path = folder / "demo-diary.db"
     console = out()
     diary = build_demo(path, when)
+    from migrainecli.cli.common import started_new_diary
+
+    started_new_diary(path)
     try:
         data = diary.load()
         logged = len(diary.days())

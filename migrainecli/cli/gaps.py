@@ -42,7 +42,14 @@ def list_(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List the untracked periods."""
+    """List the untracked periods.
+
+    Without a diary file it says so on stderr; --json then prints [].
+    """
+    from migrainecli.cli.common import no_diary
+
+    if no_diary(ctx) and not as_json:
+        return
     with open_diary(ctx, write=False) as diary:
         gaps = diary.gaps()
     if as_json:

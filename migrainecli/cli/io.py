@@ -32,16 +32,26 @@ def export(
         typer.Option("--output", "-o", help="File to write (mode 0600); stdout if omitted."),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json.")] = Format.csv,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --output file if it exists.")
+    ] = False,
 ) -> None:
     """Export days, intakes, trials, gaps or monthly counts.
 
     CSV with the documented columns (stdout unless --output), or --format json.
+    An existing --output file needs --force; a symbolic link is never written through.
+    Without a diary file it says so on stderr and writes nothing, except that --format
+    json on stdout prints [] so that scripts always read valid JSON.
     """
     from migrainecli import csvio
-    from migrainecli.cli.common import output_path
+    from migrainecli.cli.common import no_diary, output_path
+    from migrainecli.files import check_new_output
 
     if output is not None:
         output = output_path(ctx, output)
+        check_new_output(output, force)
+    if no_diary(ctx) and (output is not None or fmt is Format.csv):
+        return
     with open_diary(ctx, write=False) as diary:
         columns, rows = csvio.FILE_KINDS[kind.value].export(diary)
     if fmt is Format.json:
@@ -75,11 +85,21 @@ def _rows(kind: str, n: int) -> str:
 def import_(
     ctx: typer.Context,
     kind: Annotated[ImportKind, typer.Argument(help="What the file holds.")],
-    file: Annotated[str, typer.Argument(help="CSV file to read ('-' for stdin).")],
+    file: Annotated[str, typer.Argument(help="CSV or JSON file to read ('-' for stdin).")],
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv or json (default: JSON when the file starts with '[', else CSV).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Import a CSV file, all or nothing.
+    """Import a CSV or JSON file, all or nothing.
 
-    Reads what 'export' writes, or a spreadsheet saved as CSV.
+    Reads what 'export' writes (CSV, or --format json), or a spreadsheet saved as CSV.
+    JSON is checked by the same rules as CSV; messages then name the record number.
     """
     from migrainecli import csvio
     from migrainecli.errors import MigraineError
@@ -94,7 +114,7 @@ def import_(
         fh = path.open("rb")
         size = path.stat().st_size
     try:
-        records = _parse_with_progress(csvio, kind.value, fh, size)
+        records = _parse_with_progress(csvio, kind.value, fh, size, fmt.value if fmt else None)
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()
@@ -114,9 +134,9 @@ def import_(
         )
 
 
-def _parse_with_progress(csvio, kind: str, fh, size: int) -> list:
+def _parse_with_progress(csvio, kind: str, fh, size: int, fmt: str | None) -> list:
     if size < PROGRESS_MIN_BYTES or not err().is_terminal:
-        return csvio.parse_file(kind, fh)
+        return csvio.parse_file(kind, fh, fmt=fmt)
     from rich.progress import BarColumn, Progress, TextColumn
 
     raw = fh
@@ -128,14 +148,20 @@ def _parse_with_progress(csvio, kind: str, fh, size: int) -> list:
         def advance(_line: int) -> None:
             progress.update(task, completed=raw.tell())
 
-        return csvio.parse_file(kind, fh, advance)
+        return csvio.parse_file(kind, fh, advance, fmt=fmt)
 
 
 def backup(
     ctx: typer.Context,
     dest: Annotated[Path, typer.Argument(help="Where to write the copy (mode 0600).")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the backup file if it exists.")
+    ] = False,
 ) -> None:
-    """Write a consistent, private copy of the diary."""
+    """Write a consistent, private copy of the diary.
+
+    An existing file needs --force; a symbolic link is never written through.
+    """
     from migrainecli.backup import backup_diary
 
     src = diary_path(ctx)
@@ -144,7 +170,7 @@ def backup(
             from migrainecli.errors import NotFound
 
             raise NotFound(f"There is no diary at {src} yet; nothing to back up.")
-        written = backup_diary(diary, dest)
+        written = backup_diary(diary, dest, force=force)
     say(f"Backed up {src} to {written}.")
 
 

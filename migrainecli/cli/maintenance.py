@@ -19,9 +19,19 @@ def check(
     """Check the diary file for damage, without changing it.
 
     SQLite's integrity and foreign-key checks, the schema and the file permissions.
+    Without a diary file it says so on stderr and exits 0; --json then prints an object
+    with "kind": "missing", "healthy": true and no checks.
     """
+    from migrainecli.cli.common import no_diary
     from migrainecli.health import check_diary
 
+    if no_diary(ctx):
+        if as_json:
+            print_json(
+                {"path": str(diary_path(ctx)), "healthy": True, "kind": "missing",
+                 "size_bytes": 0, "rows": {}, "last_entry": None, "checks": []}
+            )  # fmt: skip
+        return
     health = check_diary(diary_path(ctx))
     if as_json:
         print_json(health.to_dict())

@@ -44,9 +44,14 @@ def report(
 ) -> None:
     """The last months at a glance, with each preventive's response.
 
-    Month table, calendar, trend chart with the trials, trial response.
+    Month table, calendar, trend chart with the trials, trial response. Without a
+    diary file it says so on stderr; --json then prints the report of an empty diary.
     """
+    from migrainecli.cli.common import no_diary
     from migrainecli.reports.data import build_report
+
+    if no_diary(ctx) and not as_json:
+        return
 
     data, status, when, catalogue, _ = _load(ctx, as_of)
     result = build_report(data, status, when, catalogue, months)
@@ -61,23 +66,45 @@ def report(
 def summary(
     ctx: typer.Context,
     fmt: Annotated[
-        SummaryFormat, typer.Option("--format", "-f", help="text, csv or html.")
-    ] = SummaryFormat.text,
+        SummaryFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, csv or html (default: from the --output extension, else text).",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="File to write (mode 0600); stdout if omitted."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --output file if it exists.")
+    ] = False,
     as_of: AsOf = None,
 ) -> None:
     """The clinician summary, as text, CSV or HTML.
 
     Verdicts with evidence, the last 12 months, the preventive history for prior
-    authorisation, acute medication use, classes untried.
+    authorisation, acute medication use, classes untried. Without --format the format
+    follows the --output extension (.txt, .csv, .html or .htm; no extension: text); any
+    other extension is refused rather than guessed. An existing file needs --force; a
+    symbolic link is never written through.
     """
     import sys
 
+    from migrainecli.cli.common import no_diary, output_path
+    from migrainecli.files import check_new_output
     from migrainecli.reports.data import build_summary
 
+    if output is not None:
+        output = output_path(ctx, output)
+    if fmt is None:
+        fmt = _format_from(output)
+    if output is not None:
+        check_new_output(output, force)
+    if no_diary(ctx):
+        return
     data, status, when, catalogue, settings = _load(ctx, as_of, settings=True)
     result = build_summary(data, status, when, catalogue, settings)
     if fmt is SummaryFormat.text:
@@ -103,10 +130,8 @@ def summary(
         if output is None:
             sys.stdout.write(text)
             return
-    from migrainecli.cli.common import output_path
     from migrainecli.files import private_output
 
-    output = output_path(ctx, output)
     with private_output(output) as fh:
         if text is None:
             from migrainecli.reports.longcsv import write_summary_csv
@@ -115,6 +140,31 @@ def summary(
         else:
             fh.write(text)
     note(f"Wrote the {fmt.value} summary to {output}.")
+
+
+_SUFFIX_FORMATS = {
+    ".txt": SummaryFormat.text,
+    ".text": SummaryFormat.text,
+    "": SummaryFormat.text,
+    ".csv": SummaryFormat.csv,
+    ".html": SummaryFormat.html,
+    ".htm": SummaryFormat.html,
+}
+
+
+def _format_from(output: Path | None) -> SummaryFormat:
+    """The summary format an --output name asks for; an unknown extension is refused."""
+    from migrainecli.errors import MigraineError
+
+    if output is None:
+        return SummaryFormat.text
+    fmt = _SUFFIX_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        raise MigraineError(
+            f"Cannot tell the summary format from {output.name!r}; name the file .txt, "
+            ".csv or .html, or give --format text, csv or html."
+        )
+    return fmt
 
 
 def register(app: typer.Typer) -> None:

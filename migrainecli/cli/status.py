@@ -34,8 +34,15 @@ def status(
 
     Chronic migraine (ICHD-3 1.3), medication overuse (ICHD-3 8.2), resistant and
     refractory migraine (EHF 2020), CGRP step therapy (AHS 2021).
+
+    Without a diary file it says so on stderr; --json still prints the verdicts of an
+    empty diary (all undetermined), so that scripts always read valid JSON.
     """
+    from migrainecli.cli.common import no_diary
+
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
+    if no_diary(ctx) and not as_json:
+        return
     with open_diary(ctx, write=False) as diary:
         report = evaluate(diary.load(), when)
     data = report.to_dict()

@@ -121,13 +121,16 @@ def untried(
     """Which therapy classes are untried, or tried inadequately.
 
     Every catalogue class is listed once: untried, tried only inadequately, or tried.
+    Without a diary file it says so on stderr; --json then lists every class untried.
     """
     from migrainecli.catalogue import load_catalogue
-    from migrainecli.cli.common import open_diary, parse_date
+    from migrainecli.cli.common import no_diary, open_diary, parse_date
     from migrainecli.rules.trials import partition_classes
 
-    catalogue = load_catalogue()
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
+    if no_diary(ctx) and not as_json:
+        return
+    catalogue = load_catalogue()
     with open_diary(ctx, write=False) as diary:
         trials = diary.trials()
         used: dict[str, set] = {}

@@ -206,12 +206,18 @@ def list_(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List trials with duration, outcome and whether each was an adequate trial."""
+    """List trials with duration, outcome and whether each was an adequate trial.
+
+    Without a diary file it says so on stderr; --json then prints [].
+    """
     from migrainecli.catalogue import load_catalogue
+    from migrainecli.cli.common import no_diary
     from migrainecli.rules.trials import adequacy
 
     catalogue = load_catalogue()
     today = date.today()
+    if no_diary(ctx) and not as_json:
+        return
     with open_diary(ctx, write=False) as diary:
         trials = [t for t in diary.trials() if kind is None or t.kind == kind.value]
     rows = []

@@ -24,7 +24,12 @@ def undo(
     restore keeps the replaced diary beside it.
     """
     from migrainecli import journal
+    from migrainecli.cli.common import no_diary
 
+    if no_diary(ctx):  # nothing to list or undo, and undo never creates a diary
+        if list_ and as_json:
+            print_json([])
+        return
     if list_:
         with open_diary(ctx, write=False) as diary:
             changes = journal.recent(diary, 100)

@@ -31,8 +31,9 @@ def describe_rows(diary, groups: list[tuple[str, str, int, list, dict | None]]) 
     """What a change did, from its grouped journal rows: "logged 2026-11-20, added 2
     intakes" (``Diary.change_groups``)."""
     verbs = {"insert": "added", "update": "changed", "delete": "deleted"}
+    order = ("days", "intakes", "trials", "gaps", "settings")
     parts = []
-    for table, op, n, keys, old in groups:
+    for table, op, n, keys, old in sorted(groups, key=lambda g: order.index(g[0])):
         if table == "days":
             verb = {"insert": "logged", "update": "changed", "delete": "deleted"}[op]
             parts.append(f"{verb} {_span(n, keys[0], keys[-1])}")

@@ -145,7 +145,8 @@ def check_diary(path: Path) -> Health:
     last = None
     with read_only(path) as conn:
         findings.append(_integrity(conn))
-        for name, step in (("foreign keys", _foreign_keys), ("schema", _schema)):
+        steps = (("foreign keys", _foreign_keys), ("schema", _schema), ("entries", _entries))
+        for name, step in steps:
             try:
                 findings.append(step(conn))
             except sqlite3.DatabaseError as err:
@@ -233,6 +234,40 @@ def _foreign_keys(conn: sqlite3.Connection) -> Finding:
         f"{len(rows):,} {'row refers' if len(rows) == 1 else 'rows refer'} to entries that "
         "are missing.",
         _cap(lines),
+    )
+
+
+def _entries(conn: sqlite3.Connection) -> Finding:
+    """Entries that look mistyped: days before the date of birth, intakes of a class the
+    catalogue does not know. A note, not damage: they are counted as recorded."""
+    from migrainecli.catalogue import load_catalogue
+
+    lines = []
+    dob = conn.execute("SELECT value FROM settings WHERE key = 'dob'").fetchone()
+    if dob:
+        n, first = conn.execute(
+            "SELECT count(*), min(date) FROM days WHERE date < ?", [dob[0]]
+        ).fetchone()
+        if n:
+            lines.append(
+                f"{n:,} logged day{'s' * (n != 1)} before the date of birth ({dob[0]}), "
+                f"the first on {first}"
+            )
+    known = load_catalogue().classes
+    for class_id, n in conn.execute(
+        "SELECT class_id, count(*) FROM intakes GROUP BY class_id ORDER BY class_id"
+    ):
+        if class_id not in known:
+            lines.append(
+                f"{n:,} intake{'s' * (n != 1)} under class {class_id!r}, which the catalogue "
+                "does not know"
+            )
+    if not lines:
+        return Finding(
+            "entries", OK, "No day before the date of birth; every intake's class is known."
+        )
+    return Finding(
+        "entries", NOTE, "Some entries look mistyped; they are counted as recorded.", _cap(lines)
     )
 
 

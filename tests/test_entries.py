@@ -494,3 +494,22 @@ def test_trial_list_explains_month_only_dates(run):
     assert run("trial", "list").stdout.splitlines()[-1] == (
         "A date written YYYY-MM names only the month; the trial counts from the 1st."
     )
+
+
+def test_check_notes_days_before_birth_and_unknown_classes(run, db_path):
+    import sqlite3
+
+    run("log", "1990-04-20", "-s", "mild", "--med", "ibuprofen", "--yes")
+    run("config", "set", "dob", "1990-05-01")
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE intakes SET class_id = 'snake_oil'")
+    conn.close()
+    r = run("check")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    i = lines.index("  note     entries: Some entries look mistyped; they are counted as recorded.")
+    assert lines[i + 1 : i + 3] == [
+        "             1 logged day before the date of birth (1990-05-01), the first on 1990-04-20",
+        "             1 intake under class 'snake_oil', which the catalogue does not know",
+    ]

@@ -505,6 +505,7 @@ def test_check_a_healthy_diary(run, tmp_path):
         "  ok       integrity: SQLite's integrity check found no damage.",
         "  ok       foreign keys: Every medication intake belongs to a logged day.",
         "  ok       schema: Up to date (m001_diary, m002_trials, m003_journal).",
+        "  ok       entries: No day before the date of birth; every intake's class is known.",
         "The diary is healthy.",
     ]
     assert r.stdout.startswith(f"Diary {path} (")

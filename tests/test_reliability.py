@@ -512,7 +512,7 @@ def test_check_a_healthy_diary(run, tmp_path):
     assert "40 days, 10 intakes, 1 gap, 1 trial; last entry" in r.stdout
     data = json.loads(_check(run, path, "--json").stdout)
     assert data["healthy"] is True and data["rows"]["days"] == 40
-    assert [c["status"] for c in data["checks"]] == ["ok"] * 5
+    assert [c["status"] for c in data["checks"]] == ["ok"] * 6
 
 
 def test_check_reports_an_intake_whose_day_is_missing(run, tmp_path):

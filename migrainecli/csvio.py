@@ -410,8 +410,7 @@ def read_json_rows(
             name = key.strip().lower()
             if name not in known:
                 raise CsvImportError(
-                    f"Record {n}: unknown field {_show(key)}; the fields are "
-                    f"{', '.join(columns)}."
+                    f"Record {n}: unknown field {_show(key)}; the fields are {', '.join(columns)}."
                 )
             if name in values:
                 raise CsvImportError(f"Record {n}: the field {_show(name)} appears twice.")

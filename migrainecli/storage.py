@@ -236,9 +236,7 @@ class Diary:
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
-    def open(
-        cls, path: Path, *, write: bool, on_wait: Callable[[], None] | None = None
-    ) -> Diary:
+    def open(cls, path: Path, *, write: bool, on_wait: Callable[[], None] | None = None) -> Diary:
         """Open (and, for ``write``, create) the diary at ``path``.
 
         A missing file is not created for reading: an empty in-memory diary stands in.

@@ -78,7 +78,7 @@ def test_a_pipe_closed_early_exits_quietly_with_success(run, tmp_path, db_path):
 def test_shell_pipe_into_head(run, tmp_path, db_path):
     _long_diary(run, tmp_path)
     r = subprocess.run(
-        f"{sys.executable} -m migrainecli days | head -1; echo \"rc=${{PIPESTATUS[0]}}\"",
+        f'{sys.executable} -m migrainecli days | head -1; echo "rc=${{PIPESTATUS[0]}}"',
         shell=True,
         executable="/bin/bash",
         capture_output=True,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -249,7 +248,3 @@ def test_the_wait_keeps_the_whole_timeout(run, diary, monkeypatch):
     assert "Traceback" not in r.output
     assert 1.8 <= waited < 5
     assert (snapshot(diary), file_bytes(diary)) == before
-
-
-def test_subprocess_env_is_isolated():
-    assert os.environ["MIGRAINECLI_DB"].endswith("diary.db")

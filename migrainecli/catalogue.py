@@ -286,6 +286,11 @@ class Catalogue:
         found = self._match(text)
         if found is None:
             name, dose = split_dose(text)
+            if not _TOKEN.search(name):  # "\x08 5": the dose split off, no name is left
+                raise InvalidValue(
+                    f"{text.strip()!r} has no therapy name before the dose; give the name, "
+                    "e.g. 'candesartan 16 mg'."
+                )
             if cls is not None:
                 return Resolution(name, name, cls.id, cls.kind, dose, None)
             raise UnknownTherapy(name, self._suggest(name, wanted))

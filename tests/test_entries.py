@@ -513,3 +513,9 @@ def test_check_notes_days_before_birth_and_unknown_classes(run, db_path):
         "             1 logged day before the date of birth (1990-05-01), the first on 1990-04-20",
         "             1 intake under class 'snake_oil', which the catalogue does not know",
     ]
+
+
+def test_a_therapy_name_that_is_only_a_dose_is_refused(run, db_path):
+    r = run("trial", "add", "\x08 5", "--class", "angiotensin_blocker", "--start", ago(40))
+    assert r.exit_code == 1 and "has no therapy name before the dose" in r.stderr
+    assert snapshot(db_path).get("trials", []) == []

@@ -232,16 +232,21 @@ def _show(value: str, limit: int = 40) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
+def _head(fh: IO[bytes], n: int) -> bytes:
+    """The first ``n`` bytes of a file without consuming them."""
+    if hasattr(fh, "peek"):
+        return fh.peek(n)[:n]
+    if fh.seekable():
+        pos = fh.tell()
+        head = fh.read(n)
+        fh.seek(pos)
+        return head
+    return b""  # pragma: no cover - every stream import reads has one of the two
+
+
 def _refuse_not_csv(fh: IO[bytes]) -> None:
     """A workbook, UTF-16 text or a database picked by mistake: say what it is."""
-    if hasattr(fh, "peek"):
-        head = fh.peek(16)[:16]
-    elif fh.seekable():
-        pos = fh.tell()
-        head = fh.read(16)
-        fh.seek(pos)
-    else:  # pragma: no cover - every stream import reads has one of the two
-        return
+    head = _head(fh, 16)
     for magic, what in _NOT_CSV:
         if head.startswith(magic):
             raise CsvImportError(
@@ -339,14 +344,7 @@ def read_rows(
 
 def looks_like_json(fh: IO[bytes]) -> bool:
     """Whether a file is JSON, by content: its first non-space character is ``[``."""
-    if hasattr(fh, "peek"):
-        head = fh.peek(4096)[:4096]
-    elif fh.seekable():
-        pos = fh.tell()
-        head = fh.read(4096)
-        fh.seek(pos)
-    else:  # pragma: no cover - every stream import reads has one of the two
-        return False
+    head = _head(fh, 4096)
     return head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"["
 
 

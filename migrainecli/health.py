@@ -24,7 +24,13 @@ from typing import Any
 
 from migrainecli.errors import DiaryFileError, MigraineError, NotFound
 from migrainecli.files import private_replacement
-from migrainecli.storage import MIGRATION_NAMES, MIGRATION_SET, _inspect, read_only
+from migrainecli.storage import (
+    MIGRATION_NAMES,
+    MIGRATION_SET,
+    _inspect,
+    read_only,
+    refuse_special,
+)
 
 OK, NOTE, PROBLEM = "ok", "note", "problem"
 MAX_DETAILS = 20  # detail lines kept per finding
@@ -120,8 +126,7 @@ def check_diary(path: Path) -> Health:
     path = path.expanduser()
     if not path.exists():
         raise NotFound(f"There is no diary at {path} yet; nothing to check.")
-    if path.is_dir():
-        raise DiaryFileError(f"{path} is a folder, not a diary file; give the path of a file.")
+    refuse_special(path)
     size = path.stat().st_size
     findings = [_permissions(path)]
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -55,6 +56,35 @@ def resolve_path(option: str | Path | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_path()
+
+
+def refuse_special(path: Path) -> None:
+    """Refuse a path that exists and is not a regular file (a FIFO, a device, a socket).
+
+    Opening a FIFO blocks until another program writes to it, so this is decided
+    from ``stat`` before anything opens the path. Folders get their own sentence.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # the open that follows says what is wrong
+    if stat.S_ISDIR(mode):
+        raise DiaryFileError(f"{path} is a folder, not a diary file; give the path of a file.")
+    if not stat.S_ISREG(mode):
+        raise DiaryFileError(
+            f"{path} is not a regular file (it is a {_kind_of(mode)}); give the path of a "
+            "diary file with --db."
+        )
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "named pipe"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket")):  # fmt: skip
+        if test(mode):
+            return name
+    return "special file"
 
 
 def _damaged(path: Path, why: str) -> DiaryFileError:
@@ -115,8 +145,7 @@ def _inspect(path: Path, *, verify: bool = False) -> tuple[set[str], bool]:
     ``quick_check`` must pass too, so that nothing is ever written into a damaged
     file. Nothing is written, and no -wal or -shm file is left behind.
     """
-    if path.is_dir():
-        raise DiaryFileError(f"{path} is a folder, not a diary file; give the path of a file.")
+    refuse_special(path)
     try:
         with path.open("rb") as fh:
             header = fh.read(_HEADER_SIZE)
@@ -219,6 +248,7 @@ class Diary:
         A missing file is not created for reading: an empty in-memory diary stands in.
         A diary written by a newer version is opened for reading only.
         """
+        refuse_special(path)
         exists = path.exists()
         if not write and (not exists or (path.is_file() and path.stat().st_size == 0)):
             # Nothing to read (no file, or an empty one): an empty diary in memory stands
@@ -433,6 +463,8 @@ class Diary:
         return [_gap(r) for r in rows]
 
     def delete_gap(self, gap_id: int) -> Gap:
+        if not _storable_id(gap_id):
+            raise NotFound(f"There is no gap #{gap_id}; 'migrainecli gap list' shows them.")
         with self.write():
             row = self.conn.execute("SELECT * FROM gaps WHERE id = ?", [gap_id]).fetchone()
             if row is None:
@@ -465,9 +497,11 @@ class Diary:
         return [_trial(r) for r in rows]
 
     def get_trial(self, trial_id: int) -> Trial:
-        row = self.conn.execute(
-            f"SELECT {_TRIAL_SELECT} FROM trials WHERE id = ?", [trial_id]
-        ).fetchone()
+        row = None
+        if _storable_id(trial_id):
+            row = self.conn.execute(
+                f"SELECT {_TRIAL_SELECT} FROM trials WHERE id = ?", [trial_id]
+            ).fetchone()
         if row is None:
             raise NotFound(f"There is no trial #{trial_id}; 'migrainecli trial list' shows them.")
         return _trial(row)
@@ -490,10 +524,17 @@ class Diary:
             return trial.id
 
     def delete_trial(self, trial_id: int) -> None:
+        if not _storable_id(trial_id):
+            raise NotFound(f"There is no trial #{trial_id}.")
         with self.write():
             cur = self.conn.execute("DELETE FROM trials WHERE id = ?", [trial_id])
             if cur.rowcount == 0:
                 raise NotFound(f"There is no trial #{trial_id}.")
+
+
+def _storable_id(n: int) -> bool:
+    """Whether ``n`` fits SQLite's 64-bit integers (a larger one cannot name any row)."""
+    return -(2**63) <= n < 2**63
 
 
 def _between(sql: str, col: str, start: date | None, end: date | None) -> tuple[str, list[str]]:

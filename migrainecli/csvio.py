@@ -57,7 +57,8 @@ MONTHLY_COLUMNS = (
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+# Plain decimals; a negative exponent only as export writes tiny values (5e-324).
+_DECIMAL = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:e-[0-9]+)?")
 
 # The longest cell import reads: far more than any note typed on a command line (at most
 # 131,072 bytes on Linux); a longer cell is refused, naming its line.

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from migrainecli.errors import DiaryFileError, NotFound
+from migrainecli.files import remove_stale
 from migrainecli.models import FEATURES, Day, DiaryData, Gap, Intake, Trial
 
 APP_NAME = "migrainecli"
@@ -126,6 +127,8 @@ def read_only(path: Path) -> Iterator[sqlite3.Connection]:
     with path.open("rb") as fh:
         wal_mode = fh.read(_HEADER_SIZE)[18:20] == b"\x02\x02"
     uri = f"file:{quote(str(path.resolve()))}"
+    if not wal_mode and _has_journal(path):
+        _roll_back(path, uri)
     if wal_mode and not Path(f"{path}-wal").exists() and os.access(path, os.W_OK):
         conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
         conn.execute("PRAGMA query_only = ON")
@@ -135,6 +138,48 @@ def read_only(path: Path) -> Iterator[sqlite3.Connection]:
         yield conn
     finally:
         conn.close()
+
+
+def _has_journal(path: Path) -> bool:
+    return os.path.lexists(f"{path}-journal")
+
+
+def _roll_back(path: Path, uri: str) -> None:
+    """Finish what a killed writer left in ``PATH-journal``: SQLite rolls it back.
+
+    A read-only connection cannot do it and reports the intact file as damaged.
+    The rollback runs under SQLite's write lock, which also tells a live writer's
+    journal (left alone) from a dead one's.
+    """
+    journal = Path(f"{path}-journal")
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)):
+        raise DiaryFileError(
+            f"{path} has an unfinished change in {journal} that SQLite must roll back, and "
+            "that needs write access to the file and its folder; run the command as the "
+            "diary's owner."
+        )
+    conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # reading the schema under the lock rolls it back
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if journal.is_file() and conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete":
+            # Still there under our lock, before we wrote anything: an empty (not hot)
+            # journal of a writer killed while starting; SQLite would leave it for good.
+            journal.unlink()
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
+def drop_stale_journal(conn: sqlite3.Connection, path: Path) -> None:
+    """Remove a ``-journal`` beside a WAL-mode diary (call under the write lock).
+
+    SQLite never uses a rollback journal for a file in WAL mode, so one there was left
+    by a writer killed while switching modes; a later switch would trust it.
+    """
+    journal = Path(f"{path}-journal")
+    if journal.is_file() and conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        journal.unlink(missing_ok=True)
 
 
 def _inspect(path: Path, *, verify: bool = False) -> tuple[set[str], bool]:
@@ -278,8 +323,14 @@ class Diary:
         diary = cls(conn, path)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        if needs_migration:
+        if write:
+            # Back to WAL if a killed restore left the file in rollback-journal mode.
             _use_wal(conn)
+            if exists:
+                with diary.write():  # under the write lock: no restore is half-way
+                    drop_stale_journal(conn, path)
+                    remove_stale(path)
+        if needs_migration:
             diary._migrate()
         return diary
 

@@ -97,3 +97,113 @@ def test_import_hours_plain_and_decimal_comma_still_accepted(run, tmp_path, hour
 
     days = json.loads(run("export", "days", "--format", "json").stdout)
     assert days[0]["hours"] == expected
+
+
+# -- 1. a kill during restore: hot journals, stray copies -----------------------------------
+HOT_JOURNAL_CHILD = r"""
+import os, signal, sqlite3, sys
+
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode = DELETE")  # what restore does to the old diary
+conn.execute("PRAGMA cache_size = 1")  # spill changed pages into the file before COMMIT
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("UPDATE days SET note = hex(randomblob(300))")
+conn.execute("DELETE FROM intakes")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _hot_journal(db: Path) -> None:
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", HOT_JOURNAL_CHILD, str(db)], check=False)
+    assert Path(f"{db}-journal").stat().st_size > 0
+
+
+@pytest.fixture
+def diaries(tmp_path):
+    from tests.test_reliability import content, make_diary
+
+    db = make_diary(tmp_path / "diary.db", n_days=200)
+    backup = make_diary(tmp_path / "other.db", n_days=50)
+    return db, backup, content(db), content(backup)
+
+
+def test_a_hot_journal_is_rolled_back_and_the_diary_is_not_called_damaged(run, diaries):
+    from tests.test_reliability import content, integrity
+
+    db, _, before, _ = diaries
+    _hot_journal(db)
+    for args in (("days",), ("check",), ("status",)):
+        result = run("--db", str(db), *args)
+        assert result.exit_code == 0, result.output
+        assert "damaged" not in result.output
+    assert not Path(f"{db}-journal").exists()
+    assert content(db) == before and integrity(db) == "ok"
+    assert run("--db", str(db), "log", "today", "-s", "mild").exit_code == 0
+    assert sqlite3_mode(db) == "wal"  # back in WAL mode after the first write
+
+
+def sqlite3_mode(db: Path) -> str:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_restore_over_a_hot_journal_never_carries_it_into_the_new_file(run, diaries, tmp_path):
+    from tests.test_reliability import content, integrity
+
+    db, backup, before, incoming = diaries
+    _hot_journal(db)
+    result = run("--db", str(db), "restore", str(backup), "--yes")
+    assert result.exit_code == 0, result.output
+    assert not Path(f"{db}-journal").exists()
+    assert content(db) == incoming and integrity(db) == "ok"
+    (kept,) = tmp_path.glob("diary.before-restore-*.db")
+    assert content(kept) == before and integrity(kept) == "ok"
+    assert run("--db", str(db), "check").exit_code == 0
+
+
+def test_stale_temporary_files_are_removed_by_the_next_write(run, diaries, tmp_path):
+    db, *_ = diaries
+    names = (".diary.db.migrainecli-tmp-abcd1234.restore", ".diary.db.abcd1234.restore",
+             ".diary.db.k2j3h4g5.tmp")  # fmt: skip
+    stale = [tmp_path / n for n in names]
+    for p in stale:
+        p.write_bytes(b"partial health data")
+    Path(f"{stale[0]}-journal").write_bytes(b"x")
+    keep = tmp_path / ".diary.db.notes"  # not ours: left alone
+    keep.write_text("mine")
+    assert run("--db", str(db), "days").exit_code == 0
+    assert all(p.exists() for p in stale)  # a read does not hold the write lock
+    assert run("--db", str(db), "log", "today", "-s", "mild").exit_code == 0
+    assert not any(p.exists() for p in stale) and not Path(f"{stale[0]}-journal").exists()
+    assert keep.exists()
+
+
+def test_a_temporary_file_still_being_written_is_kept(tmp_path):
+    import os as _os
+
+    from migrainecli.files import claimed_temp, remove_stale, temp_prefix
+
+    target = tmp_path / "export.csv"
+    fd, tmp = claimed_temp(target, ".tmp")
+    try:
+        assert tmp.name.startswith(temp_prefix(target)) and tmp.name.startswith(".export.csv.")
+        assert stat.S_IMODE(_os.stat(tmp).st_mode) == 0o600
+        assert remove_stale(target) == [] and tmp.exists()
+    finally:
+        _os.close(fd)
+    assert remove_stale(target) == [tmp] and not tmp.exists()
+
+
+def test_sigkill_at_random_moments_of_restore(tmp_path):
+    from tests.kill_restore import run_kills
+
+    outcome = run_kills(tmp_path, 32, reads=(("check",),))
+    assert outcome["before"] and outcome["after"], outcome

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -207,3 +209,77 @@ def test_sigkill_at_random_moments_of_restore(tmp_path):
 
     outcome = run_kills(tmp_path, 32, reads=(("check",),))
     assert outcome["before"] and outcome["after"], outcome
+
+
+# -- 5. stored text never drives the terminal -----------------------------------------------
+PAYLOADS = {
+    "osc": "\x1b]0;owned\x07title",
+    "csi": "\x1b[2J\x1b[31mred",
+    "c1": "\x9b2J\x85next",
+    "bidi": "abc\u202edcba\u2066x\u2069",
+}
+_RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _store_everywhere(run, text: str) -> list[tuple[str, ...]]:
+    """The payload in every text field; returns the commands that confirm a write."""
+    long_ago = (date.today() - timedelta(days=200)).isoformat()
+    ended = (date.today() - timedelta(days=100)).isoformat()
+    confirmations = [
+        ("log", "yesterday", "-s", "severe", "--nausea", "--note", f"n{text}",
+         "--med", f"sumatriptan 50 mg{text}"),
+        ("log", "3 days ago", "-s", "moderate", "--note", f"second {text}"),
+        ("gap", "add", f"{(date.today() - timedelta(days=30)).isoformat()}.."
+         f"{(date.today() - timedelta(days=25)).isoformat()}", "--reason", f"r{text}"),
+        ("trial", "add", "topiramate", "--start", long_ago, "--end", ended, "--outcome",
+         "ineffective", "--dose", f"50 mg{text}", "--reason", f"why{text}", "--note", f"t{text}"),
+        ("config", "set", "name", f"Pat{text}"),
+    ]  # fmt: skip
+    for args in confirmations:
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+        assert not _RAW.search(result.output), (args, result.output)
+    return confirmations
+
+
+DISPLAYS = [
+    ("days",), ("show", "yesterday"), ("gap", "list"), ("trial", "list"), ("config", "show"),
+    ("report",), ("summary",), ("status",), ("untried",),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", PAYLOADS)
+def test_stored_control_characters_are_shown_not_obeyed(run, kind):
+    text = PAYLOADS[kind]
+    _store_everywhere(run, text)
+    shown = 0
+    for args in DISPLAYS:
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+        assert not _RAW.search(result.stdout + result.stderr), (args, result.stdout)
+        out = result.stdout
+        shown += ("␛" in out) or ("\\x9b" in out) or ("<U+202E>" in out)
+    assert shown >= 6  # the payload really reached the screen, made visible
+
+
+def test_json_and_exports_keep_the_exact_text(run, tmp_path):
+    import json
+
+    text = "".join(PAYLOADS.values())
+    _store_everywhere(run, text)
+    assert json.loads(run("gap", "list", "--json").stdout)[0]["reason"] == f"r{text}"
+    assert json.loads(run("config", "show", "--json").stdout)["settings"]["name"] == f"Pat{text}"
+    days = json.loads(run("export", "days", "--format", "json").stdout)
+    assert f"n{text}" in [d["note"] for d in days]
+    out = tmp_path / "trials.csv"
+    assert run("export", "trials", "-o", str(out)).exit_code == 0
+    assert f"why{text}" in out.read_text(encoding="utf-8")
+
+
+def test_visible_shows_each_kind_of_control():
+    from migrainecli.safetext import visible
+
+    assert visible("a\x1b[31mb") == "a␛[31mb"
+    assert visible("\x07\x9b\x85") == "\\x07\\x9b\\x85"
+    assert visible("x\u202ey") == "x<U+202E>y"
+    assert visible("tab\tnew\nline é → ≥") == "tab\tnew\nline é → ≥"

@@ -80,6 +80,87 @@ def refuse_special(path: Path) -> None:
         )
 
 
+DISK_FULL = "The disk is full: free space and run the command again; nothing was changed."
+
+
+def disk_is_full(path: Path) -> bool:
+    """Whether the file system holding ``path`` (or its folder) has no space left."""
+    for place in (path, path.parent):
+        try:
+            fs = os.statvfs(place)
+        except OSError:
+            continue
+        return fs.f_bavail * fs.f_frsize < 64 * 1024 or fs.f_favail == 0
+    return False
+
+
+def check_environment(path: Path, *, write: bool) -> None:
+    """Refuse, with the real cause, a diary this user should not or cannot use.
+
+    Another user's file or folder, or one others may change (group- or
+    world-writable), is refused for privacy. For writing, a read-only diary or
+    folder (decided from the mode bits too: root ignores them) and a full disk are
+    named as such, never reported as damage.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    me = os.geteuid()
+    try:
+        st = os.stat(path)
+    except OSError:
+        st = None
+    try:
+        fst = os.stat(folder)
+    except OSError:
+        fst = None
+    if st is not None and st.st_uid != me:
+        raise DiaryFileError(
+            f"The diary {path} belongs to another user (uid {st.st_uid}); run migrainecli as "
+            "that user, or give your own diary with --db."
+        )
+    if fst is not None and st is not None and fst.st_uid != me:
+        raise DiaryFileError(
+            f"The folder {folder} belongs to another user (uid {fst.st_uid}), who could replace "
+            "the diary; move the diary to a folder of your own and give it with --db."
+        )
+    if st is not None and stat.S_IMODE(st.st_mode) & 0o022:
+        raise DiaryFileError(
+            f"The diary {path} can be changed by other users (mode "
+            f"{stat.S_IMODE(st.st_mode):04o}); run 'chmod 600 {path}' and try again."
+        )
+    if fst is not None and st is not None and stat.S_IMODE(fst.st_mode) & 0o022:
+        raise DiaryFileError(
+            f"The folder {folder} can be changed by other users (mode "
+            f"{stat.S_IMODE(fst.st_mode):04o}); run 'chmod 700 {folder}' and try again."
+        )
+    if not write:
+        return
+    if fst is not None and (not fst.st_mode & stat.S_IWUSR or not os.access(folder, os.W_OK)):
+        raise DiaryFileError(
+            f"The folder {folder} is read-only, so the diary cannot be changed; make it "
+            f"writable ('chmod 700 {folder}') and try again; nothing was changed."
+        )
+    if st is not None and (not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK)):
+        raise DiaryFileError(
+            f"The diary {path} is read-only (mode {stat.S_IMODE(st.st_mode):04o}); run "
+            f"'chmod 600 {path}' to change it, and try again; nothing was changed."
+        )
+
+
+def read_only_place(path: Path) -> bool:
+    """Whether the diary or its folder may not be written (mode bits, or access)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        st, fst = os.stat(path), os.stat(folder)
+    except OSError:
+        return False
+    return (
+        not st.st_mode & stat.S_IWUSR
+        or not fst.st_mode & stat.S_IWUSR
+        or not os.access(path, os.W_OK)
+        or not os.access(folder, os.W_OK)
+    )
+
+
 def _kind_of(mode: int) -> str:
     for test, name in ((stat.S_ISFIFO, "named pipe"), (stat.S_ISCHR, "character device"),
                        (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket")):  # fmt: skip
@@ -129,7 +210,11 @@ def read_only(path: Path) -> Iterator[sqlite3.Connection]:
     uri = f"file:{quote(str(path.resolve()))}"
     if not wal_mode and _has_journal(path):
         _roll_back(path, uri)
-    if wal_mode and not Path(f"{path}-wal").exists() and os.access(path, os.W_OK):
+    if read_only_place(path) and not Path(f"{path}-wal").exists():
+        # Nothing may be created beside a read-only diary: no -shm, no -wal. With no
+        # -wal file, the file itself holds every committed change.
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=BUSY_TIMEOUT_S)
+    elif wal_mode and not Path(f"{path}-wal").exists() and os.access(path, os.W_OK):
         conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
         conn.execute("PRAGMA query_only = ON")
     else:
@@ -227,6 +312,9 @@ def _inspect(path: Path, *, verify: bool = False) -> tuple[set[str], bool]:
     except sqlite3.OperationalError as err:
         if "locked" in str(err) or "busy" in str(err):
             raise  # the CLI says the diary is busy in another program
+        if "disk is full" in str(err) or disk_is_full(path):
+            raise DiaryFileError(DISK_FULL) from None
+        check_environment(path, write=True)  # a read-only place, not damage
         raise _damaged(path, str(err)) from None
     except sqlite3.DatabaseError as err:
         raise _damaged(path, str(err)) from None
@@ -294,6 +382,7 @@ class Diary:
         A diary written by a newer version is opened for reading only.
         """
         refuse_special(path)
+        check_environment(path, write=write)
         exists = path.exists()
         if not write and (not exists or (path.is_file() and path.stat().st_size == 0)):
             # Nothing to read (no file, or an empty one): an empty diary in memory stands
@@ -317,7 +406,11 @@ class Diary:
             needs_migration = True
 
         try:
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+            if not write and read_only_place(path) and not Path(f"{path}-wal").exists():
+                uri = f"file:{quote(str(path.resolve()))}?immutable=1"
+                conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+            else:
+                conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
         except sqlite3.Error as err:
             raise DiaryFileError(f"Cannot open {path}: {err}.") from None
         diary = cls(conn, path)
@@ -338,10 +431,17 @@ class Diary:
     def _create_file(path: Path) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            # O_EXCL never follows a symlink: a planted (even dangling) link is refused.
+            flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW
+            fd = os.open(path, flags, 0o600)
             os.close(fd)
         except FileExistsError:
-            pass  # another process created it first
+            if path.is_symlink():
+                raise DiaryFileError(
+                    f"{path} is a symbolic link to a file that does not exist; the diary is "
+                    "never created through a link: remove it or give another path with --db."
+                ) from None
+            # otherwise another process created it first
         except OSError as err:
             raise DiaryFileError(f"Cannot create the diary at {path}: {err.strerror}.") from None
 

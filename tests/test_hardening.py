@@ -283,3 +283,112 @@ def test_visible_shows_each_kind_of_control():
     assert visible("\x07\x9b\x85") == "\\x07\\x9b\\x85"
     assert visible("x\u202ey") == "x<U+202E>y"
     assert visible("tab\tnew\nline é → ≥") == "tab\tnew\nline é → ≥"
+
+
+# -- 2. and 4. the environment, named for what it is ----------------------------------------
+def _made(run, db: Path) -> bytes:
+    assert run("--db", str(db), "log", "yesterday", "-s", "mild").exit_code == 0
+    assert run("--db", str(db), "check").exit_code == 0  # folds the WAL into the file
+    return db.read_bytes()
+
+
+def test_a_0400_diary_is_read_only_not_damaged(run, tmp_path):
+    db = tmp_path / "d" / "diary.db"
+    before = _made(run, db)
+    db.chmod(0o400)
+    line = _one_sentence(run("--db", str(db), "log", "today", "-s", "mild"))
+    assert "is read-only" in line and f"chmod 600 {db}" in line and "damaged" not in line
+    for args in (("days",), ("status",), ("check",), ("report",)):
+        result = run("--db", str(db), *args)
+        assert result.exit_code == 0, (args, result.output)
+    assert sorted(p.name for p in db.parent.iterdir()) == ["diary.db"]  # no -wal, no -shm
+    assert db.read_bytes() == before
+
+
+def test_a_0500_folder_is_read_only_not_damaged(run, tmp_path):
+    folder = tmp_path / "d"
+    db = folder / "diary.db"
+    before = _made(run, db)
+    folder.chmod(0o500)
+    try:
+        line = _one_sentence(run("--db", str(db), "log", "today", "-s", "mild"))
+        assert f"The folder {folder} is read-only" in line and "damaged" not in line
+        for args in (("days",), ("status",), ("check",)):
+            result = run("--db", str(db), *args)
+            assert result.exit_code == 0, (args, result.output)
+        assert sorted(p.name for p in folder.iterdir()) == ["diary.db"]
+        assert db.read_bytes() == before
+    finally:
+        folder.chmod(0o700)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_a_diary_of_another_user_is_refused_with_its_cause(run, tmp_path):
+    db = tmp_path / "d" / "diary.db"
+    before = _made(run, db)
+    os.chown(db, 4242, 4242)
+    for args in (("days",), ("log", "today", "-s", "mild")):
+        line = _one_sentence(run("--db", str(db), *args))
+        assert "belongs to another user" in line and "damaged" not in line
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("target, mode, fix", [("file", 0o620, "chmod 600"),
+                                               ("folder", 0o777, "chmod 700")])  # fmt: skip
+def test_a_diary_others_may_change_is_refused(run, tmp_path, target, mode, fix):
+    db = tmp_path / "d" / "diary.db"
+    before = _made(run, db)
+    place = db if target == "file" else db.parent
+    place.chmod(mode)
+    line = _one_sentence(run("--db", str(db), "days"))
+    assert f"'{fix} {place}'" in line
+    assert db.read_bytes() == before
+
+
+def test_a_planted_dangling_symlink_is_never_followed_on_creation(run, tmp_path):
+    aim = tmp_path / "elsewhere.db"
+    link = tmp_path / "diary.db"
+    link.symlink_to(aim)
+    line = _one_sentence(run("--db", str(link), "log", "today", "-s", "mild"))
+    assert "symbolic link" in line
+    assert not aim.exists() and link.is_symlink()
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    import subprocess
+
+    mount = tmp_path / "small"
+    mount.mkdir(mode=0o700)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs",
+                           str(mount)], capture_output=True)  # fmt: skip
+    if done.returncode != 0:
+        pytest.skip("cannot mount a small file system here")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_is_named_and_nothing_changes(run, full_disk):
+    db = full_disk / "diary.db"
+    _made(run, db)
+    filler = full_disk / "filler"
+    try:
+        with filler.open("wb") as fh:
+            while True:
+                fh.write(b"\0" * 4096)
+                fh.flush()
+    except OSError:
+        pass
+    before = db.read_bytes()
+    note = "x" * 3000
+    results = [run("--db", str(db), "log", f"{k} days ago", "-s", "mild", "--note", note)
+               for k in range(2, 40)]  # fmt: skip
+    failed = [r for r in results if r.exit_code != 0]
+    assert failed
+    for r in failed:
+        line = _one_sentence(r)
+        assert line == "Error: The disk is full: free space and run the command again; " \
+            "nothing was changed.", line
+    filler.unlink()
+    assert run("--db", str(db), "check").exit_code == 0
+    assert db.read_bytes() == before or run("--db", str(db), "days").exit_code == 0

@@ -28,6 +28,7 @@ from migrainecli.storage import (
     MIGRATION_NAMES,
     MIGRATION_SET,
     _inspect,
+    check_environment,
     drop_stale_journal,
     read_only,
     refuse_special,
@@ -128,6 +129,7 @@ def check_diary(path: Path) -> Health:
     if not path.exists():
         raise NotFound(f"There is no diary at {path} yet; nothing to check.")
     refuse_special(path)
+    check_environment(path, write=False)  # another user's or others-writable: its cause
     size = path.stat().st_size
     findings = [_permissions(path)]
     try:
@@ -328,9 +330,30 @@ class RestorePlan:
     keep_as: Path | None  # where the replaced diary is kept
 
 
-def plan_restore(backup: Path, target: Path, *, now: datetime | None = None) -> RestorePlan:
-    """Check that ``backup`` can replace the diary at ``target``; change nothing."""
+def plan_restore(
+    backup: Path, target: Path, *, now: datetime | None = None, force: bool = False
+) -> RestorePlan:
+    """Check that ``backup`` can replace the diary at ``target``; change nothing.
+
+    Only a regular file (or nothing) is replaced. A symlinked diary, or one the user
+    made read-only, is refused unless ``force``; with it a link's target is restored
+    and the link itself is kept.
+    """
     backup, target = backup.expanduser(), target.expanduser()
+    if target.is_symlink():
+        aim = target.resolve()
+        if not force:
+            raise MigraineError(
+                f"The diary {target} is a symbolic link to {aim}; restore will not replace it "
+                f"unless you give --force, which restores into {aim} and keeps the link."
+            )
+        target = aim
+    refuse_special(target)
+    if target.exists() and not target.stat().st_mode & stat.S_IWUSR and not force:
+        raise MigraineError(
+            f"The diary {target} is read-only (mode {stat.S_IMODE(target.stat().st_mode):04o}), "
+            "as if kept from changes on purpose; give --force to replace it anyway."
+        )
     if not backup.exists():
         raise NotFound(f"There is no file {backup} to restore.")
     if backup.is_dir():

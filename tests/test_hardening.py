@@ -392,3 +392,52 @@ def test_a_full_disk_is_named_and_nothing_changes(run, full_disk):
     filler.unlink()
     assert run("--db", str(db), "check").exit_code == 0
     assert db.read_bytes() == before or run("--db", str(db), "days").exit_code == 0
+
+
+# -- 3. what restore may replace ------------------------------------------------------------
+def test_restore_refuses_a_device_or_fifo_target(run, diaries, tmp_path):
+    _, backup, *_ = diaries
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    for target in (fifo, Path("/dev/null")):
+        line = _one_sentence(run("--db", str(target), "restore", str(backup), "--yes"))
+        assert "not a regular file" in line
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_restore_into_a_symlinked_diary_needs_force_and_keeps_the_link(run, diaries, tmp_path):
+    from tests.test_reliability import content
+
+    db, backup, before, incoming = diaries
+    link = tmp_path / "link.db"
+    link.symlink_to(db)
+    line = _one_sentence(run("--db", str(link), "restore", str(backup), "--yes"))
+    assert "symbolic link" in line and "--force" in line
+    assert content(db) == before
+    result = run("--db", str(link), "restore", str(backup), "--yes", "--force")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and link.resolve() == db.resolve()
+    assert content(db) == incoming
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+def test_restore_over_a_0400_diary_needs_force(run, diaries):
+    from tests.test_reliability import content
+
+    db, backup, before, incoming = diaries
+    db.chmod(0o400)
+    line = _one_sentence(run("--db", str(db), "restore", str(backup), "--yes"))
+    assert "read-only" in line and "--force" in line
+    assert content(db) == before
+    result = run("--db", str(db), "restore", str(backup), "--yes", "--force")
+    assert result.exit_code == 0, result.output
+    assert content(db) == incoming and stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+def test_check_names_another_owner_not_damage(run, diaries):
+    db, *_ = diaries
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    os.chown(db, 4242, 4242)
+    line = _one_sentence(run("--db", str(db), "check"))
+    assert "belongs to another user" in line

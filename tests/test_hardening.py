@@ -441,3 +441,17 @@ def test_check_names_another_owner_not_damage(run, diaries):
     os.chown(db, 4242, 4242)
     line = _one_sentence(run("--db", str(db), "check"))
     assert "belongs to another user" in line
+
+
+# -- 8. partial copies of killed exports and backups ----------------------------------------
+@pytest.mark.parametrize("args", [("export", "days", "-o"), ("backup",)])
+def test_export_and_backup_remove_their_own_stale_partial_copies(run, tmp_path, args):
+    run("log", "yesterday", "-s", "mild", "--note", "private")
+    out = tmp_path / "out" / "file.x"
+    out.parent.mkdir(mode=0o700)
+    stale = out.parent / ".file.x.migrainecli-tmp-zz9yy8xx.tmp"
+    stale.write_bytes(b"half of someone's health data")
+    result = run(*args, str(out))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.parent.iterdir()) == ["file.x"]
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600

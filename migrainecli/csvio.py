@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
+from migrainecli.dates import EARLIEST
 from migrainecli.errors import CsvImportError, MigraineError, UnknownTherapy
 from migrainecli.models import (
     FEATURES,
@@ -57,6 +58,9 @@ MONTHLY_COLUMNS = (
 
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Plain decimals; a negative exponent only as export writes tiny values (5e-324).
+_DECIMAL = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:e-[0-9]+)?")
 
 # The longest cell import reads: far more than any note typed on a command line (at most
 # 131,072 bytes on Linux); a longer cell is refused, naming its line.
@@ -183,11 +187,15 @@ class Row:
         if value is None:
             return None
         try:
+            if not _ISO_DATE.fullmatch(value.strip()):
+                raise ValueError(value)  # fromisoformat also takes 20240101 and 2024-W01-1
             d = date.fromisoformat(value.strip())
         except ValueError:
             raise self.error(f"{col} {_show(value)} is not a date written YYYY-MM-DD.") from None
         if d > date.today():
             raise self.error(f"{col} {d} is in the future.")
+        if d < EARLIEST:  # the floor of dates.parse_date, so import takes what log takes
+            raise self.error(f"{col} {d} is too far in the past for a diary date.")
         return d
 
     def month_or_date(self, col: str, *, required: bool = True) -> tuple[date | None, bool]:
@@ -438,6 +446,8 @@ def parse_day(row: Row) -> Day:
         if re.fullmatch(r"\d+,\d+", number):  # a decimal comma (European spreadsheets)
             number = number.replace(",", ".")
         try:
+            if not _DECIMAL.fullmatch(number):
+                raise ValueError(number)  # float() also takes 1_0, inf, nan and 1e1
             hours = float(number)
         except ValueError:
             raise row.error(f"hours must be a number, not {_show(hours_text)}.") from None

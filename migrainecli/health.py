@@ -23,8 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from migrainecli.errors import DiaryFileError, MigraineError, NotFound
-from migrainecli.files import private_replacement
-from migrainecli.storage import MIGRATION_NAMES, MIGRATION_SET, _inspect, read_only
+from migrainecli.files import claimed_temp, private_replacement
+from migrainecli.storage import (
+    MIGRATION_NAMES,
+    MIGRATION_SET,
+    _inspect,
+    check_environment,
+    drop_stale_journal,
+    read_only,
+    refuse_special,
+)
 
 OK, NOTE, PROBLEM = "ok", "note", "problem"
 MAX_DETAILS = 20  # detail lines kept per finding
@@ -120,8 +128,8 @@ def check_diary(path: Path) -> Health:
     path = path.expanduser()
     if not path.exists():
         raise NotFound(f"There is no diary at {path} yet; nothing to check.")
-    if path.is_dir():
-        raise DiaryFileError(f"{path} is a folder, not a diary file; give the path of a file.")
+    refuse_special(path)
+    check_environment(path, write=False)  # another user's or others-writable: its cause
     size = path.stat().st_size
     findings = [_permissions(path)]
     try:
@@ -357,9 +365,30 @@ class RestorePlan:
     keep_as: Path | None  # where the replaced diary is kept
 
 
-def plan_restore(backup: Path, target: Path, *, now: datetime | None = None) -> RestorePlan:
-    """Check that ``backup`` can replace the diary at ``target``; change nothing."""
+def plan_restore(
+    backup: Path, target: Path, *, now: datetime | None = None, force: bool = False
+) -> RestorePlan:
+    """Check that ``backup`` can replace the diary at ``target``; change nothing.
+
+    Only a regular file (or nothing) is replaced. A symlinked diary, or one the user
+    made read-only, is refused unless ``force``; with it a link's target is restored
+    and the link itself is kept.
+    """
     backup, target = backup.expanduser(), target.expanduser()
+    if target.is_symlink():
+        aim = target.resolve()
+        if not force:
+            raise MigraineError(
+                f"The diary {target} is a symbolic link to {aim}; restore will not replace it "
+                f"unless you give --force, which restores into {aim} and keeps the link."
+            )
+        target = aim
+    refuse_special(target)
+    if target.exists() and not target.stat().st_mode & stat.S_IWUSR and not force:
+        raise MigraineError(
+            f"The diary {target} is read-only (mode {stat.S_IMODE(target.stat().st_mode):04o}), "
+            "as if kept from changes on purpose; give --force to replace it anyway."
+        )
     if not backup.exists():
         raise NotFound(f"There is no file {backup} to restore.")
     if backup.is_dir():
@@ -401,10 +430,13 @@ def restore_diary(plan: RestorePlan) -> Health:
     """Put the backup in the diary's place in one rename; returns the check of the result.
 
     The copy is made with SQLite's backup API into a 0600 file in the diary's folder
-    (switched to WAL, like every diary), so the rename is atomic. An existing diary is
-    first checkpointed and taken out of WAL mode, which SQLite refuses while any other
-    program has it open: the restore then stops with nothing changed. The replaced
-    diary is copied to ``plan.keep_as`` first.
+    (switched to WAL, like every diary) and must pass SQLite's integrity check before
+    the rename, which is atomic. An existing diary is first checkpointed and taken out
+    of WAL mode, which SQLite refuses while any other program has it open: the restore
+    then stops with nothing changed. The replaced diary is copied to ``plan.keep_as``
+    first, under a temporary name renamed last, so a kill never leaves a torn copy
+    under that name. A rollback journal is never left beside (or carried into) the
+    restored file: the restore stops if one appears.
     """
     target = plan.target
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -415,6 +447,12 @@ def restore_diary(plan: RestorePlan) -> Health:
                 src.backup(dst)
                 if dst.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
                     raise MigraineError(f"Could not prepare the copy of {plan.backup}.")
+                verdict = dst.execute("PRAGMA integrity_check(1)").fetchone()[0]
+                if verdict != "ok":
+                    raise DiaryFileError(
+                        f"The copy of {plan.backup} failed SQLite's integrity check ({verdict}); "
+                        "nothing was changed."
+                    )
             finally:
                 dst.close()
         if target.exists():
@@ -422,12 +460,24 @@ def restore_diary(plan: RestorePlan) -> Health:
             current = plan.current
             if current is not None and current.kind == "diary" and current.healthy:
                 _release(target)
+            if Path(f"{target}-journal").exists():
+                raise MigraineError(
+                    f"The diary at {target} has an unfinished change ({target}-journal); "
+                    "run 'migrainecli check' to finish it, then restore again. "
+                    "Nothing was changed."
+                )
             _copy_private(target, plan.keep_as)  # a damaged diary is kept byte for byte
             for suffix in ("-wal", "-shm"):  # kept with it: they belong to the old file
                 side = Path(f"{target}{suffix}")
                 if side.exists():
                     os.replace(side, Path(f"{plan.keep_as}{suffix}"))
-    return check_diary(target)
+    result = check_diary(target)
+    if not result.healthy:  # pragma: no cover - the copy was checked before the rename
+        raise DiaryFileError(
+            f"The restored diary at {target} does not pass the check; the previous diary is "
+            f"kept as {plan.keep_as}."
+        )
+    return result
 
 
 def _release(target: Path) -> None:
@@ -437,6 +487,9 @@ def _release(target: Path) -> None:
     except sqlite3.Error:
         return  # unreadable: nothing to fold in; its side files are moved aside
     try:
+        conn.execute("BEGIN IMMEDIATE")
+        drop_stale_journal(conn, target)  # never carried into the restored file
+        conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
     except sqlite3.OperationalError as err:
@@ -455,9 +508,19 @@ def _release(target: Path) -> None:
 
 
 def _copy_private(src: Path, dest: Path) -> None:
-    fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "wb") as out, src.open("rb") as inp:
-        while chunk := inp.read(1 << 20):
-            out.write(chunk)
-        out.flush()
-        os.fsync(out.fileno())
+    """Copy ``src`` to a new ``dest`` (0600): written under a temporary name, linked last.
+
+    The temporary file carries ``src``'s prefix, so the next command on the diary
+    removes it if a kill leaves it behind.
+    """
+    fd, tmp = claimed_temp(src, ".keep")
+    try:
+        with open(fd, "wb", closefd=False) as out, src.open("rb") as inp:
+            while chunk := inp.read(1 << 20):
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.link(tmp, dest)  # never replaces an existing file
+    finally:
+        tmp.unlink(missing_ok=True)
+        os.close(fd)

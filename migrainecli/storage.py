@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from migrainecli.errors import DiaryFileError, NotFound
+from migrainecli.files import remove_stale
 from migrainecli.models import FEATURES, Day, DiaryData, Gap, Intake, Trial
 
 APP_NAME = "migrainecli"
@@ -74,6 +76,116 @@ def resolve_path(option: str | Path | None = None) -> Path:
     return default_path()
 
 
+def refuse_special(path: Path) -> None:
+    """Refuse a path that exists and is not a regular file (a FIFO, a device, a socket).
+
+    Opening a FIFO blocks until another program writes to it, so this is decided
+    from ``stat`` before anything opens the path. Folders get their own sentence.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # the open that follows says what is wrong
+    if stat.S_ISDIR(mode):
+        raise DiaryFileError(f"{path} is a folder, not a diary file; give the path of a file.")
+    if not stat.S_ISREG(mode):
+        raise DiaryFileError(
+            f"{path} is not a regular file (it is a {_kind_of(mode)}); give the path of a "
+            "diary file with --db."
+        )
+
+
+DISK_FULL = "The disk is full: free space and run the command again; nothing was changed."
+
+
+def disk_is_full(path: Path) -> bool:
+    """Whether the file system holding ``path`` (or its folder) has no space left."""
+    for place in (path, path.parent):
+        try:
+            fs = os.statvfs(place)
+        except OSError:
+            continue
+        return fs.f_bavail * fs.f_frsize < 64 * 1024 or fs.f_favail == 0
+    return False
+
+
+def check_environment(path: Path, *, write: bool) -> None:
+    """Refuse, with the real cause, a diary this user should not or cannot use.
+
+    Another user's file or folder, or one others may change (group- or
+    world-writable), is refused for privacy. For writing, a read-only diary or
+    folder (decided from the mode bits too: root ignores them) and a full disk are
+    named as such, never reported as damage.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    me = os.geteuid()
+    try:
+        st = os.stat(path)
+    except OSError:
+        st = None
+    try:
+        fst = os.stat(folder)
+    except OSError:
+        fst = None
+    if st is not None and st.st_uid != me:
+        raise DiaryFileError(
+            f"The diary {path} belongs to another user (uid {st.st_uid}); run migrainecli as "
+            "that user, or give your own diary with --db."
+        )
+    if fst is not None and st is not None and fst.st_uid != me:
+        raise DiaryFileError(
+            f"The folder {folder} belongs to another user (uid {fst.st_uid}), who could replace "
+            "the diary; move the diary to a folder of your own and give it with --db."
+        )
+    if st is not None and stat.S_IMODE(st.st_mode) & 0o022:
+        raise DiaryFileError(
+            f"The diary {path} can be changed by other users (mode "
+            f"{stat.S_IMODE(st.st_mode):04o}); run 'chmod 600 {path}' and try again."
+        )
+    if fst is not None and st is not None and stat.S_IMODE(fst.st_mode) & 0o022:
+        raise DiaryFileError(
+            f"The folder {folder} can be changed by other users (mode "
+            f"{stat.S_IMODE(fst.st_mode):04o}); run 'chmod 700 {folder}' and try again."
+        )
+    if not write:
+        return
+    if fst is not None and (not fst.st_mode & stat.S_IWUSR or not os.access(folder, os.W_OK)):
+        raise DiaryFileError(
+            f"The folder {folder} is read-only, so the diary cannot be changed; make it "
+            f"writable ('chmod 700 {folder}') and try again; nothing was changed."
+        )
+    if st is not None and (not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK)):
+        raise DiaryFileError(
+            f"The diary {path} is read-only (mode {stat.S_IMODE(st.st_mode):04o}); run "
+            f"'chmod 600 {path}' to change it, and try again; nothing was changed."
+        )
+
+
+def read_only_place(path: Path) -> bool:
+    """Whether the diary or its folder may not be written (mode bits, or access)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        st, fst = os.stat(path), os.stat(folder)
+    except OSError:
+        return False
+    return (
+        not st.st_mode & stat.S_IWUSR
+        or not fst.st_mode & stat.S_IWUSR
+        or not os.access(path, os.W_OK)
+        or not os.access(folder, os.W_OK)
+    )
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "named pipe"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket")):  # fmt: skip
+        if test(mode):
+            return name
+    return "special file"
+
+
 def _damaged(path: Path, why: str) -> DiaryFileError:
     return DiaryFileError(
         f"{path} cannot be read as a diary ({why}); it may be damaged and was left as it was. "
@@ -113,7 +225,13 @@ def read_only(path: Path) -> Iterator[sqlite3.Connection]:
     with path.open("rb") as fh:
         wal_mode = fh.read(_HEADER_SIZE)[18:20] == b"\x02\x02"
     uri = f"file:{quote(str(path.resolve()))}"
-    if wal_mode and not Path(f"{path}-wal").exists() and os.access(path, os.W_OK):
+    if not wal_mode and _has_journal(path):
+        _roll_back(path, uri)
+    if read_only_place(path) and not Path(f"{path}-wal").exists():
+        # Nothing may be created beside a read-only diary: no -shm, no -wal. With no
+        # -wal file, the file itself holds every committed change.
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=BUSY_TIMEOUT_S)
+    elif wal_mode and not Path(f"{path}-wal").exists() and os.access(path, os.W_OK):
         conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
         conn.execute("PRAGMA query_only = ON")
     else:
@@ -124,6 +242,48 @@ def read_only(path: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+def _has_journal(path: Path) -> bool:
+    return os.path.lexists(f"{path}-journal")
+
+
+def _roll_back(path: Path, uri: str) -> None:
+    """Finish what a killed writer left in ``PATH-journal``: SQLite rolls it back.
+
+    A read-only connection cannot do it and reports the intact file as damaged.
+    The rollback runs under SQLite's write lock, which also tells a live writer's
+    journal (left alone) from a dead one's.
+    """
+    journal = Path(f"{path}-journal")
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)):
+        raise DiaryFileError(
+            f"{path} has an unfinished change in {journal} that SQLite must roll back, and "
+            "that needs write access to the file and its folder; run the command as the "
+            "diary's owner."
+        )
+    conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # reading the schema under the lock rolls it back
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if journal.is_file() and conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete":
+            # Still there under our lock, before we wrote anything: an empty (not hot)
+            # journal of a writer killed while starting; SQLite would leave it for good.
+            journal.unlink()
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
+def drop_stale_journal(conn: sqlite3.Connection, path: Path) -> None:
+    """Remove a ``-journal`` beside a WAL-mode diary (call under the write lock).
+
+    SQLite never uses a rollback journal for a file in WAL mode, so one there was left
+    by a writer killed while switching modes; a later switch would trust it.
+    """
+    journal = Path(f"{path}-journal")
+    if journal.is_file() and conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        journal.unlink(missing_ok=True)
+
+
 def _inspect(path: Path, *, verify: bool = False) -> tuple[set[str], bool]:
     """Read-only look at an existing file: (applied migration names, has any table).
 
@@ -132,8 +292,7 @@ def _inspect(path: Path, *, verify: bool = False) -> tuple[set[str], bool]:
     ``quick_check`` must pass too, so that nothing is ever written into a damaged
     file. Nothing is written, and no -wal or -shm file is left behind.
     """
-    if path.is_dir():
-        raise DiaryFileError(f"{path} is a folder, not a diary file; give the path of a file.")
+    refuse_special(path)
     try:
         with path.open("rb") as fh:
             header = fh.read(_HEADER_SIZE)
@@ -170,6 +329,9 @@ def _inspect(path: Path, *, verify: bool = False) -> tuple[set[str], bool]:
     except sqlite3.OperationalError as err:
         if "locked" in str(err) or "busy" in str(err):
             raise  # the CLI says the diary is busy in another program
+        if "disk is full" in str(err) or disk_is_full(path):
+            raise DiaryFileError(DISK_FULL) from None
+        check_environment(path, write=True)  # a read-only place, not damage
         raise _damaged(path, str(err)) from None
     except sqlite3.DatabaseError as err:
         raise _damaged(path, str(err)) from None
@@ -244,6 +406,8 @@ class Diary:
         the result says whether this call created the file. ``on_wait`` is called once
         when a write has waited ``WAIT_NOTICE_S`` for another program's lock.
         """
+        refuse_special(path)
+        check_environment(path, write=write)
         created = False
         exists = path.exists()
         if not write and (not exists or (path.is_file() and path.stat().st_size == 0)):
@@ -268,15 +432,25 @@ class Diary:
             needs_migration = True
 
         try:
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+            if not write and read_only_place(path) and not Path(f"{path}-wal").exists():
+                uri = f"file:{quote(str(path.resolve()))}?immutable=1"
+                conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+            else:
+                conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
         except sqlite3.Error as err:
             raise DiaryFileError(f"Cannot open {path}: {err}.") from None
         diary = cls(conn, path)
         diary.created, diary.on_wait = created, on_wait
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        if needs_migration:
+        if write:
+            # Back to WAL if a killed restore left the file in rollback-journal mode.
             _use_wal(conn)
+            if exists:
+                with diary.write():  # under the write lock: no restore is half-way
+                    drop_stale_journal(conn, path)
+                    remove_stale(path)
+        if needs_migration:
             diary._migrate()
         return diary
 
@@ -285,11 +459,19 @@ class Diary:
         """Create the empty diary file (mode 0600); False when another process was first."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            # O_EXCL never follows a symlink: a planted (even dangling) link is refused.
+            flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW
+            fd = os.open(path, flags, 0o600)
             os.close(fd)
             return True
         except FileExistsError:
-            return False  # another process created it first
+            if path.is_symlink():
+                raise DiaryFileError(
+                    f"{path} is a symbolic link to a file that does not exist; the diary is "
+                    "never created through a link: remove it or give another path with --db."
+                ) from None
+            # otherwise another process created it first
+            return False
         except OSError as err:
             raise DiaryFileError(f"Cannot create the diary at {path}: {err.strerror}.") from None
 
@@ -484,7 +666,8 @@ class Diary:
             else:
                 self.conn.execute(
                     "INSERT INTO settings (key, value) VALUES (?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value "
+                    "WHERE value IS NOT excluded.value",  # the same value: no change to undo
                     [key, value],
                 )
 
@@ -524,7 +707,7 @@ class Diary:
         with self.write():
             self.conn.execute(
                 f"INSERT INTO days ({cols}) VALUES ({marks}) "
-                f"ON CONFLICT(date) DO UPDATE SET {updates}",
+                f"ON CONFLICT(date) DO UPDATE SET {updates} {_DAY_DIFFERS}",
                 list(values.values()),
             )
 
@@ -539,7 +722,7 @@ class Diary:
         with self.write():
             self.conn.executemany(
                 f"INSERT INTO days ({cols}) VALUES ({marks}) "
-                f"ON CONFLICT(date) DO UPDATE SET {updates}",
+                f"ON CONFLICT(date) DO UPDATE SET {updates} {_DAY_DIFFERS}",
                 rows,
             )
 
@@ -613,6 +796,8 @@ class Diary:
         return [_gap(r) for r in rows]
 
     def delete_gap(self, gap_id: int) -> Gap:
+        if not _storable_id(gap_id):
+            raise NotFound(f"There is no gap #{gap_id}; 'migrainecli gap list' shows them.")
         with self.write():
             row = self.conn.execute("SELECT * FROM gaps WHERE id = ?", [gap_id]).fetchone()
             if row is None:
@@ -645,9 +830,11 @@ class Diary:
         return [_trial(r) for r in rows]
 
     def get_trial(self, trial_id: int) -> Trial:
-        row = self.conn.execute(
-            f"SELECT {_TRIAL_SELECT} FROM trials WHERE id = ?", [trial_id]
-        ).fetchone()
+        row = None
+        if _storable_id(trial_id):
+            row = self.conn.execute(
+                f"SELECT {_TRIAL_SELECT} FROM trials WHERE id = ?", [trial_id]
+            ).fetchone()
         if row is None:
             raise NotFound(f"There is no trial #{trial_id}; 'migrainecli trial list' shows them.")
         return _trial(row)
@@ -670,6 +857,8 @@ class Diary:
             return trial.id
 
     def delete_trial(self, trial_id: int) -> None:
+        if not _storable_id(trial_id):
+            raise NotFound(f"There is no trial #{trial_id}.")
         with self.write():
             cur = self.conn.execute("DELETE FROM trials WHERE id = ?", [trial_id])
             if cur.rowcount == 0:
@@ -684,6 +873,11 @@ _JOURNAL_KEYS = {
     "trials": ("id",),
     "settings": ("key",),
 }
+
+
+def _storable_id(n: int) -> bool:
+    """Whether ``n`` fits SQLite's 64-bit integers (a larger one cannot name any row)."""
+    return -(2**63) <= n < 2**63
 
 
 def _between(sql: str, col: str, start: date | None, end: date | None) -> tuple[str, list[str]]:
@@ -705,6 +899,11 @@ def _int(value: bool | None) -> int | None:
 
 _DAY_COLUMNS = ("date", "severity", "hours", *FEATURES, "believed_migraine", "impairment", "note")
 _DAY_SELECT = ", ".join(_DAY_COLUMNS)
+# An upsert that would store the same values changes nothing (and journals nothing).
+_DAY_DIFFERS = (
+    "WHERE (" + ", ".join(_DAY_COLUMNS[1:]) + ") IS NOT ("
+    + ", ".join(f"excluded.{c}" for c in _DAY_COLUMNS[1:]) + ")"
+)
 
 
 _BOOL = {None: None, 0: False, 1: True}

@@ -519,3 +519,15 @@ def test_a_therapy_name_that_is_only_a_dose_is_refused(run, db_path):
     r = run("trial", "add", "\x08 5", "--class", "angiotensin_blocker", "--start", ago(40))
     assert r.exit_code == 1 and "has no therapy name before the dose" in r.stderr
     assert snapshot(db_path).get("trials", []) == []
+
+
+def test_a_write_that_changes_nothing_records_no_change(run, tmp_path):
+    run("log", D1, "-s", "mild", "--nausea")
+    run("config", "set", "name", "Ann")
+    run("log", D1, "--nausea")  # as it was
+    run("config", "set", "name", "Ann")
+    (tmp_path / "d.csv").write_text(f"date,severity,nausea\n{D1},mild,1\n", encoding="utf-8")
+    run("import", "days", str(tmp_path / "d.csv"))
+    assert [c["command"] for c in json.loads(run("undo", "--list", "--json").stdout)] == [
+        "config set", "log",
+    ]

@@ -50,6 +50,10 @@ class _Group(TyperGroup):
         except MigraineError as err:
             raise fail(str(err)) from None
         except sqlite3.OperationalError as err:
+            from migrainecli.storage import DISK_FULL
+
+            if "disk is full" in str(err):
+                raise fail(DISK_FULL) from None
             if "locked" in str(err) or "busy" in str(err):
                 raise fail(
                     "The diary is busy in another program and stayed locked; try again."
@@ -66,6 +70,17 @@ class _Group(TyperGroup):
             _silence_stdout()
             raise typer.Exit(0) from None
         except OSError as err:
+            import errno
+
+            if err.errno in (errno.ENOSPC, errno.EDQUOT):
+                from migrainecli.storage import DISK_FULL
+
+                raise fail(DISK_FULL) from None
+            if err.errno == errno.EROFS:
+                raise fail(
+                    f"The folder of {err.filename or 'the file'} is read-only (a "
+                    "read-only file system); nothing was changed."
+                ) from None
             name = f" {err.filename}" if err.filename else ""
             raise fail(f"Cannot use{name}: {err.strerror or err}.") from None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ import typer
 
 from migrainecli import dates
 from migrainecli.errors import DateError, MigraineError
+from migrainecli.safetext import visible
 
 
 def choices(name: str, values: tuple[str, ...]) -> type[Enum]:
@@ -48,7 +48,7 @@ def err():
 
 def fail(message: str) -> typer.Exit:
     """Print one sentence on stderr and return the exit to raise (code 1)."""
-    typer.echo(f"Error: {message}", err=True)
+    typer.echo(visible(f"Error: {message}"), err=True)
     return typer.Exit(1)
 
 
@@ -170,13 +170,13 @@ def yes_no(value: bool | None) -> str:
 
 
 def say(message: str) -> None:
-    """A one-line confirmation on stdout (plain text, never wrapped)."""
-    typer.echo(message)
+    """A one-line confirmation on stdout (plain text, never wrapped, controls shown)."""
+    typer.echo(visible(message))
 
 
 def note(message: str) -> None:
-    """A one-line message on stderr (plain text, never wrapped)."""
-    typer.echo(message, err=True)
+    """A one-line message on stderr (plain text, never wrapped, controls shown)."""
+    typer.echo(visible(message), err=True)
 
 
 def confirm(question: str) -> bool:
@@ -207,11 +207,12 @@ def output_path(ctx: typer.Context, path: Path) -> Path:
     return path
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def clean(text: str) -> str:
-    """User text for rich output: markup escaped, terminal control characters shown as �."""
-    from rich.markup import escape
+    """User text for rich output: terminal controls shown visibly, markup escaped.
 
-    return escape(_CONTROL.sub("\ufffd", text))
+    The one output filter lives in :mod:`migrainecli.safetext`; :func:`say`,
+    :func:`note` and :func:`fail` pass their plain lines through it too.
+    """
+    from migrainecli.safetext import clean as _clean
+
+    return _clean(text)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import open_diary, out, parse_date, print_json, say
+from migrainecli.cli.common import clean, open_diary, out, parse_date, print_json, say
 
 app = typer.Typer(help="Diary start date, and a name and birth date for summaries.")
 
@@ -87,5 +87,5 @@ def show(
         return
     console = out()
     for k, v in values.items():
-        console.print(f"{k} = {v}")
+        console.print(clean(f"{k} = {v}"))
     console.print(f"diary starts {start.isoformat() if start else '(nothing logged yet)'}")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import note, open_diary, out, parse_range, print_json, say
+from migrainecli.cli.common import clean, note, open_diary, out, parse_range, print_json, say
 
 app = typer.Typer(help="Record periods you did not keep the diary.")
 
@@ -72,7 +72,7 @@ def list_(
     for g in gaps:
         table.add_row(
             str(g.id), g.start.isoformat(), g.end.isoformat(), str((g.end - g.start).days + 1),
-            g.reason or "",
+            clean(g.reason or ""),
         )  # fmt: skip
     out().print(table)
 

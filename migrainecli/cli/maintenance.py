@@ -53,6 +53,13 @@ def restore(
         Path, typer.Argument(help="The backup file to put in the diary's place.", metavar="BACKUP")
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Restore into a symlinked diary's target, or over a read-only (0400) diary.",
+        ),
+    ] = False,
 ) -> None:
     """Replace the diary with a checked backup.
 
@@ -60,7 +67,7 @@ def restore(
     """
     from migrainecli.health import plan_restore, restore_diary
 
-    plan = plan_restore(backup, diary_path(ctx))
+    plan = plan_restore(backup, diary_path(ctx), force=force)
     incoming = f"{plan.backup} ({plan.incoming.describe_rows()})"
     if plan.current is None:
         question = f"Restore {incoming} as the diary at {plan.target}?"

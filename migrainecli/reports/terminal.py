@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from migrainecli.reports.data import short_response_note
+from migrainecli.safetext import visible_tree
 
 REACHED = "▲"
 VERDICT = {"met": "MET", "not_met": "NOT MET", "undetermined": "UNDETERMINED"}
@@ -389,6 +390,7 @@ def render_report(r: dict[str, Any], console) -> None:
     from rich.markup import escape
     from rich.text import Text
 
+    r = visible_tree(r)  # stored text shows its control characters, never obeys them
     width = min(console.width, 120)
     d = r["diary"]
     if d["start"] is None or not r["months"]:
@@ -475,6 +477,7 @@ def render_summary(s: dict[str, Any], console) -> None:
     from rich.padding import Padding
     from rich.text import Text
 
+    s = visible_tree(s)  # stored text shows its control characters, never obeys them
     width = min(console.width, 120)
     console.print(Text(s["title"], style="bold"))
     p = s["patient"]

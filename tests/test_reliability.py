@@ -614,7 +614,8 @@ def test_backup_then_restore_brings_the_diary_back(run, db_path, tmp_path):
     kept = next(tmp_path.glob("diary.before-restore-*.db"))
     assert r.stdout == (
         f"Restored {db_path} from {backup} (50 days, 12 intakes, 1 gap, 1 trial; last entry "
-        f"{TODAY - timedelta(days=1)}). The previous diary is kept as {kept}.\n"
+        f"{TODAY - timedelta(days=1)}). The previous diary is kept as {kept}; "
+        "'undo' does not revert a restore, restore that file to go back.\n"
     )
     assert content(db_path) == saved
     assert content(kept) == current  # the restore itself can be undone

@@ -80,7 +80,12 @@ def restore(
     if not yes and not confirm(question):
         raise fail("Nothing restored.")
     result = restore_diary(plan)
-    kept = f" The previous diary is kept as {plan.keep_as}." if plan.keep_as else ""
+    kept = (
+        f" The previous diary is kept as {plan.keep_as}; 'undo' does not revert a restore, "
+        "restore that file to go back."
+        if plan.keep_as
+        else ""
+    )
     say(f"Restored {plan.target} from {plan.backup} ({result.describe_rows()}).{kept}")
 
 

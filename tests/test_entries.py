@@ -531,3 +531,24 @@ def test_a_write_that_changes_nothing_records_no_change(run, tmp_path):
     assert [c["command"] for c in json.loads(run("undo", "--list", "--json").stdout)] == [
         "config set", "log",
     ]
+
+
+def test_streamed_json_list_is_the_same_text_as_one_dump(capsys):
+    from migrainecli.cli.common import json_text, print_json_items
+
+    for items in ([], [{"a": 1}], [{"a": [1, {"b": "ü\n"}]}, {"c": None}, 3]):
+        print_json_items(iter(items))
+        assert capsys.readouterr().out == json_text(items)
+
+
+def test_a_long_days_listing_is_chunked_but_reads_as_one_table(run, monkeypatch):
+    monkeypatch.setattr("migrainecli.cli.days.TABLE_CHUNK", 2)
+    run("log", f"{ago(6)}..{ago(2)}", "-s", "mild")
+    run("log", ago(4), "--med", "ibuprofen", "--nausea")
+    lines = run("days").stdout.splitlines()
+    assert lines[0].split() == ["date", "severity", "features", "impairment", "medication",
+                                "counts", "as", "deb."]  # fmt: skip
+    body = lines[2:7]
+    assert [line.split()[0] for line in body] == [ago(n) for n in range(6, 1, -1)]
+    assert len({line.index("headache") for line in body}) == 1  # columns line up
+    assert sum(line.startswith("date") for line in lines) == 1  # one header

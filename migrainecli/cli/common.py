@@ -154,6 +154,18 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json_text(data))
 
 
+def print_json_items(items: Any) -> None:
+    """A JSON list written one item at a time: the same text as ``print_json(list(items))``
+    without holding the whole list (a 100-year ``days --json``)."""
+    write = sys.stdout.write
+    first = True
+    for item in items:
+        text = json.dumps(item, indent=2, ensure_ascii=False, default=_default)
+        write(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
+        first = False
+    write("[]\n" if first else "\n]\n")
+
+
 def json_text(data: Any) -> str:
     """Indented UTF-8 JSON with ISO dates, ending in a newline (stdout or a file)."""
     return json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n"

@@ -17,6 +17,7 @@ from migrainecli.cli.common import (
     parse_date,
     parse_range,
     print_json,
+    print_json_items,
     say,
     usage_error,
     yes_no,
@@ -329,6 +330,8 @@ def show(
         console.print(table)
 
 
+TABLE_CHUNK = 1000  # rows per table in a long `days` listing
+
 _SHORT = {
     "unilateral": "U", "pulsating": "P", "activity": "A", "nausea": "N",
     "vomiting": "V", "photophobia": "Ph", "phonophobia": "So", "aura": "Au",
@@ -364,22 +367,21 @@ def days(
         by_date: dict = {}
         for i in diary.intakes(start, end):
             by_date.setdefault(i.date, []).append(i)
-    rows = [
+    rows = (
         (d, tuple(by_date.get(d.date, ())), classify_day(d, by_date.get(d.date, ())))
         for d in logged
-    ]
+    )
     if as_json:
-        print_json([day_dict(*r) for r in rows])
+        print_json_items(day_dict(*r) for r in rows)
         return
-    if not rows:
+    if not logged:
         note("No days logged in that period. Log one with 'migrainecli log'.")
         return
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for col in ("date", "severity", "features", "impairment", "medication", "counts as", "deb."):
-        table.add_column(col, no_wrap=col in ("date", "deb."))
+    headers = ("date", "severity", "features", "impairment", "medication", "counts as", "deb.")
+    cells = []
     for day, intakes, verdict in rows:
         feats = " ".join(_SHORT[f] for f in FEATURES if getattr(day, f))
         meds = clean(", ".join(i.medication for i in intakes))
@@ -389,12 +391,28 @@ def days(
             counts = "migraine " + "+".join(verdict.paths)
         else:
             counts = "probable" if verdict.probable else "headache"
-        table.add_row(
+        cells.append((
             day.date.isoformat(), day.severity, feats, day.impairment or "", meds, counts,
             "yes" if verdict.debilitating else "",
-        )  # fmt: skip
+        ))  # fmt: skip
+    # A long listing is printed as tables of TABLE_CHUNK rows that share every column's
+    # width (the widest cell of the whole listing), so they line up as one table; one
+    # rich table of 36,500 rows took 20 s and 190 MB.
+    widths = None
+    if len(cells) > TABLE_CHUNK:
+        widths = [max(len(h), *(len(c[k]) for c in cells)) for k, h in enumerate(headers)]
     console = out()
-    console.print(table)
+    for first in range(0, len(cells), TABLE_CHUNK if widths else len(cells)):
+        table = Table(
+            box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, show_header=first == 0
+        )
+        for k, col in enumerate(headers):
+            table.add_column(
+                col, no_wrap=col in ("date", "deb."), min_width=widths[k] if widths else None
+            )
+        for row in cells[first : first + (TABLE_CHUNK if widths else len(cells))]:
+            table.add_row(*row)
+        console.print(table)
     console.print(
         "Features: U unilateral, P pulsating, A activity, N nausea, V vomiting, "
         "Ph photophobia, So phonophobia, Au aura. deb.: debilitating (EHF 2020)."

@@ -208,15 +208,10 @@ def _parse_free(text: str, raw: str, today: date) -> date:
         raise DateError(f"{raw!r} does not name a day; {HINT}.")
     if a.year == b.year:
         return a.date()
-    # No year written: the most recent such date not in the future.
-    for year in range(today.year, today.year - 9, -1):
-        try:
-            candidate = date(year, a.month, a.day)
-        except ValueError:  # 29 February in a non-leap year
-            continue
-        if candidate <= today:
-            return candidate
-    raise DateError(f"Could not read {raw!r} as a date; {HINT}.")  # pragma: no cover
+    try:  # no year written: the most recent such date not in the future
+        return _dated(None, a.month, a.day, today)
+    except ValueError:  # pragma: no cover - every day and month occurs within 8 years
+        raise DateError(f"Could not read {raw!r} as a date; {HINT}.") from None
 
 
 def parse_month_or_date(

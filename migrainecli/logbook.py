@@ -261,21 +261,28 @@ def describe(verdict: DayVerdict) -> str:
     return ", ".join(parts)
 
 
-def show_days(
-    diary: Diary, start: date, end: date
-) -> list[tuple[Day, tuple[Intake, ...], DayVerdict]]:
-    """Every logged day from ``start`` to ``end`` with its intakes and what it counts as."""
-    days = diary.days(start, end)
-    if not days:
-        where = start.isoformat() if start == end else f"from {start} to {end}"
-        raise NotFound(f"Nothing is logged {'on ' if start == end else ''}{where}.")
+DayRow = tuple[Day, tuple[Intake, ...], DayVerdict]
+
+
+def day_rows(diary: Diary, start: date | None, end: date | None) -> list[DayRow]:
+    """Every logged day from ``start`` to ``end`` (None: open-ended) with its intakes and
+    what it counts as."""
     by_date: dict[date, list[Intake]] = {}
     for i in diary.intakes(start, end):
         by_date.setdefault(i.date, []).append(i)
     return [
         (d, tuple(by_date.get(d.date, ())), classify_day(d, by_date.get(d.date, ())))
-        for d in days
+        for d in diary.days(start, end)
     ]
+
+
+def show_days(diary: Diary, start: date, end: date) -> list[DayRow]:
+    """:func:`day_rows` for ``show``: nothing logged there is an error."""
+    rows = day_rows(diary, start, end)
+    if not rows:
+        where = start.isoformat() if start == end else f"from {start} to {end}"
+        raise NotFound(f"Nothing is logged {'on ' if start == end else ''}{where}.")
+    return rows
 
 
 def day_dict(day: Day, intakes: tuple[Intake, ...], verdict: DayVerdict) -> dict[str, Any]:

@@ -178,6 +178,13 @@ def read_only_place(path: Path) -> bool:
     )
 
 
+def _frozen(path: Path) -> bool:
+    """Whether to read ``path`` as an immutable file: nothing may be created beside a
+    read-only diary (no -shm, no -wal), and with no -wal file the file itself holds
+    every committed change."""
+    return read_only_place(path) and not Path(f"{path}-wal").exists()
+
+
 def _kind_of(mode: int) -> str:
     for test, name in ((stat.S_ISFIFO, "named pipe"), (stat.S_ISCHR, "character device"),
                        (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket")):  # fmt: skip
@@ -227,9 +234,7 @@ def read_only(path: Path) -> Iterator[sqlite3.Connection]:
     uri = f"file:{quote(str(path.resolve()))}"
     if not wal_mode and _has_journal(path):
         _roll_back(path, uri)
-    if read_only_place(path) and not Path(f"{path}-wal").exists():
-        # Nothing may be created beside a read-only diary: no -shm, no -wal. With no
-        # -wal file, the file itself holds every committed change.
+    if _frozen(path):
         conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=BUSY_TIMEOUT_S)
     elif wal_mode and not Path(f"{path}-wal").exists() and os.access(path, os.W_OK):
         conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
@@ -432,7 +437,7 @@ class Diary:
             needs_migration = True
 
         try:
-            if not write and read_only_place(path) and not Path(f"{path}-wal").exists():
+            if not write and _frozen(path):
                 uri = f"file:{quote(str(path.resolve()))}?immutable=1"
                 conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
             else:

@@ -314,7 +314,7 @@ def _log_many(args: tuple[str, int, int]) -> int:
     for k in range(first, first + count):
         d = date(2020, 1, 1).fromordinal(date(2020, 1, 1).toordinal() + k)
         with Diary.open(Path(path), write=True) as diary:
-            log_days(diary, d, d, {"severity": "mild"}, [])
+            log_days(diary, d, d, {"severity": "mild"}, [], confirmed=True)  # far apart
     return count
 
 

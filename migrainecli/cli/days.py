@@ -353,8 +353,7 @@ def days(
     Without a diary file it says so on stderr; --json then prints [].
     """
     from migrainecli.cli.common import no_diary
-    from migrainecli.logbook import day_dict
-    from migrainecli.rules.day import classify_day
+    from migrainecli.logbook import day_dict, day_rows
 
     start = parse_date(from_, option="--from") if from_ else None
     end = parse_date(to, option="--to", allow_future=True) if to else None
@@ -363,18 +362,11 @@ def days(
     if no_diary(ctx) and not as_json:
         return
     with open_diary(ctx, write=False) as diary:
-        logged = diary.days(start, end)
-        by_date: dict = {}
-        for i in diary.intakes(start, end):
-            by_date.setdefault(i.date, []).append(i)
-    rows = (
-        (d, tuple(by_date.get(d.date, ())), classify_day(d, by_date.get(d.date, ())))
-        for d in logged
-    )
+        rows = day_rows(diary, start, end)
     if as_json:
         print_json_items(day_dict(*r) for r in rows)
         return
-    if not logged:
+    if not rows:
         note("No days logged in that period. Log one with 'migrainecli log'.")
         return
     from rich import box

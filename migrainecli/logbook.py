@@ -51,6 +51,14 @@ def split_relief(text: str) -> tuple[str, bool | None]:
     return name.strip(), _RELIEF_WORDS[word]
 
 
+def intake_text(intake: Intake) -> str:
+    """The ``--med`` text that logs ``intake`` again: "sumatriptan 50 mg: relieved"."""
+    text = intake.medication + (f" {intake.dose}" if intake.dose else "")
+    if intake.relieved is not None:
+        text += ": relieved" if intake.relieved else ": not relieved"
+    return text
+
+
 def resolve_meds(meds: list[str], day: date, relieved: bool | None = None) -> list[Intake]:
     """Resolve ``--med`` texts through the catalogue as acute intakes on ``day``.
 

@@ -699,6 +699,15 @@ class Diary:
         ).fetchone()
         return _day(row) if row else None
 
+    def last_headache_day(self, before: date) -> Day | None:
+        """The most recent headache day before ``before`` (the guided log's defaults)."""
+        row = self.conn.execute(
+            f"SELECT {_DAY_SELECT} FROM days WHERE severity != 'none' AND date < ? "
+            "ORDER BY date DESC LIMIT 1",
+            [before.isoformat()],
+        ).fetchone()
+        return _day(row) if row else None
+
     def days(self, start: date | None = None, end: date | None = None) -> list[Day]:
         sql, params = _between(f"SELECT {_DAY_SELECT} FROM days", "date", start, end)
         return [_day(r) for r in self.conn.execute(sql + " ORDER BY date", params)]

@@ -195,6 +195,15 @@ def log(
     med: Meds = None,
     relieved: Relieved = None,
     note: Note = None,
+    like: Annotated[
+        str | None,
+        typer.Option(
+            "--like",
+            metavar="WHEN",
+            help="Copy another day's severity, hours, features, limit and intakes (not its "
+            "note); the other options given change the copy, and --med replaces its intakes.",
+        ),
+    ] = None,
     yes: Annotated[
         bool,
         typer.Option(
@@ -204,9 +213,11 @@ def log(
 ) -> None:
     """Log a headache day, or a headache-free day.
 
-    Logging a date that is already logged changes only the options given, adds the
-    intakes and says what changed. A date that moves the diary start back by more
-    than 90 days, or one before the date of birth, is asked about first (--yes off a
+    With no option but the date, on a terminal, it asks a few questions instead
+    (Enter takes the answer of the last headache day; Ctrl-C stores nothing). Logging
+    a date that is already logged changes only the options given, adds the intakes
+    and says what changed. A date that moves the diary start back by more than 90
+    days, or one before the date of birth, is asked about first (--yes off a
     terminal).
     """
     _relief_usage(med, relieved)
@@ -217,13 +228,53 @@ def log(
         vomiting=vomiting, photophobia=photophobia, phonophobia=phonophobia, aura=aura,
         believed_migraine=believed_migraine,
     )  # fmt: skip
+    meds = med or []
+    if like is not None:
+        changes, meds = _like(ctx, like, start, end, changes, med, free)
+    elif not changes and not meds and relieved is None and start == end:
+        from migrainecli.cli.guided import ask_day, on_terminal
+
+        if on_terminal():
+            answers = ask_day(ctx, start)
+            changes, meds = answers.changes, answers.meds
     with open_diary(ctx, write=True) as diary:
         results = _log_confirmed(
-            diary, yes, start=start, end=end, changes=changes, meds=med or [], relieved=relieved
+            diary, yes, start=start, end=end, changes=changes, meds=meds, relieved=relieved
         )
         gaps = diary.gaps()
     _report(results, "Logged")
     _warn_in_gap(results, gaps)
+
+
+def _like(ctx, like: str, start, end, changes: dict[str, Any], med, free: bool):
+    """``--like DATE``: the options the copied day stands for, overridden by those given.
+
+    The copy takes everything that describes the attack (severity, hours, the eight
+    features, believed migraine, impairment) and the intakes with their doses and
+    relief, but not the note: a note is about its own day. ``--med`` replaces the
+    copied intakes rather than adding to them, so a different medication can be
+    logged. It only makes new days: a date already logged is changed with ``edit``.
+    """
+    from migrainecli.logbook import DAY_FIELDS, intake_text
+
+    if free:
+        raise usage_error("--like copies a headache day's details, so it cannot go with --free.")
+    source = parse_date(like, option="--like")
+    with open_diary(ctx, write=False) as diary:
+        copied = diary.get_day(source)
+        if copied is None:
+            raise fail(f"--like {source}: nothing is logged on {source} to copy.")
+        logged = [d.date for d in diary.days(start, end)]
+        if logged:
+            raise fail(
+                f"{logged[0]} is already logged; --like only makes new days "
+                f"('migrainecli edit {logged[0]} ...' changes it)."
+            )
+        intakes = diary.intakes(source, source)
+    base = {f: getattr(copied, f) for f in DAY_FIELDS if f != "note"}
+    base = {k: v for k, v in base.items() if v is not None}
+    base.update(changes)
+    return base, (med if med else [intake_text(i) for i in intakes])
 
 
 def edit(

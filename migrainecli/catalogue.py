@@ -125,11 +125,6 @@ class Member:
     class_id: str
     aliases: tuple[str, ...]
 
-    @property
-    def display(self) -> str:
-        """The name to show for this member (the canonical generic name)."""
-        return self.name
-
 
 @dataclass(frozen=True, slots=True)
 class TherapyClass:

@@ -266,7 +266,3 @@ def parse_range(
         return start, end
     day = parse_date(text, today=today, allow_future=allow_future, order=order)
     return day, day
-
-
-def iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None

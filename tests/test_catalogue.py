@@ -686,10 +686,10 @@ def test_lookup():
     assert CAT.lookup("xyzzy") == []
 
 
-def test_member_display_and_immutability():
+def test_member_name_and_immutability():
     member = CAT.lookup("Aimovig")[0]
     assert isinstance(member, Member)
-    assert member.display == "erenumab"
+    assert member.name == "erenumab"
     assert "Aimovig" in member.aliases
     with pytest.raises(dataclasses.FrozenInstanceError):
         member.name = "x"  # type: ignore[misc]

@@ -404,13 +404,6 @@ def _window(
     return start, end, False
 
 
-def _plain(text: str) -> str:
-    """User text for a plain-text listing: controls shown, whitespace runs as one space."""
-    from migrainecli.safetext import visible
-
-    return " ".join(visible(text).split())
-
-
 def _counts(verdict) -> str:
     if not verdict.headache:
         return "free"
@@ -437,6 +430,7 @@ def day_lines(rows, *, width: int | None, notes: bool) -> list[str]:
     """The ``days`` listing without its first line: a table, or stacked blocks below
     70 columns (see :mod:`migrainecli.cli.listing`), then the legend."""
     from migrainecli.cli.listing import is_narrow, table, wrap
+    from migrainecli.cli.listing import plain as _plain
 
     marked = any(day.note for day, _, _ in rows)
     if is_narrow(width):

@@ -29,18 +29,28 @@ NARROW = 70  # below this many columns, listings are stacked blocks, not tables
 GAP = "  "  # between columns
 
 
-def output_width() -> int | None:
-    """The width to lay out for: ``$COLUMNS``, else the terminal's, else None (no limit)."""
+def output_width(piped: int | None = None) -> int | None:
+    """The width to lay out for: ``$COLUMNS``, else the terminal's, else ``piped`` (None:
+    no limit; ``therapies``, whose rows are paragraphs, wraps piped output to 80)."""
     env = os.environ.get("COLUMNS", "")
     if env.isdigit() and int(env) > 0:
         return int(env)
     if sys.stdout.isatty():
         return shutil.get_terminal_size().columns
-    return None
+    return piped
 
 
 def is_narrow(width: int | None) -> bool:
     return width is not None and width < NARROW
+
+
+def plain(text: str | None) -> str:
+    """User text for a listing: terminal controls shown (never obeyed), whitespace runs
+    (newlines and tabs included) as one space. Not rich's markup escape: nothing here goes
+    through rich."""
+    from migrainecli.safetext import visible
+
+    return " ".join(visible(text or "").split())
 
 
 def cell_len(text: str) -> int:
@@ -92,7 +102,7 @@ def table(
                     widths[k] = w
     wrappable = [k for k in wrappable if k < n]
     if width is not None and wrappable:
-        _narrow(cells, widths, wrappable, width)
+        _narrow(cells, widths, {k: cell_len(headers[k]) for k in wrappable}, width)
     out = [_line([_pad(h, widths[k]) if k not in right else " " * (widths[k] - cell_len(h)) + h
                   for k, h in enumerate(headers)])]  # fmt: skip
     out.append("─" * (sum(widths) + len(GAP) * (n - 1)))
@@ -111,13 +121,20 @@ def table(
     return out
 
 
+def fits(lines: list[str], width: int | None) -> bool:
+    """Whether no line is wider than ``width`` (a table that cannot shrink enough is
+    shown stacked rather than cut or wrapped by the terminal)."""
+    return width is None or all(cell_len(line) <= width for line in lines)
+
+
 def _line(parts: list[str]) -> str:
     return GAP.join(parts).rstrip()
 
 
-def _narrow(cells: list, widths: list[int], wrappable: list[int], width: int) -> None:
-    """Wrap the wrappable columns until the table fits ``width`` (or cannot shrink more)."""
-    floor = dict.fromkeys(wrappable, 1)
+def _narrow(cells: list, widths: list[int], floor: dict[int, int], width: int) -> None:
+    """Wrap the wrappable columns (the keys of ``floor``, their header widths) until the
+    table fits ``width`` or no column can shrink below its longest word."""
+    wrappable = list(floor)
     for row in cells:
         for k in wrappable:
             for line in row[k]:

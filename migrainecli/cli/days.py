@@ -119,15 +119,34 @@ def _report(results, verb_new: str) -> None:
             f"{sum(r.added for r in results):,} intakes added",
         ]  # fmt: skip
         first, last = results[0].day.date, results[-1].day.date
-        typer.echo(f"{verb_new} {len(results):,} days ({first} to {last}): {', '.join(counts)}.")
+        _confirm(f"{verb_new} {len(results):,} days ({first} to {last}): {', '.join(counts)}.")
         return
     for r in results:
         if r.created:
             meds = f" (+{r.added} intake{'s' if r.added != 1 else ''})" if r.added else ""
-            typer.echo(f"{verb_new} {r.day.date.isoformat()}{meds}: {describe(r.verdict)}.")
+            _confirm(f"{verb_new} {r.day.date.isoformat()}{meds}: {describe(r.verdict)}.")
         else:
             what = ", ".join(r.changed) or "no change"
-            typer.echo(f"Updated {r.day.date.isoformat()} ({what}): {describe(r.verdict)}.")
+            _confirm(f"Updated {r.day.date.isoformat()} ({what}): {describe(r.verdict)}.")
+
+
+def _confirm(text: str) -> None:
+    import shutil
+    import sys
+
+    tty = sys.stdout.isatty()
+    typer.echo(confirmation(text, tty, shutil.get_terminal_size().columns if tty else 0))
+
+
+def confirmation(text: str, tty: bool, width: int) -> str:
+    """A ``log`` / ``edit`` confirmation as printed: on a terminal wrapped at spaces to its
+    width (later lines indented two spaces); piped, one line, so that a script or grep
+    reads one line per day."""
+    if not tty:
+        return text
+    from migrainecli.cli.listing import wrap
+
+    return "\n".join(wrap(text, max(width, 20), "  "))
 
 
 def _relief_usage(med: list[str] | None, relieved: bool | None) -> None:
@@ -329,7 +348,7 @@ def show(
             table.add_row("medication", clean(f"{i.medication}{dose} [{i.class_id or '?'}]{rel}"))
         if day.note:
             table.add_row("note", clean(day.note))
-        table.add_row("counts as", describe(verdict))
+        table.add_row("counts as", describe(verdict, detail=True))
         console.print(table)
 
 

@@ -191,10 +191,8 @@ def use_pager(n_lines: int, tty: bool, height: int) -> bool:
 
 
 def _echo_via_pager(text: str) -> None:
-    """Typer's own click pager (Typer 0.28 vendors click): respects ``$PAGER``."""
-    import importlib
+    """rich's system pager (Typer 0.28's vendored click has no ``echo_via_pager``): the
+    text as it is, through ``$PAGER`` (``less`` by default, as Python's ``pydoc`` pages)."""
+    from rich.pager import SystemPager
 
-    import typer
-
-    package = typer.Context.__mro__[1].__module__.rsplit(".", 1)[0]
-    importlib.import_module(f"{package}.termui").echo_via_pager(text)
+    SystemPager().show(text)

@@ -123,7 +123,10 @@ class Member:
 
     name: str  # canonical generic, lowercase
     class_id: str
-    aliases: tuple[str, ...]
+    aliases: tuple[str, ...]  # every other name it resolves from, misspellings included
+    # Common misspellings ("amitryptiline"): in ``aliases`` so that they resolve, marked in
+    # the data file (a member's "misspellings" list) so that listings do not show them.
+    misspellings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +203,12 @@ class Catalogue:
         classes = []
         for c in data["classes"]:
             members = tuple(
-                Member(name=m["name"], class_id=c["id"], aliases=tuple(m["aliases"]))
+                Member(
+                    name=m["name"],
+                    class_id=c["id"],
+                    aliases=(*m["aliases"], *m.get("misspellings", ())),
+                    misspellings=tuple(m.get("misspellings", ())),
+                )
                 for m in c["members"]
             )
             classes.append(

@@ -254,19 +254,35 @@ def day_changes(before: Day, after: Day, added: int, removed: int) -> tuple[str,
     return tuple(out)
 
 
-def describe(verdict: DayVerdict) -> str:
-    """One plain sentence: what the day counts as (ICHD-3 1.3 / EHF 2020)."""
+def describe(verdict: DayVerdict, *, detail: bool = False) -> str:
+    """One plain sentence: what the day counts as (ICHD-3 1.3 / EHF 2020).
+
+    The ``log`` confirmation gives one reason for a headache day that is not a migraine
+    day: the first ICHD-3 1.3 C1 element that fails (the pain features, then the
+    accompanying symptoms), since C2 and C3 are rarer and would only lengthen the line.
+    ``show`` passes ``detail=True`` for the whole C1/C2/C3 explanation.
+    """
     if not verdict.headache:
         return "headache-free day"
     parts = ["headache day"]
+    why = verdict.why_not if detail else _first_reason(verdict)
     if verdict.migraine:
         parts.append(f"migraine day (ICHD-3 1.3 {'+'.join(verdict.paths)})")
     elif verdict.probable:
-        parts.append(f"probable migraine only, not a migraine day ({verdict.why_not})")
+        parts.append(f"probable migraine only, not a migraine day ({why})")
     else:
-        parts.append(f"not a migraine day ({verdict.why_not})")
+        parts.append(f"not a migraine day ({why})")
     parts.append("debilitating" if verdict.debilitating else "not debilitating")
     return ", ".join(parts)
+
+
+def _first_reason(verdict: DayVerdict) -> str:
+    """The first ICHD-3 1.3 C1 element a non-migraine headache day misses, in one phrase."""
+    n_pain = len(verdict.pain_features)
+    if n_pain < 2:
+        return (f"{n_pain} of the 4 pain features; C1 needs 2 of unilateral, pulsating, "
+                "moderate/severe, worse with activity")  # fmt: skip
+    return "no nausea/vomiting or photophobia with phonophobia, which C1 needs"
 
 
 DayRow = tuple[Day, tuple[Intake, ...], DayVerdict]

@@ -712,6 +712,14 @@ class Diary:
         sql, params = _between(f"SELECT {_DAY_SELECT} FROM days", "date", start, end)
         return [_day(r) for r in self.conn.execute(sql + " ORDER BY date", params)]
 
+    def nth_last_logged(self, n: int, start: date | None, end: date | None) -> date | None:
+        """The date of the ``n``-th last logged day from ``start`` to ``end`` (None: open);
+        None when fewer than ``n`` days are logged there (``days -n N``)."""
+        sql, params = _between("SELECT date FROM days", "date", start, end)
+        row = self.conn.execute(sql + " ORDER BY date DESC LIMIT 1 OFFSET ?", [*params, n - 1])
+        found = row.fetchone()
+        return date.fromisoformat(found[0]) if found else None
+
     def save_day(self, day: Day) -> None:
         """Insert or replace the whole row for ``day.date`` (its intakes are kept)."""
         values = _day_row(day)

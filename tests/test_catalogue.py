@@ -228,7 +228,7 @@ ALL_NAMES = [
     (c["id"], c["kind"], m["name"], text)
     for c in DATA["classes"]
     for m in c["members"]
-    for text in (m["name"], *m["aliases"])
+    for text in (m["name"], *m["aliases"], *m.get("misspellings", ()))
 ]
 
 
@@ -249,9 +249,10 @@ def test_data_file_fields():
         assert c["label"] and c["label"] == c["label"].strip() and c["label"][0].isupper()
         assert c["members"], c["id"]
         for m in c["members"]:
-            assert set(m) == {"name", "aliases"}
+            assert set(m) <= {"name", "aliases", "misspellings"} and "aliases" in m
             assert m["name"] == m["name"].strip(), m["name"]  # generic names, as written
-            assert all(a and a == a.strip() and "  " not in a for a in m["aliases"])
+            names = (*m["aliases"], *m.get("misspellings", ()))
+            assert all(a and a == a.strip() and "  " not in a for a in names)
 
 
 @pytest.mark.parametrize("class_id", DOC_CLASS_IDS)
@@ -304,7 +305,7 @@ def test_names_are_unique_except_the_one_two_class_name():
 def test_no_alias_repeats_another_name_of_its_member():
     for c in DATA["classes"]:
         for m in c["members"]:
-            keys = [_key(t) for t in (m["name"], *m["aliases"])]
+            keys = [_key(t) for t in (m["name"], *m["aliases"], *m.get("misspellings", ()))]
             assert len(keys) == len(set(keys)), m["name"]
 
 

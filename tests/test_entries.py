@@ -541,14 +541,14 @@ def test_streamed_json_list_is_the_same_text_as_one_dump(capsys):
         assert capsys.readouterr().out == json_text(items)
 
 
-def test_a_long_days_listing_is_chunked_but_reads_as_one_table(run, monkeypatch):
-    monkeypatch.setattr("migrainecli.cli.days.TABLE_CHUNK", 2)
+def test_a_days_listing_is_one_aligned_table(run):
     run("log", f"{ago(6)}..{ago(2)}", "-s", "mild")
     run("log", ago(4), "--med", "ibuprofen", "--nausea")
     lines = run("days").stdout.splitlines()
-    assert lines[0].split() == ["date", "severity", "features", "impairment", "medication",
-                                "counts", "as", "deb."]  # fmt: skip
-    body = lines[2:7]
+    top = next(k for k, line in enumerate(lines) if line.startswith("date"))  # after the header
+    assert lines[top].split() == ["date", "severity", "features", "impairment", "medication",
+                                  "counts", "as", "deb."]  # fmt: skip
+    body = lines[top + 2 : top + 7]
     assert [line.split()[0] for line in body] == [ago(n) for n in range(6, 1, -1)]
     assert len({line.index("headache") for line in body}) == 1  # columns line up
     assert sum(line.startswith("date") for line in lines) == 1  # one header

@@ -62,7 +62,7 @@ def _closed_early(db: Path, *args: str, read_lines: int) -> subprocess.Completed
 def test_a_pipe_closed_early_exits_quietly_with_success(run, tmp_path, db_path):
     _long_diary(run, tmp_path)
     for args, lines in (
-        (("days",), 1),
+        (("days", "--all"), 1),  # the default window (3 months) would list none of it
         (("days", "--json"), 1),
         (("export", "days"), 1),
         (("report",), 1),
@@ -78,7 +78,7 @@ def test_a_pipe_closed_early_exits_quietly_with_success(run, tmp_path, db_path):
 def test_shell_pipe_into_head(run, tmp_path, db_path):
     _long_diary(run, tmp_path)
     r = subprocess.run(
-        f'{sys.executable} -m migrainecli days | head -1; echo "rc=${{PIPESTATUS[0]}}"',
+        f'{sys.executable} -m migrainecli days --all | head -1; echo "rc=${{PIPESTATUS[0]}}"',
         shell=True,
         executable="/bin/bash",
         capture_output=True,

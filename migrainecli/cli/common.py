@@ -27,14 +27,23 @@ def out():
     """Console for reports (stdout).
 
     rich meets a closed pipe with ``SystemExit(1)``; this console raises the
-    BrokenPipeError instead, which the CLI turns into a quiet exit 0.
+    BrokenPipeError instead, which the CLI turns into a quiet exit 0. rich pads table
+    and panel lines to their width with spaces; this console drops the spaces that end a
+    line, so that output pastes cleanly (an end-of-line space is never visible).
     """
+    import re
+
     from rich.console import Console
+
+    trailing = re.compile(r" +(?=\n)")
 
     class _Console(Console):
         def on_broken_pipe(self) -> None:
             self.quiet = True
             raise BrokenPipeError
+
+        def _render_buffer(self, buffer) -> str:  # rich >= 13.7, the pinned minimum
+            return trailing.sub("", super()._render_buffer(buffer))
 
     return _Console(highlight=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -15,10 +16,12 @@ from migrainecli.cli.common import (
     open_diary,
     out,
     parse_date,
+    parse_month_or_date,
     parse_range,
     print_json,
     print_json_items,
     say,
+    today,
     usage_error,
     yes_no,
 )
@@ -116,15 +119,34 @@ def _report(results, verb_new: str) -> None:
             f"{sum(r.added for r in results):,} intakes added",
         ]  # fmt: skip
         first, last = results[0].day.date, results[-1].day.date
-        typer.echo(f"{verb_new} {len(results):,} days ({first} to {last}): {', '.join(counts)}.")
+        _confirm(f"{verb_new} {len(results):,} days ({first} to {last}): {', '.join(counts)}.")
         return
     for r in results:
         if r.created:
             meds = f" (+{r.added} intake{'s' if r.added != 1 else ''})" if r.added else ""
-            typer.echo(f"{verb_new} {r.day.date.isoformat()}{meds}: {describe(r.verdict)}.")
+            _confirm(f"{verb_new} {r.day.date.isoformat()}{meds}: {describe(r.verdict)}.")
         else:
             what = ", ".join(r.changed) or "no change"
-            typer.echo(f"Updated {r.day.date.isoformat()} ({what}): {describe(r.verdict)}.")
+            _confirm(f"Updated {r.day.date.isoformat()} ({what}): {describe(r.verdict)}.")
+
+
+def _confirm(text: str) -> None:
+    import shutil
+    import sys
+
+    tty = sys.stdout.isatty()
+    typer.echo(confirmation(text, tty, shutil.get_terminal_size().columns if tty else 0))
+
+
+def confirmation(text: str, tty: bool, width: int) -> str:
+    """A ``log`` / ``edit`` confirmation as printed: on a terminal wrapped at spaces to its
+    width (later lines indented two spaces); piped, one line, so that a script or grep
+    reads one line per day."""
+    if not tty:
+        return text
+    from migrainecli.cli.listing import wrap
+
+    return "\n".join(wrap(text, max(width, 20), "  "))
 
 
 def _relief_usage(med: list[str] | None, relieved: bool | None) -> None:
@@ -377,16 +399,143 @@ def show(
             table.add_row("medication", clean(f"{i.medication}{dose} [{i.class_id or '?'}]{rel}"))
         if day.note:
             table.add_row("note", clean(day.note))
-        table.add_row("counts as", describe(verdict))
+        table.add_row("counts as", describe(verdict, detail=True))
         console.print(table)
 
-
-TABLE_CHUNK = 1000  # rows per table in a long `days` listing
 
 _SHORT = {
     "unilateral": "U", "pulsating": "P", "activity": "A", "nausea": "N",
     "vomiting": "V", "photophobia": "Ph", "phonophobia": "So", "aura": "Au",
 }  # fmt: skip
+LEGEND = (
+    "Features: U unilateral, P pulsating, A activity, N nausea, V vomiting, "
+    "Ph photophobia, So phonophobia, Au aura. deb.: debilitating (EHF 2020)."
+)
+NOTE_MARK = "*"
+DEFAULT_MONTHS = 3  # the default window: from the same day 3 months ago to today
+
+
+def months_before(d: date, months: int) -> date:
+    """The same day ``months`` calendar months before ``d`` (the month's last day if shorter)."""
+    import calendar
+
+    y, m = divmod(d.year * 12 + d.month - 1 - months, 12)
+    return date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
+
+
+def _month(text: str) -> tuple[date, date]:
+    import calendar
+
+    first, approximate = parse_month_or_date(text, option="--month", allow_future=True)
+    if not approximate:
+        raise fail(f"--month takes a month such as 2026-11 or 'Nov 2026', not {text!r}.")
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, last
+
+
+def _window(
+    from_: str | None, to: str | None, month: str | None, last: int | None, all_: bool,
+    as_json: bool,
+) -> tuple[date | None, date | None, bool]:
+    """(start, end, default) of the days to list; None is open-ended.
+
+    --all lists every day and combines with nothing else; --month names one calendar
+    month and does not combine with --from/--to; -n N keeps the last N logged days of
+    whatever window the others give. Contradictions are usage errors (exit 2). With no
+    window option the listing is the last 3 months, from the same day 3 months ago to
+    today (``default`` is then True) -- except with --json, which then lists every day,
+    as it always has, so that scripts keep working.
+    """
+    if all_:
+        given = [o for o, v in (("--from", from_), ("--to", to), ("--month", month),
+                                ("-n", last)) if v is not None]  # fmt: skip
+        if given:
+            raise usage_error(
+                f"--all lists every day, so it cannot be combined with {given[0]}; "
+                "give one of them."
+            )
+        return None, None, False
+    if month is not None:
+        if from_ is not None or to is not None:
+            opt = "--from" if from_ is not None else "--to"
+            raise usage_error(
+                f"--month and {opt} both say which days to list; give --month alone, "
+                "or --from and --to."
+            )
+        start, end = _month(month)
+        return start, end, False
+    start = parse_date(from_, option="--from") if from_ else None
+    end = parse_date(to, option="--to", allow_future=True) if to else None
+    if start and end and end < start:
+        raise fail(f"--to {end} is before --from {start}; give the earlier date with --from.")
+    if start is None and end is None and last is None and not as_json:
+        t = today()
+        return months_before(t, DEFAULT_MONTHS), t, True
+    return start, end, False
+
+
+def _counts(verdict) -> str:
+    if not verdict.headache:
+        return "free"
+    if verdict.migraine:
+        return "migraine " + "+".join(verdict.paths)
+    return "probable" if verdict.probable else "headache"
+
+
+def _header(rows, start, end, default: bool, total: int, last: int | None) -> str:
+    """The first line of ``days``: which days are listed, and how many are logged."""
+    first_d, last_d = rows[0][0].date, rows[-1][0].date
+    n = len(rows)
+    if last is not None:
+        what = f"The last {n:,} logged day{'s' * (n != 1)}"
+        return f"{what} ({first_d} to {last_d}; {total:,} logged in all)."
+    if start is None and end is None:
+        return f"All {total:,} logged days, from {first_d} to {last_d}."
+    span = f"from {start or first_d} to {end or last_d}"
+    hint = "; --all lists every day, --month YYYY-MM one month" if default else ""
+    return f"Days logged {span} ({n:,} of {total:,} logged days{hint})."
+
+
+def day_lines(rows, *, width: int | None, notes: bool) -> list[str]:
+    """The ``days`` listing without its first line: a table, or stacked blocks below
+    70 columns (see :mod:`migrainecli.cli.listing`), then the legend."""
+    from migrainecli.cli.listing import is_narrow, table, wrap
+    from migrainecli.cli.listing import plain as _plain
+
+    marked = any(day.note for day, _, _ in rows)
+    if is_narrow(width):
+        assert width is not None
+        lines: list[str] = []
+        for day, intakes, verdict in rows:
+            head = [day.date.isoformat() + (NOTE_MARK if day.note else ""), day.severity,
+                    _counts(verdict)] + (["debilitating"] if verdict.debilitating else [])
+            lines += wrap("  ".join(head), width, "    ")
+            feats = ", ".join(f for f in FEATURES if getattr(day, f))
+            for label, value in (
+                ("features", feats), ("impairment", day.impairment or ""),
+                ("medication", _plain(", ".join(i.medication for i in intakes))),
+                ("note", _plain(day.note or "") if notes else ""),
+            ):  # fmt: skip
+                if value:
+                    lines += wrap(f"  {label}: {value}", width, "    ")
+        if marked and not notes:
+            lines += wrap(f"{NOTE_MARK} has a note (--notes shows it).", width)
+        return lines
+    headers = ("date", "severity", "features", "impairment", "medication", "counts as", "deb.")
+    cells = []
+    for day, intakes, verdict in rows:
+        feats = " ".join(_SHORT[f] for f in FEATURES if getattr(day, f))
+        cells.append((
+            day.date.isoformat() + (NOTE_MARK if day.note else ""), day.severity, feats,
+            day.impairment or "", _plain(", ".join(i.medication for i in intakes)),
+            _counts(verdict), "yes" if verdict.debilitating else "",
+        ))  # fmt: skip
+    after = [f"note: {_plain(d.note)}" if d.note else None for d, _, _ in rows] if notes else None
+    lines = table(headers, cells, width=width, wrappable=(4,), after=after)
+    legend = LEGEND + (f" {NOTE_MARK} has a note (--notes shows it)." if marked and not notes
+                       else "")  # fmt: skip
+    lines += wrap(legend, width) if width else [legend]
+    return lines
 
 
 def days(
@@ -397,69 +546,75 @@ def days(
     to: Annotated[
         str | None, typer.Option("--to", metavar="DATE", help="Last date to list.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    month: Annotated[
+        str | None,
+        typer.Option("--month", metavar="YYYY-MM", help="List one calendar month."),
+    ] = None,
+    last: Annotated[
+        int | None,
+        typer.Option("--last", "-n", metavar="N", min=1, help="Only the last N logged days."),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="List every logged day.")] = False,
+    notes: Annotated[
+        bool, typer.Option("--notes", help="Print each day's note under it.")
+    ] = False,
+    pager: Annotated[
+        bool,
+        typer.Option(
+            "--pager/--no-pager",
+            help="On a terminal, show a listing longer than the screen through $PAGER.",
+        ),
+    ] = True,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (every day unless a window is given).")
+    ] = False,
 ) -> None:
     """List logged days with what each counts as.
 
-    Without a diary file it says so on stderr; --json then prints [].
+    By default the last 3 months: from the same day 3 months ago to today. --month
+    YYYY-MM lists one month, -n N the last N logged days (of the window the other
+    options give), --all every day; --from/--to give any window. --all with any other
+    window option, or --month with --from/--to, is a usage error. The first line (on
+    stdout, so that it pastes with the table) says which days are listed and how many
+    are logged in all. A day with a note is marked * after its date; --notes prints
+    the note under it. Below 70 columns (the terminal's width, or $COLUMNS) each day
+    is a small block instead of a table row. On a terminal a listing longer than the
+    screen goes through $PAGER (--no-pager: never); piped output never does.
+
+    --json without window options lists every day, as before this window existed, so
+    that scripts keep working. Without a diary file it says so on stderr; --json then
+    prints [].
     """
     from migrainecli.cli.common import no_diary
+    from migrainecli.cli.listing import output_width, write_lines
     from migrainecli.logbook import day_dict, day_rows
 
-    start = parse_date(from_, option="--from") if from_ else None
-    end = parse_date(to, option="--to", allow_future=True) if to else None
-    if start and end and end < start:
-        raise fail(f"--to {end} is before --from {start}; give the earlier date with --from.")
+    start, end, default = _window(from_, to, month, last, all_, as_json)
     if no_diary(ctx) and not as_json:
         return
     with open_diary(ctx, write=False) as diary:
+        if last is not None:
+            cut = diary.nth_last_logged(last, start, end)
+            if cut is not None:
+                start = cut
         rows = day_rows(diary, start, end)
+        total = diary.count_logged(date.min, date.max)[0] if not as_json else 0
     if as_json:
         print_json_items(day_dict(*r) for r in rows)
         return
     if not rows:
-        note("No days logged in that period. Log one with 'migrainecli log'.")
-        return
-    from rich import box
-    from rich.table import Table
-
-    headers = ("date", "severity", "features", "impairment", "medication", "counts as", "deb.")
-    cells = []
-    for day, intakes, verdict in rows:
-        feats = " ".join(_SHORT[f] for f in FEATURES if getattr(day, f))
-        meds = clean(", ".join(i.medication for i in intakes))
-        if not verdict.headache:
-            counts = "free"
-        elif verdict.migraine:
-            counts = "migraine " + "+".join(verdict.paths)
+        if default and total:
+            note(f"No days logged from {start} to {end}; {total:,} earlier ones: "
+                 "--all lists every day.")  # fmt: skip
         else:
-            counts = "probable" if verdict.probable else "headache"
-        cells.append((
-            day.date.isoformat(), day.severity, feats, day.impairment or "", meds, counts,
-            "yes" if verdict.debilitating else "",
-        ))  # fmt: skip
-    # A long listing is printed as tables of TABLE_CHUNK rows that share every column's
-    # width (the widest cell of the whole listing), so they line up as one table; one
-    # rich table of 36,500 rows took 20 s and 190 MB.
-    widths = None
-    if len(cells) > TABLE_CHUNK:
-        widths = [max(len(h), *(len(c[k]) for c in cells)) for k, h in enumerate(headers)]
-    console = out()
-    for first in range(0, len(cells), TABLE_CHUNK if widths else len(cells)):
-        table = Table(
-            box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, show_header=first == 0
-        )
-        for k, col in enumerate(headers):
-            table.add_column(
-                col, no_wrap=col in ("date", "deb."), min_width=widths[k] if widths else None
-            )
-        for row in cells[first : first + (TABLE_CHUNK if widths else len(cells))]:
-            table.add_row(*row)
-        console.print(table)
-    console.print(
-        "Features: U unilateral, P pulsating, A activity, N nausea, V vomiting, "
-        "Ph photophobia, So phonophobia, Au aura. deb.: debilitating (EHF 2020)."
-    )
+            note("No days logged in that period. Log one with 'migrainecli log'.")
+        return
+    from migrainecli.cli.listing import wrap
+
+    width = output_width()
+    head = _header(rows, start, end, default, total, last)
+    lines = (wrap(head, width) if width else [head]) + day_lines(rows, width=width, notes=notes)
+    write_lines(lines, pager=pager)
 
 
 def delete(

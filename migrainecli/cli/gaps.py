@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import clean, note, open_diary, out, parse_range, print_json, say
+from migrainecli.cli.common import note, open_diary, parse_range, print_json, say
 
 app = typer.Typer(help="Record periods you did not keep the diary.")
 
@@ -64,17 +64,17 @@ def list_(
     if not gaps:
         note("No untracked periods recorded.")
         return
-    from rich.table import Table
+    from migrainecli.cli.listing import output_width, plain, table, write_lines
 
-    table = Table()
-    for col in ("#", "from", "to", "days", "reason"):
-        table.add_column(col)
-    for g in gaps:
-        table.add_row(
-            str(g.id), g.start.isoformat(), g.end.isoformat(), str((g.end - g.start).days + 1),
-            clean(g.reason or ""),
-        )  # fmt: skip
-    out().print(table)
+    cells = [
+        (str(g.id), g.start.isoformat(), g.end.isoformat(), f"{(g.end - g.start).days + 1:,}",
+         plain(g.reason))
+        for g in gaps
+    ]  # fmt: skip
+    # The table style of every listing (cli.listing); the reason wraps, words uncut.
+    lines = table(("#", "from", "to", "days", "reason"), cells, width=output_width(),
+                  right=(3,), wrappable=(4,))  # fmt: skip
+    write_lines(lines, pager=False)
 
 
 @app.command("delete")

@@ -33,23 +33,35 @@ def therapies(
                 {
                     "class": c.id, "kind": c.kind, "label": c.label, "moh": c.moh,
                     "ehf": c.ehf, "oral": c.oral, "min_adequate_days": c.min_adequate_days,
-                    "members": [{"name": m.name, "aliases": list(m.aliases)} for m in c.members],
+                    "members": [{"name": m.name, "aliases": list(m.aliases),
+                                 "misspellings": list(m.misspellings)} for m in c.members],
                 }
                 for c in classes
             ]
         )  # fmt: skip
         return
-    from rich.table import Table
+    from migrainecli.cli.listing import fits, is_narrow, output_width, table, wrap, write_lines
 
-    table = Table(title="Therapy catalogue")
-    for col in ("class", "kind", "members (brands)"):
-        table.add_column(col, overflow="fold")
-    for c in classes:
-        members = "; ".join(
-            m.name + (f" ({', '.join(m.aliases[:3])})" if m.aliases else "") for m in c.members
-        )
-        table.add_row(c.id, c.kind, members)
-    out().print(table)
+    # The table style of every listing (cli.listing). Misspellings ("amitryptiline") are
+    # marked in the data file and left out here; they still resolve when typed.
+    width = output_width(piped=80)
+    lines = ["Therapy catalogue"]
+    rows = [(c.id, c.kind, "; ".join(_member_text(m) for m in c.members)) for c in classes]
+    listing = [] if is_narrow(width) else table(
+        ("class", "kind", "members (brands)"), rows, width=width, wrappable=(2,)
+    )
+    if listing and fits(listing, width):
+        lines += listing
+    else:  # stacked, one block per class, when a table would not fit
+        for class_id, kind_, members in rows:
+            lines += [f"{class_id}  {kind_}", *wrap("  " + members, width or 80, "    ")]
+    write_lines(lines, pager=False)
+
+
+def _member_text(m) -> str:
+    """A member and up to three of its other names, misspellings left out."""
+    shown = [a for a in m.aliases if a not in m.misspellings][:3]
+    return m.name + (f" ({', '.join(shown)})" if shown else "")
 
 
 @app.command("show")

@@ -9,16 +9,15 @@ import typer
 
 from migrainecli.cli.common import (
     choices,
-    clean,
     confirm,
     fail,
     note,
     open_diary,
-    out,
     parse_month_or_date,
     print_json,
     say,
 )
+from migrainecli.cli.listing import plain
 from migrainecli.models import KINDS, OUTCOMES, trial_date
 
 app = typer.Typer(help="Record the treatments you have tried: dates, doses, outcomes.")
@@ -239,34 +238,55 @@ def list_(
     if not rows:
         note("No trials recorded. Add one with 'migrainecli trial add'.")
         return
-    from rich import box
-    from rich.table import Table
+    from migrainecli.cli.listing import output_width, write_lines
 
-    table = Table(
-        title="Treatment trials", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-        collapse_padding=True, show_edge=False,
-    )  # fmt: skip
-    table.add_column("#", no_wrap=True)
-    table.add_column("therapy / class", min_width=14, overflow="fold")
-    table.add_column("dose", overflow="fold", max_width=10)
-    table.add_column("dates", no_wrap=True)
-    table.add_column("days", no_wrap=True, justify="right")
-    table.add_column("outcome", min_width=10, overflow="fold")
-    table.add_column("adequate", no_wrap=True, min_width=8)
-    footnotes = []
+    width = output_width()
+    lines = ["Treatment trials", *trial_lines(rows, width)]
     for r in rows:
-        adequate = {True: "yes", False: "no", None: "—"}[r["adequate"]]
         if r["adequate"] is False:
-            footnotes.append(f"#{r['id']} {r['therapy']}: {r['adequacy']}")
-        table.add_row(
-            str(r["id"]), clean(r["therapy"]) + f"\n[dim]{r['class']}[/dim]",
-            clean(r["dose"] or ""),
-            f"{r['start']}\n→ {r['end'] or 'ongoing'}", str(r["duration_days"]),
-            clean(r["outcome"] + (f" ({r['reason']})" if r["reason"] else "")), adequate,
-        )  # fmt: skip
-    console = out()
-    console.print(table)
-    for line in footnotes:
-        console.print(clean(f"Not adequate: {line}"))
+            lines += _wrapped(plain(f"Not adequate: #{r['id']} {r['therapy']}: {r['adequacy']}"),
+                              width)  # fmt: skip
     if any(t.start_approximate or t.end_approximate for t in trials):
-        console.print("A date written YYYY-MM names only the month; the trial counts from the 1st.")
+        lines += _wrapped(
+            "A date written YYYY-MM names only the month; the trial counts from the 1st.", width
+        )
+    write_lines(lines, pager=False)
+
+
+def _wrapped(text: str, width: int | None, indent: str = "") -> list[str]:
+    from migrainecli.cli.listing import wrap
+
+    return wrap(text, width, indent) if width else [text]
+
+
+def trial_lines(rows: list[dict], width: int | None) -> list[str]:
+    """``trial list`` as a table in the style of every listing (:mod:`cli.listing`), or
+    below 70 columns one block per trial, so that no word is cut."""
+    from migrainecli.cli.listing import fits, is_narrow, table
+
+    adequate = {True: "yes", False: "no", None: "—"}
+    if not is_narrow(width):
+        headers = ("#", "therapy / class", "dose", "dates", "days", "outcome", "adequate")
+        cells = [
+            (
+                str(r["id"]), f"{plain(r['therapy'])}\n{r['class']}", plain(r["dose"]),
+                f"{r['start']}\n→ {r['end'] or 'ongoing'}", str(r["duration_days"]),
+                r["outcome"] + (f" ({plain(r['reason'])})" if r["reason"] else ""),
+                adequate[r["adequate"]],
+            )
+            for r in rows
+        ]  # fmt: skip
+        lines = table(headers, cells, width=width, right=(4,), wrappable=(2, 5))
+        if fits(lines, width):
+            return lines
+    lines = []
+    for r in rows:
+        lines += _wrapped(f"#{r['id']}  {plain(r['therapy'])} [{r['class']}]", width, "    ")
+        dates = (f"{r['start']} → {r['end'] or 'ongoing'} ({r['duration_days']} "
+                 f"day{'s' * (r['duration_days'] != 1)})")  # fmt: skip
+        outcome = r["outcome"] + (f" ({plain(r['reason'])})" if r["reason"] else "")
+        for label, value in (("dates", dates), ("dose", plain(r["dose"])), ("outcome", outcome),
+                             ("adequate", adequate[r["adequate"]])):  # fmt: skip
+            if value:
+                lines += _wrapped(f"  {label}: {value}", width, "    ")
+    return lines

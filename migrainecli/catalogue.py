@@ -254,15 +254,16 @@ class Catalogue:
     # -- names --------------------------------------------------------------------------
 
     def completion_names(self, kinds: Collection[str] | None = None) -> list[str]:
-        """Names to offer for completion: canonical names and brands of the classes of
-        ``kinds`` (all when None), without the misspellings the catalogue also resolves."""
+        """Names to offer for completion: canonical names, brands and other names of the
+        classes of ``kinds`` (all when None), without the misspellings it also resolves."""
         wanted = _check_kinds(kinds)
         names: dict[str, None] = {}
         for cls in self.classes.values():
             if wanted is None or cls.kind in wanted:
                 for member in cls.members:
                     names[member.name] = None
-                    names.update(dict.fromkeys(a for a in member.aliases if _is_brand(a)))
+                    wrong = member.misspellings
+                    names.update(dict.fromkeys(a for a in member.aliases if a not in wrong))
         return list(names)
 
     def lookup(self, name: str) -> list[Member]:
@@ -459,11 +460,6 @@ def _suggestion(text: str, member: Member) -> str:
     if SequenceMatcher(None, _key(text), _key(member.name)).ratio() >= 0.8:
         return member.name
     return f"{text} ({member.name})"
-
-
-def _is_brand(alias: str) -> bool:
-    """A brand or abbreviation is written with capitals; misspellings are lowercase."""
-    return any(c.isupper() for c in alias)
 
 
 def _who(name: str, member: Member) -> str:

@@ -74,7 +74,7 @@ def summary_rows(s: dict[str, Any]) -> Iterator[Row]:
             for c in e["checks"]:
                 yield ("evidence", f"{base}/{c['name']}", c["count"], "diary")
                 yield ("evidence", f"{base}/{c['name']}/threshold", c["threshold"], src)
-                yield ("evidence", f"{base}/{c['name']}/check", c["status"], src)
+                yield ("evidence", f"{base}/{c['name']}/check", c["mark"], src)
     if s.get("overuse_warning"):
         yield ("verdict", "medication_overuse/warning", s["overuse_warning"], "ICHD-3 8.2")
 

@@ -33,6 +33,7 @@ from migrainecli.rules.months import (
     threshold_status,
     window,
 )
+from migrainecli.rules.verdicts import Column, Verdict
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     pass
@@ -71,6 +72,28 @@ class ChronicMigraine:
         "and at least 8 migraine days (ICHD-3 says more than 3 months; the tool requires "
         "3 full calendar months); untracked days are unknown, not headache-free"
     )
+
+    def view(self) -> Verdict:
+        """The verdict as every renderer shows it (``rules.verdicts``)."""
+        columns = (
+            Column("headache_days", "headache", CM_HEADACHE_DAYS),
+            Column("migraine_days", "migraine", CM_MIGRAINE_DAYS),
+        )
+        n = self.recorded_migraine_days
+        b = (
+            f"Criterion B (≥{CM_HISTORY_ATTACKS} attacks in the history): {_n(n, 'migraine days')} "
+            f"recorded, {self.criterion_b_status.replace('_', ' ')}. Criterion D: not assessed."
+        )
+        return Verdict(
+            key="chronic_migraine",
+            status=self.status,
+            source=self.source,
+            method=self.method,
+            explanation=self.explanation,
+            columns=columns,
+            months=tuple(m.marks(columns) for m in self.months),
+            details=(b,),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

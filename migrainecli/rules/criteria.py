@@ -68,7 +68,7 @@ from migrainecli.rules.step_therapy import (  # noqa: F401 - re-exported
     StepTherapy,
     cgrp_step_therapy,
 )
-from migrainecli.rules.verdicts import DISCLAIMER, TITLES  # noqa: F401 - re-exported
+from migrainecli.rules.verdicts import DISCLAIMER, TITLES, Verdict  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from migrainecli.catalogue import Catalogue
@@ -90,7 +90,12 @@ class StatusReport:
     cgrp_step_therapy: StepTherapy
     months: tuple[MonthCounts, ...] = ()
 
+    def verdicts(self) -> tuple[Verdict, ...]:
+        """Every verdict as the renderers show it, in the order of ``TITLES``."""
+        return tuple(getattr(self, key).view() for key in TITLES)
+
     def to_dict(self) -> dict[str, Any]:
+        """interface.md ``status --json``: the one function that builds it."""
         return {
             "as_of": self.as_of.isoformat(),
             "diary": {
@@ -132,3 +137,11 @@ def evaluate_all(data: DiaryData, as_of: date, catalogue: Catalogue) -> StatusRe
         cgrp_step_therapy=cgrp_step_therapy(months, data.trials, as_of, catalogue, chronic),
         months=tuple(months),
     )
+
+
+def evaluate(data: DiaryData, as_of: date) -> StatusReport:
+    """``evaluate_all`` with the packaged therapy catalogue (status, report, summary,
+    demo)."""
+    from migrainecli.catalogue import load_catalogue
+
+    return evaluate_all(data, as_of, load_catalogue())

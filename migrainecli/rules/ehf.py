@@ -47,6 +47,7 @@ from migrainecli.rules.trials import (
     is_inadequate,
     trial_dict,
 )
+from migrainecli.rules.verdicts import Column, Verdict
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from migrainecli.catalogue import Catalogue
@@ -194,6 +195,31 @@ class EhfVerdict:
     explanation: str
     source: str = "EHF 2020"
     method: str = field(default="")
+
+    def view(self) -> Verdict:
+        """The verdict as every renderer shows it (``rules.verdicts``)."""
+        columns = (Column("debilitating_days", "debilitating", EHF_DEBILITATING_DAYS),)
+        lines = []
+        for r in self.failures:
+            trials = ", ".join(
+                f"{d['therapy']} ({d['outcome']})"
+                for t, a in r.trials
+                if a.failed
+                for d in [trial_dict(t, r.as_of, a)]
+            )
+            lines.append(f"Failed: {r.class_id} — {trials}")
+        if self.short_of_failure:
+            lines.append("Not failed yet: " + ", ".join(r.class_id for r in self.short_of_failure))
+        return Verdict(
+            key=f"{self.tier}_migraine",
+            status=self.status,
+            source=self.source,
+            method=self.method,
+            explanation=self.explanation,
+            columns=columns,
+            months=tuple(m.marks(columns) for m in self.months),
+            evidence=tuple(lines),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -48,6 +48,7 @@ from migrainecli.rules.months import (
     threshold_status,
     window,
 )
+from migrainecli.rules.verdicts import Column, Mark, Verdict
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     pass
@@ -95,6 +96,42 @@ class MedicationOveruse:
         "8.2.7 is not computed; antiemetics and preventive trials are not acute intakes"
     )
 
+    def view(self) -> Verdict:
+        """The verdict as every renderer shows it (``rules.verdicts``): headache days and
+        every subtype with a day of intake in the window, 8.2.6 marked "does not apply"
+        where ``applicability`` rules it out."""
+        used = [
+            code
+            for code in MOH_THRESHOLDS
+            if any(m.counts["medication_days"][code] for m in self.months)
+        ]
+        columns = (
+            Column("headache_days", "headache", MOH_HEADACHE_DAYS),
+            *(Column(code, code, MOH_THRESHOLDS[code]) for code in used),
+        )
+        months = tuple(m.marks(columns) for m in self.months)
+        details = []
+        if self.subtypes:
+            details.append("Subtypes in every month: " + ", ".join(self.subtypes) + ".")
+        if used:
+            details.append(
+                "Days of intake of "
+                + "; ".join(f"{code} {MOH_NAMES[code]}" for code in used)
+                + " (ICHD-3 8.2 limits)."
+            )
+        if POOL_SUBTYPE in used:
+            details += pool_notes(self.months)
+        return Verdict(
+            key="medication_overuse",
+            status=self.status,
+            source=self.source,
+            method=self.method,
+            explanation=self.explanation,
+            columns=columns,
+            months=months,
+            details=tuple(details),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "status": self.status,
@@ -108,17 +145,66 @@ class MedicationOveruse:
         }
 
 
-def pool_applies(moh_days: dict[str, int]) -> bool:
-    """ICHD-3 8.2.6 can apply to these recorded days of intake: at least 2 of the
-    8.2.1-8.2.5 classes taken, and none of them at its own limit."""
-    used = sum(1 for code in SINGLE_CLASS_SUBTYPES if moh_days.get(code, 0) > 0)
-    alone = any(moh_days.get(code, 0) >= MOH_THRESHOLDS[code] for code in SINGLE_CLASS_SUBTYPES)
-    return used >= 2 and not alone
+def applicability(code: str, moh_days: dict[str, int], untracked: int = 0) -> str:
+    """Whether ICHD-3 subtype ``code`` can apply to a month with these days of intake
+    and ``untracked`` unknown days, three-valued: the one place this is decided.
+
+    8.2.6 (several classes together): at least 2 of the 8.2.1-8.2.5 classes taken
+    (untracked days could add the second) and none of them overused alone (an untracked
+    day could take one to its own limit). Paracetamol, aspirin and NSAIDs are one class
+    (8.2.3), so they alone are never 8.2.6. 8.2.8 pools gepants and ditans taken
+    acutely and, like 8.2.1-8.2.5, has no condition of its own (``MET``).
+    """
+    if code != POOL_SUBTYPE:
+        return MET
+    used = pool_classes_used(moh_days)
+    several = MET if used >= 2 else (NOT_MET if untracked == 0 else UNDETERMINED)
+    none_alone = not3(
+        any_of(
+            threshold_status(moh_days.get(c, 0), untracked, MOH_THRESHOLDS[c])
+            for c in SINGLE_CLASS_SUBTYPES
+        )
+    )
+    return and3(several, none_alone)
 
 
-def _pool_classes_used(m: MonthCounts) -> int:
+def pool_classes_used(moh_days: dict[str, int]) -> int:
     """How many of the 8.2.1-8.2.5 classes had at least one day of intake."""
-    return sum(1 for code in SINGLE_CLASS_SUBTYPES if m.moh_days.get(code, 0) > 0)
+    return sum(1 for code in SINGLE_CLASS_SUBTYPES if moh_days.get(code, 0) > 0)
+
+
+def subtype_mark(code: str, m: MonthCounts) -> Mark:
+    """The mark of subtype ``code`` in month ``m``, as the overuse verdict gives it (the
+    month tables of ``report`` and ``summary`` show the same)."""
+    return next(c for c in overuse_month(m).details if c.name == code).mark
+
+
+def pool_notes(evidence: Sequence[MonthEvidence]) -> list[str]:
+    """Why the ICHD-3 8.2.6 cell of a month reads – (does not apply) or ? because of
+    its own condition (not its count), from the facts ``applicability`` used."""
+    alone, single, open_ = [], [], []
+    for e in evidence:
+        check = next(c for c in e.details if c.name == POOL_SUBTYPE)
+        if check.mark is Mark.DOES_NOT_APPLY:
+            several = e.counts["pool_classes_used"] >= 2 or e.untracked_days
+            (alone if several else single).append(e.month)
+        elif check.applies == UNDETERMINED and check.status == UNDETERMINED:
+            open_.append(e.month)
+    need = "ICHD-3 8.2.6 needs at least 2 classes, none overused alone"
+    notes = []
+    if alone or single:
+        parts = []
+        if alone:
+            parts.append(f"{_and_list(alone)}: one class is already overused on its own")
+        if single:
+            parts.append(f"{_and_list(single)}: fewer than 2 of its classes were taken")
+        notes.append("– 8.2.6 does not apply in " + "; ".join(parts) + f" ({need}).")
+    if open_:
+        notes.append(
+            f"? 8.2.6 in {_and_list(open_)}: untracked days decide whether one class alone "
+            f"reaches its own limit ({need})."
+        )
+    return notes
 
 
 def overuse_month(m: MonthCounts) -> MonthEvidence:
@@ -130,17 +216,18 @@ def overuse_month(m: MonthCounts) -> MonthEvidence:
     for code in (*SINGLE_CLASS_SUBTYPES, "8.2.8"):
         # ICHD-3 8.2.1-8.2.5 and 8.2.8: days of intake of that class.
         subs[code] = _check(code, f"days of {MOH_NAMES[code]}", days[code], u, MOH_THRESHOLDS[code])
-    # ICHD-3 8.2.6: pool >=10 days, at least 2 of the classes used, none overused alone.
+    # ICHD-3 8.2.6: pool >=10 days, where it applies (several classes, none alone).
     pool = threshold_status(days[POOL_SUBTYPE], u, MOH_THRESHOLDS[POOL_SUBTYPE])
-    used = _pool_classes_used(m)
+    used = pool_classes_used(days)
     several = MET if used >= 2 else (NOT_MET if u == 0 else UNDETERMINED)
-    none_alone = not3(any_of(subs[c].status for c in SINGLE_CLASS_SUBTYPES))
+    applies = applicability(POOL_SUBTYPE, days, u)
     subs[POOL_SUBTYPE] = Check(
         POOL_SUBTYPE,
         f"days of {MOH_NAMES[POOL_SUBTYPE]}",
         days[POOL_SUBTYPE],
         MOH_THRESHOLDS[POOL_SUBTYPE],
-        and3(pool, several, none_alone),
+        and3(pool, applies),
+        applies,
     )
     ordered = [a, *(subs[c] for c in MOH_THRESHOLDS)]
     # ICHD-3 8.2 B: some subtype holds. "a single class overused, or 8.2.6" simplifies to
@@ -173,7 +260,7 @@ def overuse_warning(months: Sequence[MonthCounts], as_of: date) -> tuple[str | N
     close = []
     for code, t in MOH_THRESHOLDS.items():
         n = days[code]
-        if code == POOL_SUBTYPE and not pool_applies(days):
+        if applicability(code, days) == NOT_MET:  # as recorded so far
             continue
         if n >= t - WARNING_MARGIN:
             where = (

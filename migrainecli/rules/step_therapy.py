@@ -43,6 +43,7 @@ from migrainecli.rules.trials import (
     as_of_view,
     duration_days,
 )
+from migrainecli.rules.verdicts import Column, Verdict
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from migrainecli.catalogue import Catalogue
@@ -74,6 +75,26 @@ class StepTherapy:
         "chronic migraine, onabotulinumtoxinA ineffective after at least 168 days (2 "
         "cycles, 24 weeks); the target dose is not checked"
     )
+
+    def view(self) -> Verdict:
+        """The verdict as every renderer shows it (``rules.verdicts``)."""
+        columns = (Column("headache_days", "headache", STEP_HEADACHE_DAYS),)
+        lines = tuple(
+            f"{e['agent']} [{e['class']}] {e['dose'] or 'dose not recorded'}, "
+            f"{e['start']} to {e['stop'] or 'ongoing'} ({e['duration_days']} days): "
+            f"{e['outcome']}" + (f" — {e['reason']}" if e.get("reason") else "")
+            for e in self.to_dict()["evidence"]
+        )
+        return Verdict(
+            key="cgrp_step_therapy",
+            status=self.status,
+            source=self.source,
+            method=self.method,
+            explanation=self.explanation,
+            columns=columns,
+            months=(self.latest_month.marks(columns),),
+            evidence=lines,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -340,9 +340,9 @@ def _evidence(v: dict[str, Any]) -> str:
             for c in e["checks"]
         )
         if not e["tracked_days"]:
-            lines.append(f"<b>{_e(e['month'])}</b>: not tracked (before the diary or a gap) ?")
-            continue
-        extra = f", {e['untracked_days']} untracked" if e["untracked_days"] else ""
+            extra = ", not tracked (before the diary or a gap)"
+        else:
+            extra = f", {e['untracked_days']} untracked" if e["untracked_days"] else ""
         lines.append(f"<b>{_e(e['month'])}</b>{extra}: {checks}")
     return "<br>".join(lines)
 

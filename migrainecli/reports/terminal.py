@@ -14,6 +14,7 @@ from typing import Any
 from migrainecli.reports.data import short_response_note
 from migrainecli.rules.verdicts import (
     DISCLAIMER,
+    MARK_LEGEND,
     REACHED,
     SHORT_TITLES,
     SYMBOLS,
@@ -541,6 +542,7 @@ def render_status(report, console) -> None:
             f"days, {d['untracked_days']} untracked."
         )
         console.print(line)
+    console.print(Text(f"Marks: {MARK_LEGEND}.", style="bright_black"))
     for v in s["verdicts"]:
         console.print()
         render_verdict(v, console, evidence=True)
@@ -581,6 +583,7 @@ def render_summary(s: dict[str, Any], console) -> None:
 
     console.print()
     console.print("[b]Verdicts[/b] (according to the recorded diary)")
+    console.print(Text(f"Marks: {MARK_LEGEND}.", style="bright_black"))
     for v in s["verdicts"]:
         console.print()
         render_verdict(v, console)

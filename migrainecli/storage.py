@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from migrainecli.errors import DiaryFileError, NotFound
 from migrainecli.files import remove_stale
-from migrainecli.models import FEATURES, Day, DiaryData, Gap, Intake, Trial
+from migrainecli.models import DAY_FIELDS, FEATURES, Day, DiaryData, Gap, Intake, Trial
 
 APP_NAME = "migrainecli"
 ENV_VAR = "MIGRAINECLI_DB"
@@ -902,7 +902,7 @@ def _int(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
-_DAY_COLUMNS = ("date", "severity", "hours", *FEATURES, "believed_migraine", "impairment", "note")
+_DAY_COLUMNS = DAY_FIELDS
 _DAY_SELECT = ", ".join(_DAY_COLUMNS)
 # An upsert that would store the same values changes nothing (and journals nothing).
 _DAY_DIFFERS = (

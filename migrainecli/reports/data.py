@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from migrainecli.csvio import MONTHLY_COLUMNS
+from migrainecli.csvformat import MONTHLY_COLUMNS
 from migrainecli.models import KINDS, DiaryData, Trial
 from migrainecli.rules.chronic import CM_HEADACHE_DAYS, CM_MIGRAINE_DAYS
 from migrainecli.rules.day import classify_day
@@ -226,7 +226,8 @@ def monthly_table(
 
 
 def export_monthly(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
-    """``export monthly`` (csvio.FILE_KINDS): the diary as of today."""
+    """``export monthly`` (``csvio.FILE_KINDS``, which imports this module; this module
+    imports only the format layer, ``csvformat``): the diary as of today."""
     from migrainecli.catalogue import load_catalogue
 
     return monthly_table(diary.load(), date.today(), load_catalogue())

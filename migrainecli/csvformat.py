@@ -98,7 +98,6 @@ def write_csv(fh: IO[str], columns: Iterable[str], rows: Iterable[Iterable[Any]]
     return n
 
 
-
 # -- import --------------------------------------------------------------------------------
 @dataclass
 class Row:
@@ -483,5 +482,3 @@ def parse_trial(row: Row) -> Trial:
     except MigraineError as e:
         raise row.error(str(e)) from None
     return trial
-
-

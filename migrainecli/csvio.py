@@ -90,7 +90,6 @@ def export_monthly(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
     return monthly(diary)
 
 
-
 @dataclass(frozen=True)
 class FileKind:
     columns: tuple[str, ...]
@@ -194,4 +193,3 @@ def import_records(diary, kind: str, records: list) -> dict[str, int]:
         if start_before is not None and start_after != start_before:
             counts["start_moved"] = (start_before, start_after)
     return counts
-

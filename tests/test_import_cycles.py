@@ -115,3 +115,19 @@ def test_function_level_imports_are_in_the_graph():
 def test_no_import_cycle_in_migrainecli():
     cycle = find_cycle(import_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
+def test_one_list_of_day_columns_and_of_schema_steps():
+    """The day columns (models.DAY_FIELDS) and the migration names (schema.STEPS) are
+    defined once; storage, csvformat and health read them."""
+    from datetime import date
+
+    from migrainecli import csvformat, health, schema, storage
+    from migrainecli.models import DAY_FIELDS, Day
+
+    assert csvformat.DAY_COLUMNS is DAY_FIELDS
+    assert tuple(storage._day_row(Day(date(2026, 1, 1), "mild"))) == DAY_FIELDS
+    assert storage.MIGRATION_NAMES is schema.MIGRATION_NAMES
+    assert health.MIGRATION_NAMES is schema.MIGRATION_NAMES
+    assert [m.name for m in schema.migrations._migrations] == list(schema.MIGRATION_NAMES)
+    assert storage._DAY_UPSERT.count("?") == len(DAY_FIELDS)

@@ -27,9 +27,10 @@ from migrainecli.files import claimed_temp, private_replacement
 from migrainecli.storage import (
     MIGRATION_NAMES,
     MIGRATION_SET,
-    _inspect,
     check_environment,
     drop_stale_journal,
+    inspect_file,
+    is_locked,
     read_only,
     refuse_special,
 )
@@ -133,7 +134,7 @@ def check_diary(path: Path) -> Health:
     size = path.stat().st_size
     findings = [_permissions(path)]
     try:
-        _, has_tables = _inspect(path)
+        _, has_tables = inspect_file(path)
     except DiaryFileError as err:
         message = str(err)
         findings.insert(0, Finding("file", PROBLEM, _first_clause(message, path)))
@@ -493,7 +494,7 @@ def _release(target: Path) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
     except sqlite3.OperationalError as err:
-        if "locked" in str(err) or "busy" in str(err):
+        if is_locked(err):
             raise MigraineError(
                 f"The diary at {target} is open in another program (another migrainecli, "
                 "Datasette, sqlite3...); close it and try again. Nothing was changed."

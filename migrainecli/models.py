@@ -22,6 +22,9 @@ FEATURES = (
     "phonophobia",
     "aura",
 )
+# The columns of a diary day, in the order of Day's fields: the ``days`` table (storage),
+# days.csv (csvformat, interface.md) and the day listings all read this one list.
+DAY_FIELDS = ("date", "severity", "hours", *FEATURES, "believed_migraine", "impairment", "note")
 KINDS = ("preventive", "acute", "procedure", "neuromodulation", "behavioural", "lifestyle")
 OUTCOMES = (
     "ongoing",

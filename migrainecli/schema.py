@@ -1,20 +1,22 @@
 """The diary schema, created and evolved only through sqlite-utils' migrations.
 
-Never edit a migration that has shipped; append a new one, and add its name to
-``migrainecli.storage.MIGRATION_NAMES``. Imported only when a diary needs
-migrating, so that everyday commands do not pay for importing sqlite-utils.
+Never edit a migration that has shipped; append a new one to ``STEPS``, whose function
+names are ``MIGRATION_NAMES`` (the one list of them: storage and health read it). The
+sqlite-utils ``migrations`` object is built on first use (``schema.migrations``), so that
+everyday commands do not pay for importing sqlite-utils.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
 
 from migrainecli.models import FEATURES, KINDS, OUTCOMES
 
-MIGRATION_SET = "migrainecli"
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
-migrations = Migrations(MIGRATION_SET)
+MIGRATION_SET = "migrainecli"
 
 # A real calendar date written YYYY-MM-DD (date(..., '+0 days') normalises 2026-02-30).
 _ISO_CHECK = (
@@ -30,7 +32,6 @@ def _bool(col: str) -> str:
     return f"{col} INTEGER CHECK ({col} IN (0, 1))"
 
 
-@migrations()
 def m001_diary(db: Database) -> None:
     """Logged days, acute-medication intakes, untracked gaps and settings."""
     features = ",\n  ".join(_bool(f) for f in (*FEATURES, "believed_migraine"))
@@ -69,7 +70,6 @@ CREATE TABLE settings (
     )
 
 
-@migrations()
 def m002_trials(db: Database) -> None:
     """Therapy trials: one row per trial of a therapy, ended or ongoing."""
     kinds = ", ".join(f"'{k}'" for k in KINDS)
@@ -141,7 +141,6 @@ def journal_triggers(table: str, key: tuple[str, ...], columns: tuple[str, ...])
     return "\n".join(statements)
 
 
-@migrations()
 def m003_journal(db: Database) -> None:
     """Month-only trial dates, and the journal of changes that ``undo`` reverts."""
     db.executescript(
@@ -171,3 +170,21 @@ CREATE INDEX change_rows_change ON change_rows(change_id);
     db.executescript(
         "\n".join(journal_triggers(t, key, cols) for t, (key, cols) in JOURNALED.items())
     )
+
+
+# The schema steps, in order (sqlite-utils records each by its function name).
+STEPS = (m001_diary, m002_trials, m003_journal)
+MIGRATION_NAMES = tuple(step.__name__ for step in STEPS)
+
+
+def __getattr__(name: str) -> Migrations:
+    """``schema.migrations``: sqlite-utils' Migrations of ``STEPS``, built once."""
+    if name != "migrations":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from sqlite_utils.migrations import Migrations
+
+    built = Migrations(MIGRATION_SET)
+    for step in STEPS:
+        built()(step)
+    globals()["migrations"] = built
+    return built

@@ -22,7 +22,11 @@ from urllib.parse import quote
 
 from migrainecli.errors import DiaryFileError, NotFound
 from migrainecli.files import remove_stale
-from migrainecli.models import FEATURES, Day, DiaryData, Gap, Intake, Trial
+from migrainecli.models import DAY_FIELDS, FEATURES, Day, DiaryData, Gap, Intake, Trial
+
+# The schema steps, in order: defined in ``migrainecli.schema`` (a light import; it loads
+# sqlite-utils only when a diary needs migrating).
+from migrainecli.schema import MIGRATION_NAMES, MIGRATION_SET  # noqa: F401 - re-exported
 
 APP_NAME = "migrainecli"
 ENV_VAR = "MIGRAINECLI_DB"
@@ -32,11 +36,6 @@ BUSY_TIMEOUT_S = 30.0
 # A write kept waiting this long says so (``on_wait``), then waits out the rest of the
 # busy timeout.
 WAIT_NOTICE_S = 1.0
-MIGRATION_SET = "migrainecli"
-
-# The schema steps, in order; ``migrainecli.schema`` defines them with sqlite-utils'
-# Migrations (imported only when a diary needs migrating: it is a heavy import).
-MIGRATION_NAMES = ("m001_diary", "m002_trials", "m003_journal")
 JOURNAL_KEEP = 100  # changes kept for undo; older ones are dropped
 
 
@@ -289,7 +288,7 @@ def drop_stale_journal(conn: sqlite3.Connection, path: Path) -> None:
         journal.unlink(missing_ok=True)
 
 
-def _inspect(path: Path, *, verify: bool = False) -> tuple[set[str], bool]:
+def inspect_file(path: Path, *, verify: bool = False) -> tuple[set[str], bool]:
     """Read-only look at an existing file: (applied migration names, has any table).
 
     Raises DiaryFileError for a file that is not SQLite, is cut short or damaged, or
@@ -332,7 +331,7 @@ def _inspect(path: Path, *, verify: bool = False) -> tuple[set[str], bool]:
                 conn.execute("PRAGMA ignore_check_constraints = ON")
                 problems = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
     except sqlite3.OperationalError as err:
-        if "locked" in str(err) or "busy" in str(err):
+        if is_locked(err):
             raise  # the CLI says the diary is busy in another program
         if "disk is full" in str(err) or disk_is_full(path):
             raise DiaryFileError(DISK_FULL) from None
@@ -351,6 +350,13 @@ def _inspect(path: Path, *, verify: bool = False) -> tuple[set[str], bool]:
     return applied, bool(tables)
 
 
+def is_locked(err: BaseException) -> bool:
+    """Whether an SQLite error says another connection holds the diary ("database is
+    locked", "database table is locked", "busy"): the one test for it."""
+    text = str(err)
+    return "locked" in text or "busy" in text
+
+
 def _use_wal(conn: sqlite3.Connection) -> None:
     """Put the file in WAL mode (kept in the file; done once, when it is created).
 
@@ -366,7 +372,7 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal":
                 return
         except sqlite3.OperationalError as err:
-            if "locked" not in str(err) or time.monotonic() > deadline:
+            if not is_locked(err) or time.monotonic() > deadline:
                 raise
         if time.monotonic() > deadline:
             raise sqlite3.OperationalError("database is locked")
@@ -422,7 +428,7 @@ class Diary:
             diary._migrate()
             return diary
         if exists:
-            applied, _ = _inspect(path, verify=write)
+            applied, _ = inspect_file(path, verify=write)
             newer = sorted(applied - set(MIGRATION_NAMES))
             if newer and write:
                 raise DiaryFileError(
@@ -431,7 +437,7 @@ class Diary:
                 )
             needs_migration = not newer and bool(set(MIGRATION_NAMES) - applied)
             if needs_migration and not write:
-                _inspect(path, verify=True)  # upgrading writes too: never into a damaged file
+                inspect_file(path, verify=True)  # upgrading writes too: never into a damaged file
         else:
             created = cls._create_file(path)
             needs_migration = True
@@ -650,7 +656,7 @@ class Diary:
                 conn.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as err:
-                if "locked" not in str(err) and "busy" not in str(err):
+                if not is_locked(err):
                     raise
             self.on_wait()
             self.on_wait = None  # once per command
@@ -722,31 +728,16 @@ class Diary:
 
     def save_day(self, day: Day) -> None:
         """Insert or replace the whole row for ``day.date`` (its intakes are kept)."""
-        values = _day_row(day)
-        cols = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in values if c != "date")
         with self.write():
-            self.conn.execute(
-                f"INSERT INTO days ({cols}) VALUES ({marks}) "
-                f"ON CONFLICT(date) DO UPDATE SET {updates} {_DAY_DIFFERS}",
-                list(values.values()),
-            )
+            self.conn.execute(_DAY_UPSERT, list(_day_row(day).values()))
 
     def save_days(self, days: Iterable[Day]) -> None:
         """Insert or replace many days in one transaction (import)."""
         rows = [list(_day_row(d).values()) for d in days]
         if not rows:
             return
-        cols = ", ".join(_DAY_COLUMNS)
-        marks = ", ".join("?" for _ in _DAY_COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _DAY_COLUMNS if c != "date")
         with self.write():
-            self.conn.executemany(
-                f"INSERT INTO days ({cols}) VALUES ({marks}) "
-                f"ON CONFLICT(date) DO UPDATE SET {updates} {_DAY_DIFFERS}",
-                rows,
-            )
+            self.conn.executemany(_DAY_UPSERT, rows)
 
     def delete_days(self, start: date, end: date) -> tuple[int, int]:
         """Delete every logged day from ``start`` to ``end`` with its intakes: (days, intakes)."""
@@ -919,12 +910,20 @@ def _int(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
-_DAY_COLUMNS = ("date", "severity", "hours", *FEATURES, "believed_migraine", "impairment", "note")
+_DAY_COLUMNS = DAY_FIELDS
 _DAY_SELECT = ", ".join(_DAY_COLUMNS)
 # An upsert that would store the same values changes nothing (and journals nothing).
 _DAY_DIFFERS = (
     "WHERE (" + ", ".join(_DAY_COLUMNS[1:]) + ") IS NOT ("
     + ", ".join(f"excluded.{c}" for c in _DAY_COLUMNS[1:]) + ")"
+)
+# Insert or replace a day (``_day_row`` gives its values in ``_DAY_COLUMNS`` order).
+_DAY_UPSERT = (
+    f"INSERT INTO days ({', '.join(_DAY_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _DAY_COLUMNS)}) "
+    "ON CONFLICT(date) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _DAY_COLUMNS[1:])
+    + f" {_DAY_DIFFERS}"
 )
 
 

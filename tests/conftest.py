@@ -10,6 +10,14 @@ from typer.testing import CliRunner
 from migrainecli.cli import app
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the expected files in tests/golden/ from the current output.",
+    )
+
+
 @pytest.fixture(autouse=True)
 def isolated_diary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     db = tmp_path / "diary.db"

@@ -3,7 +3,7 @@ damaged files refused untouched, ``check`` and ``restore``.
 
 Every test here fails if the protection it names is removed: the busy timeout and
 BEGIN IMMEDIATE (concurrency), one transaction per import and per migration set
-(interruption), the header, size and quick_check guards in ``storage._inspect``
+(interruption), the header, size and quick_check guards in ``storage.inspect_file``
 (damaged files), the query-only connection that leaves no -wal/-shm behind.
 """
 

@@ -52,7 +52,7 @@ def demo(
     )
     console.print(f"Sample diary (not yours): {escape(str(path))}")
     console.print()
-    render_status(report.to_dict(), console)
+    render_status(report, console)
     console.print()
     console.print("[b]Explore the sample[/b]")
     db = f"--db {path}"

@@ -25,7 +25,7 @@ class SummaryFormat(str, Enum):
 def _load(ctx: typer.Context, as_of: str | None, *, settings: bool = False):
     """(diary data, StatusReport, as-of date, catalogue, settings): one read, one pass."""
     from migrainecli.catalogue import load_catalogue
-    from migrainecli.cli.status import evaluate
+    from migrainecli.rules.criteria import evaluate
 
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
     with open_diary(ctx, write=False) as diary:

@@ -30,29 +30,24 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from migrainecli.csvio import MONTHLY_COLUMNS
+from migrainecli.csvformat import MONTHLY_COLUMNS
 from migrainecli.models import KINDS, DiaryData, Trial
-from migrainecli.rules.criteria import (
-    CM_HEADACHE_DAYS,
-    CM_MIGRAINE_DAYS,
-    DISCLAIMER,
-    EHF_DEBILITATING_DAYS,
-    MOH_NAMES,
-    MOH_THRESHOLDS,
+from migrainecli.rules.chronic import CM_HEADACHE_DAYS, CM_MIGRAINE_DAYS
+from migrainecli.rules.day import classify_day
+from migrainecli.rules.ehf import EHF_DEBILITATING_DAYS
+from migrainecli.rules.months import (
     POOL_SUBTYPE,
     SINGLE_CLASS_SUBTYPES,
-    TITLES,
-    pool_applies,
-)
-from migrainecli.rules.day import classify_day
-from migrainecli.rules.months import (
     MonthCounts,
     add_months,
     diary_start,
     month_label,
     monthly_counts,
+    threshold_status,
 )
+from migrainecli.rules.overuse import MOH_THRESHOLDS, subtype_mark
 from migrainecli.rules.trials import adequacy, as_of_view, trial_response
+from migrainecli.rules.verdicts import DISCLAIMER, Mark
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from migrainecli.catalogue import Catalogue
@@ -131,19 +126,35 @@ def active_by_month(
     return out
 
 
+def month_marks(m: MonthCounts, limits: dict[str, tuple[str, int]]) -> dict[str, Mark]:
+    """Every threshold of month ``m`` with its mark, by the verdicts' three-valued rule
+    (``threshold_status``; ICHD-3 8.2.6 through the overuse verdict's own
+    ``applicability``). Keys as in ``at_threshold`` (see the module docstring)."""
+    u = m.untracked_days
+    out = {name: Mark(threshold_status(getattr(m, name), u, t)) for name, t in THRESHOLDS.items()}
+    for class_id, (_code, limit) in limits.items():  # ICHD-3 8.2: days of intake
+        out[f"{class_id}_days"] = Mark(threshold_status(m.class_days.get(class_id, 0), u, limit))
+    out[POOL_SUBTYPE] = subtype_mark(POOL_SUBTYPE, m)
+    other = [c for c, (code, _) in limits.items() if code == "8.2.8" and m.class_days.get(c)]
+    if len(other) >= 2:  # ICHD-3 8.2.8, gepants and ditans together
+        pooled = m.moh_days.get("8.2.8", 0)
+        out["8.2.8"] = Mark(threshold_status(pooled, u, MOH_THRESHOLDS["8.2.8"]))
+    return out
+
+
 def at_threshold(m: MonthCounts, limits: dict[str, tuple[str, int]]) -> list[str]:
     """What reached a threshold in month ``m`` (see the module docstring)."""
-    out = [name for name, t in THRESHOLDS.items() if getattr(m, name) >= t]
-    for class_id, (_code, limit) in limits.items():
-        if m.class_days.get(class_id, 0) >= limit:  # ICHD-3 8.2: days of intake
-            out.append(f"{class_id}_days")
-    # ICHD-3 8.2.6: several classes on >=10 days together, none overused alone.
-    if pool_applies(m.moh_days) and m.moh_days.get(POOL_SUBTYPE, 0) >= MOH_THRESHOLDS[POOL_SUBTYPE]:
-        out.append(POOL_SUBTYPE)
-    other = [c for c, (code, _) in limits.items() if code == "8.2.8" and m.class_days.get(c)]
-    if len(other) >= 2 and m.moh_days.get("8.2.8", 0) >= MOH_THRESHOLDS["8.2.8"]:
-        out.append("8.2.8")  # ICHD-3 8.2.8, gepants and ditans together
-    return out
+    return [name for name, mark in month_marks(m, limits).items() if mark is Mark.MET]
+
+
+def _mark_lists(marks: dict[str, Mark]) -> dict[str, list[str]]:
+    """``at_threshold`` (▲), ``undetermined`` (? untracked days could reach it) and
+    ``does_not_apply`` (– ICHD-3 8.2.6 ruled out by its own condition)."""
+    return {
+        "at_threshold": [n for n, mark in marks.items() if mark is Mark.MET],
+        "undetermined": [n for n, mark in marks.items() if mark is Mark.UNDETERMINED],
+        "does_not_apply": [n for n, mark in marks.items() if mark is Mark.DOES_NOT_APPLY],
+    }
 
 
 def month_dict(
@@ -168,7 +179,7 @@ def month_dict(
         "class_days": {c: m.class_days.get(c, 0) for c in acute_ids},
         "moh_days": dict(m.moh_days),
         "active_preventives": list(preventives.get(m.key, ())),
-        "at_threshold": at_threshold(m, limits),
+        **_mark_lists(month_marks(m, limits)),
     }
 
 
@@ -215,7 +226,8 @@ def monthly_table(
 
 
 def export_monthly(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
-    """``export monthly`` (csvio.FILE_KINDS): the diary as of today."""
+    """``export monthly`` (``csvio.FILE_KINDS``, which imports this module; this module
+    imports only the format layer, ``csvformat``): the diary as of today."""
     from migrainecli.catalogue import load_catalogue
 
     return monthly_table(diary.load(), date.today(), load_catalogue())
@@ -395,70 +407,6 @@ def build_report(
 
 
 # -- summary --------------------------------------------------------------------------
-def _evidence_rows(key: str, c: dict[str, Any]) -> list[dict[str, Any]]:
-    """A verdict's months as rows of checks: {month, tracked, untracked, status, checks}.
-    For overuse, only the medication subtypes with at least one day are kept."""
-    rows = []
-    for m in c.get("months", []):
-        checks = []
-        for name, threshold in m.get("thresholds", {}).items():
-            if name in m and not isinstance(m[name], dict):
-                count = m[name]
-            else:
-                count = m.get("medication_days", {}).get(name, 0)
-            if key == "medication_overuse" and name != "headache_days" and not count:
-                continue
-            label = name.removesuffix("_days") if name in m else name
-            checks.append(
-                {
-                    "name": name,
-                    "label": label,
-                    "count": count,
-                    "threshold": threshold,
-                    "status": m["checks"].get(name),
-                }
-            )
-        rows.append(
-            {
-                "month": m["month"],
-                "tracked_days": m["tracked_days"],
-                "untracked_days": m["untracked_days"],
-                "status": m["status"],
-                "checks": checks,
-            }
-        )
-    return rows
-
-
-def _details(key: str, c: dict[str, Any]) -> list[str]:
-    """Plain-language lines a verdict carries besides its explanation."""
-    lines: list[str] = []
-    if key == "chronic_migraine":
-        b = c.get("criterion_b") or {}
-        if b:
-            n = b["recorded_migraine_days"]
-            lines.append(
-                f"Criterion B (at least {b['required']} attacks): {n} migraine "
-                f"day{'s' if n != 1 else ''} recorded, {b['status'].replace('_', ' ')}. "
-                f"Criterion D: {c.get('criterion_d', 'not assessed')}."
-            )
-    elif key == "medication_overuse":
-        if c.get("subtypes"):
-            lines.append("Subtypes in every month: " + ", ".join(c["subtypes"]) + ".")
-        codes = [
-            code
-            for code in MOH_NAMES
-            if any((m.get("medication_days") or {}).get(code) for m in c.get("months", []))
-        ]
-        if codes:
-            lines.append(
-                "Days of intake of "
-                + "; ".join(f"{code} {MOH_NAMES[code]}" for code in codes)
-                + " (ICHD-3 8.2 limits)."
-            )
-    return lines
-
-
 def short_response_note(r: dict[str, Any], diary_start: str | None = None) -> str:
     """Why a trial response has no number, in a few words (``note`` has it in full)."""
     if diary_start and r["end"] and r["end"] < diary_start:
@@ -617,6 +565,8 @@ def build_summary(
                 "days": {c: m["class_days"].get(c, 0) for c in used},
                 "pool_days": m["moh_days"].get(POOL_SUBTYPE, 0),
                 "at_threshold": m["at_threshold"],
+                "undetermined": m["undetermined"],
+                "does_not_apply": m["does_not_apply"],
             }
             for m in months
         ],
@@ -649,21 +599,7 @@ def build_summary(
         patient["name"] = settings["name"]
     if settings.get("dob"):
         patient["date_of_birth"] = settings["dob"]
-    verdicts = []
-    for key, title in TITLES.items():
-        c = sd["criteria"][key]
-        verdicts.append(
-            {
-                "key": key,
-                "title": title,
-                "status": c["status"],
-                "source": c["source"],
-                "method": c.get("method", ""),
-                "explanation": c["explanation"],
-                "details": _details(key, c),
-                "evidence": _evidence_rows(key, c),
-            }
-        )
+    verdicts = [v.to_dict() for v in status.verdicts()]
     return {
         "title": "Migraine diary summary",
         "as_of": as_of.isoformat(),

@@ -13,10 +13,9 @@ from html import escape
 from typing import Any
 
 from migrainecli import __version__
+from migrainecli.rules.verdicts import MARK_LEGEND, REACHED, SYMBOLS
+from migrainecli.rules.verdicts import VERDICT_WORDS as VERDICT
 
-VERDICT = {"met": "MET", "not_met": "NOT MET", "undetermined": "UNDETERMINED"}
-CHECK_MARK = {"met": "✓", "not_met": "✗", "undetermined": "?"}
-REACHED = "▲"
 FONT = (
     'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
     '"Liberation Sans", "DejaVu Sans", sans-serif'
@@ -108,9 +107,15 @@ def _short_month(label: str) -> str:
     return f"{_calendar.month_abbr[month]} {year % 100:02d}"
 
 
-def _num(n: int, hit: bool) -> str:
-    if hit:
+def _num(n: int, m: dict[str, Any], name: str) -> str:
+    """A month-table count with its mark (▲ reached, ? untracked days could reach it,
+    – does not apply), as ``reports.data.month_marks`` gives it."""
+    if name in m["at_threshold"]:
         return f'<td class="n hit">{n} {REACHED}</td>'
+    if name in m["undetermined"]:
+        return f'<td class="n">{n} {SYMBOLS["undetermined"]}</td>'
+    if name in m["does_not_apply"]:
+        return f'<td class="n">{n} {SYMBOLS["does_not_apply"]}</td>'
     return f'<td class="n">{n}</td>'
 
 
@@ -327,29 +332,17 @@ def _header(s: dict[str, Any]) -> str:
     )
 
 
-def _deciding(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """For overuse, the checks that decide a month: the headache days and the medication
-    subtypes that meet or may meet their limit (else the one closest to its limit)."""
-    head = [c for c in checks if c["name"] == "headache_days"]
-    subs = [c for c in checks if c["name"] != "headache_days"]
-    kept = [c for c in subs if c["status"] != "not_met"]
-    if not kept and subs:
-        kept = [max(subs, key=lambda c: c["count"] / c["threshold"])]
-    return head + kept
-
-
 def _evidence(v: dict[str, Any]) -> str:
     lines = []
     for e in v["evidence"]:
-        shown = _deciding(e["checks"]) if v["key"] == "medication_overuse" else e["checks"]
         checks = " · ".join(
-            f"{_e(c['label'])} {c['count']} (≥{c['threshold']}) {CHECK_MARK.get(c['status'], '')}"
-            for c in shown
+            f"{_e(c['label'])} {c['count']} (≥{c['threshold']}) {SYMBOLS[c['mark']]}"
+            for c in e["checks"]
         )
         if not e["tracked_days"]:
-            lines.append(f"<b>{_e(e['month'])}</b>: not tracked (before the diary or a gap) ?")
-            continue
-        extra = f", {e['untracked_days']} untracked" if e["untracked_days"] else ""
+            extra = ", not tracked (before the diary or a gap)"
+        else:
+            extra = f", {e['untracked_days']} untracked" if e["untracked_days"] else ""
         lines.append(f"<b>{_e(e['month'])}</b>{extra}: {checks}")
     return "<br>".join(lines)
 
@@ -369,8 +362,8 @@ def _verdicts(s: dict[str, Any]) -> str:
         "<section id='verdicts'><h2>Verdicts according to the recorded diary</h2>"
         "<table class='verdicts'><colgroup><col style='width:22%'><col style='width:11%'>"
         "<col style='width:13%'><col></colgroup><thead><tr><th>Criterion</th><th>Source</th>"
-        "<th>Verdict</th><th>Evidence: the complete months used (✓ meets, ✗ cannot meet, "
-        "? untracked days decide)</th></tr></thead>"
+        "<th>Verdict</th><th>Evidence: the complete months used "
+        f"({MARK_LEGEND})</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
         "<p class='small muted'>What decides each verdict, and what would change it, is "
         "explained at the end of this summary.</p></section>"
@@ -395,15 +388,14 @@ def _months(s: dict[str, Any]) -> str:
     t = s["thresholds"]
     rows = []
     for m in s["months"]:
-        hit = set(m["at_threshold"])
         label = m["month"] + ("" if m["complete"] else " (so far)")
         rows.append(
             "<tr>"
             f"<td class='d'>{_e(label)}</td>"
             f"<td class='n'>{m['tracked_days']}/{m['elapsed_days']}</td>"
-            + _num(m["headache_days"], "headache_days" in hit)
-            + _num(m["migraine_days"], "migraine_days" in hit)
-            + _num(m["debilitating_days"], "debilitating_days" in hit)
+            + _num(m["headache_days"], m, "headache_days")
+            + _num(m["migraine_days"], m, "migraine_days")
+            + _num(m["debilitating_days"], m, "debilitating_days")
             + f"<td class='n'>{m['acute_medication_days']}</td>"
             f"<td>{_e(', '.join(m['active_preventives']))}</td>"
             "</tr>"
@@ -545,16 +537,15 @@ def _acute(s: dict[str, Any]) -> str:
         heads += f"<th class='n'>Several together<br>limit ≥{acute['pool']['limit']} (8.2.6)</th>"
     rows = []
     for m in acute["months"]:
-        hit = set(m["at_threshold"])
         cells = "".join(
-            _num(m["days"][c["class"]], f"{c['class']}_days" in hit) for c in acute["classes"]
+            _num(m["days"][c["class"]], m, f"{c['class']}_days") for c in acute["classes"]
         )
         if acute["pool"]:
-            cells += _num(m["pool_days"], "8.2.6" in hit)
+            cells += _num(m["pool_days"], m, "8.2.6")
         label = m["month"] + ("" if m["complete"] else " (so far)")
         rows.append(
             f"<tr><td class='d'>{_e(label)}</td>"
-            + _num(m["headache_days"], "headache_days" in hit)
+            + _num(m["headache_days"], m, "headache_days")
             + f"<td class='n'>{m['acute_medication_days']}</td>{cells}</tr>"
         )
     warning = ""
@@ -566,8 +557,9 @@ def _acute(s: dict[str, Any]) -> str:
         "<table><thead><tr><th>Month</th><th class='n'>Headache days<br>≥15 (8.2 A)</th>"
         f"<th class='n'>Any acute</th>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         f"<p class='small muted'>{REACHED} at or over the limit in days of intake per month (never "
-        "doses). Medication-overuse headache needs this in 3 consecutive complete months "
-        f"together with 15 or more headache days.</p>{warning}</section>"
+        "doses); – 8.2.6 does not apply (one class over its own limit, or fewer than 2 of "
+        "its classes taken). Medication-overuse headache needs this in 3 consecutive complete "
+        f"months together with 15 or more headache days.</p>{warning}</section>"
     )
 
 

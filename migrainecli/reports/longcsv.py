@@ -4,7 +4,7 @@ One figure per row so another program can read every number of the summary. Item
 are slash-separated paths (``chronic_migraine/2026-08/headache_days``); ``source``
 names where the value comes from: the criterion (``ICHD-3 1.3``), the ``diary``, the
 ``settings``, or the rule document. Written with the csv module through
-``csvio.write_csv`` (RFC 4180, formula-looking cells neutralised, booleans 1/0).
+``csvformat.write_csv`` (RFC 4180, formula-looking cells neutralised, booleans 1/0).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def summary_rows(s: dict[str, Any]) -> Iterator[Row]:
             for c in e["checks"]:
                 yield ("evidence", f"{base}/{c['name']}", c["count"], "diary")
                 yield ("evidence", f"{base}/{c['name']}/threshold", c["threshold"], src)
-                yield ("evidence", f"{base}/{c['name']}/check", c["status"], src)
+                yield ("evidence", f"{base}/{c['name']}/check", c["mark"], src)
     if s.get("overuse_warning"):
         yield ("verdict", "medication_overuse/warning", s["overuse_warning"], "ICHD-3 8.2")
 
@@ -153,6 +153,6 @@ def _trial_rows(section: str, n: int, t: dict[str, Any]) -> Iterator[Row]:
 
 def write_summary_csv(fh: IO[str], s: dict[str, Any]) -> int:
     """Write the long CSV; returns the number of data rows."""
-    from migrainecli.csvio import write_csv
+    from migrainecli.csvformat import write_csv
 
     return write_csv(fh, COLUMNS, summary_rows(s))

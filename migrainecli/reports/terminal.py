@@ -12,12 +12,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from migrainecli.reports.data import short_response_note
+from migrainecli.rules.verdicts import (
+    DISCLAIMER,
+    MARK_LEGEND,
+    REACHED,
+    SHORT_TITLES,
+    SYMBOLS,
+    VERDICT_STYLES,
+    VERDICT_WORDS,
+)
 from migrainecli.safetext import visible_tree
 
-REACHED = "▲"
-VERDICT = {"met": "MET", "not_met": "NOT MET", "undetermined": "UNDETERMINED"}
-VERDICT_STYLE = {"met": "bold red", "not_met": "bold green", "undetermined": "bold yellow"}
-CHECK_MARK = {"met": "✓", "not_met": "✗", "undetermined": "?"}
+STACK_BELOW = 70  # columns: narrower consoles get the verdict months stacked
 SHORT = {
     "triptan": "triptan",
     "ergot": "ergot",
@@ -27,13 +33,6 @@ SHORT = {
     "gepant_acute": "gepant",
     "ditan": "ditan",
     "antiemetic": "antiem.",
-}
-SHORT_VERDICT = {
-    "chronic_migraine": "chronic migraine",
-    "medication_overuse": "medication overuse",
-    "resistant_migraine": "resistant",
-    "refractory_migraine": "refractory",
-    "cgrp_step_therapy": "CGRP step therapy",
 }
 GLYPH = {"none": "·", "mild": "░", "moderate": "▒", "severe": "▓", "untracked": "×"}
 SEVERITY_STYLE = {
@@ -57,11 +56,17 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun if count == 1 else noun + 's'}"
 
 
-def _cell(n: int, reached: bool):
+def _marked(n: int, m: dict[str, Any], name: str):
+    """A month-table count with its mark: ▲ reached, ? untracked days could reach it,
+    – does not apply (ICHD-3 8.2.6), nothing when it cannot be reached."""
     from rich.text import Text
 
-    if reached:
+    if name in m["at_threshold"]:
         return Text(f"{n} {REACHED}", style="bold red")
+    if name in m["undetermined"]:
+        return Text(f"{n} {SYMBOLS['undetermined']}")
+    if name in m["does_not_apply"]:
+        return Text(f"{n} {SYMBOLS['does_not_apply']}")
     return Text(f"{n}  ")
 
 
@@ -141,7 +146,7 @@ def month_tables(
     ]
 
     def counted(name: str):
-        return lambda m: _cell(m[name], name in m["at_threshold"])
+        return lambda m: _marked(m[name], m, name)
 
     fixed = [
         ("month", "left", _month_label),
@@ -155,7 +160,7 @@ def month_tables(
         (
             f"{SHORT.get(c, c[:7])}\n≥{limits[c]['days']}",
             "right",
-            lambda m, c=c: _cell(m["class_days"][c], f"{c}_days" in m["at_threshold"]),
+            lambda m, c=c: _marked(m["class_days"][c], m, f"{c}_days"),
         )
         for c in used
     ]
@@ -164,7 +169,7 @@ def month_tables(
             (
                 f"several\n≥{thresholds['8.2.6']}",
                 "right",
-                lambda m: _cell(m["moh_days"].get("8.2.6", 0), "8.2.6" in m["at_threshold"]),
+                lambda m: _marked(m["moh_days"].get("8.2.6", 0), m, "8.2.6"),
             )
         )
     return _tables(months, fixed, extra, width)
@@ -179,12 +184,13 @@ def month_table_notes(months: Sequence[dict[str, Any]], as_of: str) -> list[str]
     if any(m["moh_days"].get("8.2.6", 0) for m in months):
         notes.append(
             "several = days with any ergot, triptan, simple or combination analgesic or "
-            "opioid (ICHD-3 8.2.6: ▲ only when no one class is over its own limit)."
+            "opioid (ICHD-3 8.2.6: – does not apply when one class is over its own limit or "
+            "fewer than 2 of them were taken)."
         )
     if any(m["untracked_days"] for m in months):
         notes.append(
             "tracked = tracked days / days of the month; with untracked days the counts are "
-            "lower bounds."
+            "lower bounds (? untracked days could reach the threshold)."
         )
     if months and not months[-1]["complete"]:
         notes.append(f"* month so far, to {as_of}.")
@@ -377,8 +383,8 @@ def verdict_line(verdicts: dict[str, Any]):
     for i, (key, v) in enumerate(verdicts.items()):
         if i:
             line.append(" · ")
-        line.append(f"{SHORT_VERDICT.get(key, key)} ")
-        line.append(VERDICT[v["status"]], style=VERDICT_STYLE[v["status"]])
+        line.append(f"{SHORT_TITLES.get(key, key)} ")
+        line.append(VERDICT_WORDS[v["status"]], style=VERDICT_STYLES[v["status"]])
         if v.get("subtypes"):
             line.append(f" ({', '.join(v['subtypes'])})")
     line.append(" — details: migrainecli status", style="bright_black")
@@ -443,32 +449,105 @@ def render_report(r: dict[str, Any], console) -> None:
 
 
 # -- summary --------------------------------------------------------------------------
-def evidence_table(evidence: Sequence[dict[str, Any]]):
+def verdict_months(v: dict[str, Any], width: int = 80) -> list:
+    """A verdict's months, each count with its mark (✓ meets, ✗ cannot meet, ? untracked
+    days decide, – does not apply): a table, or below ``STACK_BELOW`` columns one block
+    per month so that no word is cut."""
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
-    names: dict[str, str] = {}
-    thresholds: dict[str, int] = {}
+    evidence = v["evidence"]
+    columns: dict[str, str] = {}
     for e in evidence:
         for c in e["checks"]:
-            names.setdefault(c["name"], c["label"])
-            thresholds.setdefault(c["name"], c["threshold"])
+            columns.setdefault(c["name"], f"{c['label']} ≥{c['threshold']}")
+    cells = [
+        {c["name"]: f"{c['count']} {SYMBOLS[c['mark']]}" for c in e["checks"]} for e in evidence
+    ]
+    if width < STACK_BELOW:
+        lines = []
+        for e, row in zip(evidence, cells, strict=True):
+            lines.append(
+                Text(
+                    f"  {e['month']}: {VERDICT_WORDS[e['status']].lower()}, "
+                    f"{_n(e['untracked_days'], 'untracked day')}"
+                )
+            )
+            for name, header in columns.items():
+                if name in row:
+                    lines.append(Text(f"    {header}: {row[name]}"))
+        return lines
     table = Table(box=box.SIMPLE, pad_edge=False, show_edge=False, padding=(0, 1))
     table.add_column("  month", no_wrap=True)
     table.add_column("untracked", justify="right")
-    for name, label in names.items():
-        table.add_column(f"{label} ≥{thresholds[name]}", justify="right")
+    for header in columns.values():
+        table.add_column(header, justify="right")
     table.add_column("month is")
-    for e in evidence:
-        by = {c["name"]: c for c in e["checks"]}
-        cells = []
-        for name in names:
-            c = by.get(name)
-            cells.append(f"{c['count']} {CHECK_MARK.get(c['status'], '')}".strip() if c else "0")
+    for e, row in zip(evidence, cells, strict=True):
         table.add_row(
-            "  " + e["month"], str(e["untracked_days"]), *cells, VERDICT[e["status"]].lower()
+            "  " + e["month"],
+            str(e["untracked_days"]),
+            *(row.get(name, "") for name in columns),
+            VERDICT_WORDS[e["status"]].lower(),
         )
-    return table
+    return [table]
+
+
+def render_verdict(v: dict[str, Any], console, *, evidence: bool = False) -> None:
+    """One verdict: title, source and verdict, its months, its lines, its explanation.
+    ``status`` also lists the trials behind it (``evidence``)."""
+    from rich.markup import escape
+    from rich.padding import Padding
+    from rich.text import Text
+
+    line = Text(f"{v['title']} ({v['source']}): ", style="bold")
+    line.append(VERDICT_WORDS[v["status"]], style=VERDICT_STYLES[v["status"]])
+    console.print(line)
+    if v["evidence"]:
+        for part in verdict_months(v, console.width):
+            console.print(part)
+    lines = [*v["details"], *(v.get("evidence_lines", ()) if evidence else ()), v["explanation"]]
+    for text in lines:
+        console.print(Padding(escape(text), (0, 0, 0, 2)))
+
+
+def status_view(report) -> dict[str, Any]:
+    """What ``status`` shows, from a ``StatusReport``: the diary line's figures and
+    every verdict's view (with the trials behind it)."""
+    data = report.to_dict()
+    verdicts = []
+    for v in report.verdicts():
+        d = v.to_dict()
+        d["evidence_lines"] = list(v.evidence)
+        verdicts.append(d)
+    return {"as_of": data["as_of"], "diary": data["diary"], "verdicts": verdicts}
+
+
+def render_status(report, console) -> None:
+    """The human status report: one block per criterion, then the disclaimer."""
+    from rich.text import Text
+
+    s = visible_tree(status_view(report))  # stored text shows its control characters
+    d = s["diary"]
+    if d["start"] is None:
+        console.print(
+            f"The diary is empty (as of {s['as_of']}): every verdict is undetermined. "
+            "Log headache days with 'migrainecli log'."
+        )
+    else:
+        line = Text("Diary", style="bold")
+        line.append(
+            f" from {d['start']} to {s['as_of']}: {d['tracked_days']} tracked "
+            f"days, {d['untracked_days']} untracked."
+        )
+        console.print(line)
+    console.print(Text(f"Marks: {MARK_LEGEND}.", style="bright_black"))
+    for v in s["verdicts"]:
+        console.print()
+        render_verdict(v, console, evidence=True)
+    console.print()
+    console.print(Text(DISCLAIMER, style="italic"))
 
 
 def render_summary(s: dict[str, Any], console) -> None:
@@ -504,15 +583,10 @@ def render_summary(s: dict[str, Any], console) -> None:
 
     console.print()
     console.print("[b]Verdicts[/b] (according to the recorded diary)")
+    console.print(Text(f"Marks: {MARK_LEGEND}.", style="bright_black"))
     for v in s["verdicts"]:
         console.print()
-        line = Text(f"{v['title']} ({v['source']}): ", style="bold")
-        line.append(VERDICT[v["status"]], style=VERDICT_STYLE[v["status"]])
-        console.print(line)
-        if v["evidence"]:
-            console.print(evidence_table(v["evidence"]))
-        for text in [*v["details"], v["explanation"]]:
-            console.print(Padding(escape(text), (0, 0, 0, 2)))
+        render_verdict(v, console)
     months = s["months"]
     if months:
         console.print()
@@ -602,7 +676,7 @@ def acute_tables(acute: dict[str, Any], width: int = 80) -> list:
         (
             "headache\n≥15",
             "right",
-            lambda m: _cell(m["headache_days"], "headache_days" in m["at_threshold"]),
+            lambda m: _marked(m["headache_days"], m, "headache_days"),
         ),
         ("any acute", "right", lambda m: str(m["acute_medication_days"])),
     ]
@@ -613,7 +687,7 @@ def acute_tables(acute: dict[str, Any], width: int = 80) -> list:
             (
                 f"{SHORT.get(c['class'], c['class'][:7])}\n{limit}",
                 "right",
-                lambda m, c=c["class"]: _cell(m["days"][c], f"{c}_days" in m["at_threshold"]),
+                lambda m, c=c["class"]: _marked(m["days"][c], m, f"{c}_days"),
             )
         )
     if acute["pool"]:
@@ -621,7 +695,7 @@ def acute_tables(acute: dict[str, Any], width: int = 80) -> list:
             (
                 f"several\n≥{acute['pool']['limit']}",
                 "right",
-                lambda m: _cell(m["pool_days"], "8.2.6" in m["at_threshold"]),
+                lambda m: _marked(m["pool_days"], m, "8.2.6"),
             )
         )
     return _tables(acute["months"], fixed, extra, width)

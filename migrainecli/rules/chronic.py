@@ -1,0 +1,191 @@
+"""Chronic migraine — ICHD-3 1.3 (clinical-criteria.md section 2).
+
+Source: Headache Classification Committee of the IHS, ICHD-3, Cephalalgia
+2018;38:1-211, code 1.3.
+
+As computed: ``met`` when each of the 3 most recent complete calendar months has >=15
+headache days (A) and >=8 migraine days (C), and B (>=5 attacks) holds over the whole
+diary, three-valued while untracked days could supply them. D is "not assessed". The
+history lists every past run of >=3 qualifying months. ICHD-3 says ">3 months"; the
+tool requires 3 full calendar months and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from migrainecli.rules.evidence import (
+    MonthEvidence,
+    _check,
+    _evidence,
+    _months_explanation,
+    _n,
+)
+from migrainecli.rules.months import (
+    MET,
+    MonthCounts,
+    add_months,
+    all_of,
+    and3,
+    threshold_status,
+    window,
+)
+from migrainecli.rules.verdicts import Column, Verdict
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    pass
+
+# ICHD-3 1.3 A and C
+CM_HEADACHE_DAYS = 15
+CM_MIGRAINE_DAYS = 8
+CM_MONTHS = 3
+CM_HISTORY_ATTACKS = 5  # ICHD-3 1.3 B
+
+
+# -- ICHD-3 1.3 chronic migraine ------------------------------------------------------
+@dataclass(frozen=True)
+class Run:
+    """A run of consecutive complete months meeting the chronic-migraine thresholds."""
+
+    start: str  # "YYYY-MM"
+    end: str
+    months: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.start, "to": self.end, "months": self.months}
+
+
+@dataclass(frozen=True)
+class ChronicMigraine:
+    status: str
+    months: tuple[MonthEvidence, ...]
+    criterion_b_status: str
+    recorded_migraine_days: int
+    history: tuple[Run, ...]
+    explanation: str
+    source: str = "ICHD-3 1.3"
+    method: str = (
+        "each of the 3 most recent complete calendar months has at least 15 headache days "
+        "and at least 8 migraine days (ICHD-3 says more than 3 months; the tool requires "
+        "3 full calendar months); untracked days are unknown, not headache-free"
+    )
+
+    def view(self) -> Verdict:
+        """The verdict as every renderer shows it (``rules.verdicts``)."""
+        columns = (
+            Column("headache_days", "headache", CM_HEADACHE_DAYS),
+            Column("migraine_days", "migraine", CM_MIGRAINE_DAYS),
+        )
+        n = self.recorded_migraine_days
+        b = (
+            f"Criterion B (≥{CM_HISTORY_ATTACKS} attacks in the history): {_n(n, 'migraine days')} "
+            f"recorded, {self.criterion_b_status.replace('_', ' ')}. Criterion D: not assessed."
+        )
+        return Verdict(
+            key="chronic_migraine",
+            status=self.status,
+            source=self.source,
+            method=self.method,
+            explanation=self.explanation,
+            columns=columns,
+            months=tuple(m.marks(columns) for m in self.months),
+            details=(b,),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "source": self.source,
+            "method": self.method,
+            "months": [m.to_dict() for m in self.months],
+            "explanation": self.explanation,
+            "criterion_b": {
+                "status": self.criterion_b_status,
+                "recorded_migraine_days": self.recorded_migraine_days,
+                "required": CM_HISTORY_ATTACKS,
+            },
+            "criterion_d": "not assessed",
+            "history": [r.to_dict() for r in self.history],
+        }
+
+
+def chronic_month(m: MonthCounts) -> MonthEvidence:
+    """One month for ICHD-3 1.3: A (>=15 headache days) AND C (>=8 migraine days)."""
+    checks = [
+        _check(
+            "headache_days", "headache days", m.headache_days, m.untracked_days, CM_HEADACHE_DAYS
+        ),  # ICHD-3 1.3 A
+        _check(
+            "migraine_days", "migraine days", m.migraine_days, m.untracked_days, CM_MIGRAINE_DAYS
+        ),  # ICHD-3 1.3 C (C1, C2 or C3)
+    ]
+    return _evidence(m, checks, all_of(c.status for c in checks))
+
+
+def chronic_history(months: Sequence[MonthCounts]) -> list[Run]:
+    """Every run of >=3 consecutive complete months each meeting both ICHD-3 1.3
+    thresholds outright (``met``, not undetermined), oldest first."""
+    runs: list[Run] = []
+    current: list[MonthCounts] = []
+
+    def flush() -> None:
+        if len(current) >= CM_MONTHS:
+            runs.append(Run(current[0].label, current[-1].label, len(current)))
+
+    for m in months:
+        ok = m.complete and chronic_month(m).status == MET
+        if ok and current and add_months(*current[-1].key, 1) == m.key:
+            current.append(m)
+            continue
+        flush()
+        current = [m] if ok else []
+    flush()
+    return runs
+
+
+def chronic_migraine(months: Sequence[MonthCounts], as_of: date) -> ChronicMigraine:
+    """ICHD-3 1.3 as computed in clinical-criteria.md section 2.
+
+    ``met`` when each of the 3 most recent complete calendar months has >=15 headache
+    days (A) and >=8 migraine days (C), three-valued per month, AND criterion B: >=5
+    recorded migraine days in the whole diary (three-valued over the diary's untracked
+    days). D is the clinician's ("not assessed"). Also returns every past run of >=3
+    consecutive qualifying months (``history``).
+    """
+    win = window(months, as_of, CM_MONTHS)
+    evidence = tuple(chronic_month(m) for m in win)
+    window_status = all_of(e.status for e in evidence)
+
+    in_diary = {m.key for m in months}
+    recorded = sum(m.migraine_days for m in months)
+    unknown = sum(m.untracked_days for m in months) + sum(
+        m.untracked_days for m in win if m.key not in in_diary
+    )
+    b_status = threshold_status(recorded, unknown, CM_HISTORY_ATTACKS)  # ICHD-3 1.3 B
+    status = and3(window_status, b_status)
+    history = tuple(chronic_history(months))
+
+    hd = ", ".join(str(e.counts["headache_days"]) for e in evidence)
+    md = ", ".join(str(e.counts["migraine_days"]) for e in evidence)
+    explanation = _months_explanation(
+        evidence,
+        window_status,
+        f"headache days {hd} (at least 15 each) and migraine days {md} (at least 8 each)",
+        "Chronic migraine needs 3 consecutive complete months, each with at least 15 "
+        "headache days of which at least 8 are migraine days.",
+    )
+    if b_status != MET:
+        explanation += (
+            f" Criterion B: {_n(recorded, 'recorded migraine days')} in the whole diary; ICHD-3 "
+            f"1.3 B needs at least {CM_HISTORY_ATTACKS} attacks."
+        )
+    if history:
+        explanation += (
+            " Chronic pattern in the diary: "
+            + "; ".join(f"{r.start} to {r.end}" for r in history)
+            + "."
+        )
+    return ChronicMigraine(status, evidence, b_status, recorded, history, explanation)

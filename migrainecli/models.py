@@ -97,6 +97,40 @@ class Trial:
     end_approximate: bool = False  # only the month of ``end`` was given (day set to 1)
 
 
+INSTRUMENTS = ("midas", "hit6")
+
+
+@dataclass(slots=True)
+class Score:
+    """One disability questionnaire result (clinical-criteria.md section 8).
+
+    MIDAS keeps its five scored items (``q1``..``q5``, days in the last 3 months) and the
+    two optional unscored answers; ``total`` is their sum. HIT-6 has only ``total``.
+    """
+
+    date: date
+    instrument: str  # one of INSTRUMENTS
+    total: int
+    q1: int | None = None
+    q2: int | None = None
+    q3: int | None = None
+    q4: int | None = None
+    q5: int | None = None
+    headache_days: int | None = None  # MIDAS question A (unscored), 0-90
+    pain: int | None = None  # MIDAS question B (unscored), 0-10
+    note: str | None = None
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class Period:
+    """The first day of one menstruation (or withdrawal bleeding), section 9."""
+
+    date: date
+    note: str | None = None
+    id: int | None = None
+
+
 @dataclass(slots=True)
 class DiaryData:
     """Everything the rules need, read from a diary in one go."""
@@ -106,6 +140,8 @@ class DiaryData:
     gaps: tuple[Gap, ...] = ()
     trials: tuple[Trial, ...] = ()
     start: date | None = None  # diary start; None = the earliest logged date
+    scores: tuple[Score, ...] = ()  # by date
+    periods: tuple[Period, ...] = ()  # by date
 
 
 def trial_date(d: date | None, approximate: bool) -> str | None:

@@ -62,11 +62,6 @@ THRESHOLDS = {
     "migraine_days": CM_MIGRAINE_DAYS,  # ICHD-3 1.3 C
     "debilitating_days": EHF_DEBILITATING_DAYS,  # EHF 2020
 }
-THRESHOLD_SOURCES = {
-    "headache_days": "ICHD-3 1.3 A, 8.2 A",
-    "migraine_days": "ICHD-3 1.3 C",
-    "debilitating_days": "EHF 2020",
-}
 
 
 # -- small pieces ---------------------------------------------------------------------

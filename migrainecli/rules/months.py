@@ -40,7 +40,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 MET = "met"
 NOT_MET = "not_met"
 UNDETERMINED = "undetermined"
-STATUSES = (MET, NOT_MET, UNDETERMINED)
 
 # ICHD-3 8.2 subtypes counted in days of intake per month (8.2.7 is not computed).
 SINGLE_CLASS_SUBTYPES = ("8.2.1", "8.2.2", "8.2.3", "8.2.4", "8.2.5")  # the 8.2.6 pool

@@ -1,7 +1,5 @@
 """Shared pieces of the command-line edge: consoles, the diary, dates, JSON, errors."""
 
-from __future__ import annotations
-
 import json
 import sys
 from collections.abc import Iterator
@@ -111,6 +109,31 @@ UsageError = typer.BadParameter.__bases__[0]
 def usage_error(message: str) -> Exception:
     """A usage error (exit code 2) with one sentence, for options that contradict each other."""
     return UsageError(message)
+
+
+def db_option():
+    """``--db PATH`` after the sub-command: the same as before it (``status --db x.db``)."""
+    from typer.core import TyperOption
+
+    return TyperOption(
+        param_decls=["--db"],
+        metavar="PATH",
+        expose_value=False,
+        callback=_db_after,
+        help="Diary file to use (the same as --db before the command).",
+    )
+
+
+def _db_after(ctx: typer.Context, _param, value: str | None) -> None:
+    if value is None:
+        return
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = {}
+    given = root.obj.get("db")
+    if given is not None and given != value:
+        raise usage_error(f"--db is given twice ({given} and {value}); give it once.")
+    root.obj["db"] = value
 
 
 def current_context() -> typer.Context | None:

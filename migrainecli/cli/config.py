@@ -1,6 +1,5 @@
 """Settings: the diary start date and the optional header of the clinician summary."""
 
-from __future__ import annotations
 
 from typing import Annotated
 
@@ -8,7 +7,9 @@ import typer
 
 from migrainecli.cli.common import clean, open_diary, out, parse_date, print_json, say
 
-app = typer.Typer(help="Diary start date, and a name and birth date for summaries.")
+app = typer.Typer(
+    help="Diary start date, and a name and birth date for summaries.", rich_markup_mode=None
+)
 
 
 def _check_key(key: str) -> None:

@@ -1,6 +1,5 @@
 """Commands for diary days: log, edit, show, days, delete."""
 
-from __future__ import annotations
 
 from typing import Annotated, Any
 
@@ -434,11 +433,3 @@ def delete(
             raise fail("Nothing deleted.")
         diary.delete_days(start, end)
     say(f"Deleted {what}.")
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(log)
-    app.command()(days)
-    app.command()(show)
-    app.command()(edit)
-    app.command()(delete)

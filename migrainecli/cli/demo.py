@@ -1,6 +1,5 @@
 """``demo``: a sample diary in a temporary file, and what the tool reads from it."""
 
-from __future__ import annotations
 
 from datetime import date
 from typing import Annotated

@@ -1,6 +1,5 @@
 """Commands for untracked periods (gaps): days in a gap are unknown, not headache-free."""
 
-from __future__ import annotations
 
 from typing import Annotated
 
@@ -8,7 +7,7 @@ import typer
 
 from migrainecli.cli.common import clean, note, open_diary, out, parse_range, print_json, say
 
-app = typer.Typer(help="Record periods you did not keep the diary.")
+app = typer.Typer(help="Record periods you did not keep the diary.", rich_markup_mode=None)
 
 
 @app.command("add")

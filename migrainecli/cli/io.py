@@ -1,6 +1,5 @@
 """Commands that move data in and out: export, import, backup, path."""
 
-from __future__ import annotations
 
 import sys
 from enum import Enum
@@ -180,10 +179,3 @@ def path(ctx: typer.Context) -> None:
     The file may not exist until the first entry.
     """
     typer.echo(str(diary_path(ctx)))
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(export)
-    app.command("import")(import_)
-    app.command()(backup)
-    app.command()(path)

@@ -1,6 +1,5 @@
 """Looking after the diary file: ``check`` and ``restore``."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
@@ -95,9 +94,3 @@ def _size(n: int) -> str:
     if n < 1024 * 1024:
         return f"{n / 1024:.0f} KB"
     return f"{n / 1024 / 1024:.1f} MB"
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
-    app.command()(check)
-    app.command()(restore)

@@ -1,6 +1,5 @@
 """``report`` (the last months in the terminal) and ``summary`` (the clinician page)."""
 
-from __future__ import annotations
 
 from datetime import date
 from enum import Enum
@@ -165,9 +164,3 @@ def _format_from(output: Path | None) -> SummaryFormat:
             ".csv or .html, or give --format text, csv or html."
         )
     return fmt
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
-    app.command()(report)
-    app.command()(summary)

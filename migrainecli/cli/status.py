@@ -1,6 +1,5 @@
 """``status``: the verdicts of clinical-criteria.md read from the diary, with evidence."""
 
-from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
@@ -174,7 +173,3 @@ def _extra_lines(key: str, c: dict[str, Any]) -> list[str]:
                 f"{e['outcome']}" + (f" — {e['reason']}" if e.get("reason") else "")
             )
     return lines
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(status)

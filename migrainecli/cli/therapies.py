@@ -1,6 +1,5 @@
 """The therapy catalogue and the classes still untried."""
 
-from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
@@ -11,7 +10,9 @@ from migrainecli.cli.common import clean, out, print_json
 from migrainecli.cli.trials import Kind
 
 app = typer.Typer(
-    help="The therapy catalogue: classes, names and brands.", invoke_without_command=True
+    help="The therapy catalogue: classes, names and brands.",
+    invoke_without_command=True,
+    rich_markup_mode=None,
 )
 
 
@@ -194,8 +195,3 @@ def _print_untried(data: dict, catalogue) -> None:
         f"{n['untried']} classes untried, {n['inadequate']} tried only inadequately, "
         f"{n['tried']} tried."
     )
-
-
-def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="therapies")
-    root.command()(untried)

@@ -1,6 +1,5 @@
 """Commands for treatment trials: trial add / stop / edit / delete / list."""
 
-from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
@@ -21,7 +20,9 @@ from migrainecli.cli.common import (
 )
 from migrainecli.models import KINDS, OUTCOMES, trial_date
 
-app = typer.Typer(help="Record the treatments you have tried: dates, doses, outcomes.")
+app = typer.Typer(
+    help="Record the treatments you have tried: dates, doses, outcomes.", rich_markup_mode=None
+)
 
 
 Kind = choices("Kind", KINDS)

@@ -21,6 +21,20 @@ def choices(name: str, values: tuple[str, ...]) -> type[Enum]:
     return Enum(name, {v: v for v in values}, type=str)
 
 
+def sub_app(help: str, **settings: Any) -> typer.Typer:
+    """A command group (trial, gap, config, therapies) with the root app's settings."""
+    return typer.Typer(help=help, rich_markup_mode=None, add_completion=False, **settings)
+
+
+def complete_therapy(incomplete: str) -> list[str]:
+    """Shell completion of a therapy name (run only when completing: loads the catalogue)."""
+    from migrainecli.catalogue import load_catalogue
+    from migrainecli.cli.complete import therapy_names
+
+    typed = incomplete.casefold()
+    return [n for n in therapy_names(load_catalogue()) if n.casefold().startswith(typed)]
+
+
 def out():
     """Console for reports (stdout).
 

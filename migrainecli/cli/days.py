@@ -1,6 +1,5 @@
 """Commands for diary days: log, edit, show, days, delete."""
 
-
 from typing import Annotated, Any
 
 import typer
@@ -8,6 +7,7 @@ import typer
 from migrainecli.cli.common import (
     choices,
     clean,
+    complete_therapy,
     confirm,
     fail,
     note,
@@ -31,10 +31,15 @@ def _flag(name: str, help_: str):
     return typer.Option(f"--{name}/--no-{name}", help=help_, show_default=False)
 
 
-Sev = Annotated[Severity | None, typer.Option("--severity", "-s", help="Headache intensity.")]
+Sev = Annotated[
+    Severity | None,
+    typer.Option(
+        "--severity", "-s", metavar="LEVEL", help="Headache intensity: mild, moderate or severe."
+    ),
+]
 Free = Annotated[bool, typer.Option("--free", help="An explicitly headache-free day.")]
 Hours = Annotated[
-    float | None, typer.Option("--hours", metavar="HOURS", help="How many hours it lasted.")
+    float | None, typer.Option("--hours", metavar="N", help="How many hours it lasted.")
 ]
 Unilateral = Annotated[bool | None, _flag("unilateral", "One-sided pain.")]
 Pulsating = Annotated[bool | None, _flag("pulsating", "Pulsating or throbbing pain.")]
@@ -51,7 +56,13 @@ Believed = Annotated[
 ]
 Impair = Annotated[
     Impairment | None,
-    typer.Option("--impairment", "-i", help="How much it limited your day despite medication."),
+    typer.Option(
+        "--impairment",
+        "-i",
+        metavar="LEVEL",
+        help="How much it limited your day despite medication: none, mild, serious or "
+        "bedbound.",
+    ),
 ]
 Meds = Annotated[
     list[str] | None,
@@ -59,6 +70,7 @@ Meds = Annotated[
         "--med",
         "-m",
         metavar="NAME",
+        autocompletion=complete_therapy,
         help='Acute medication taken that day, dose allowed: --med "sumatriptan 50 mg". '
         'Repeat for each intake; say whether each one helped after a colon: '
         '--med "ibuprofen 400 mg: not relieved" --med "Imitrex 100 mg: relieved".',
@@ -174,6 +186,7 @@ def log(
     when: Annotated[
         str,
         typer.Argument(
+            metavar="WHEN",
             help="Date or FROM..TO range: 2026-11-03, today, yesterday, '3 days ago', monday.",
             show_default=True,
         ),
@@ -227,7 +240,9 @@ def log(
 
 def edit(
     ctx: typer.Context,
-    when: Annotated[str, typer.Argument(help="The logged date (or FROM..TO range) to change.")],
+    when: Annotated[
+        str, typer.Argument(metavar="WHEN", help="The logged date (or FROM..TO range) to change.")
+    ],
     severity: Sev = None,
     free: Free = False,
     hours: Hours = None,
@@ -276,7 +291,9 @@ def edit(
 
 def show(
     ctx: typer.Context,
-    when: Annotated[str, typer.Argument(help="The date, or a FROM..TO range, to show.")],
+    when: Annotated[
+        str, typer.Argument(metavar="WHEN", help="The date, or a FROM..TO range, to show.")
+    ],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON (a list of days for a range).")
     ] = False,
@@ -412,7 +429,9 @@ def days(
 
 def delete(
     ctx: typer.Context,
-    when: Annotated[str, typer.Argument(help="The date, or a FROM..TO range, to delete.")],
+    when: Annotated[
+        str, typer.Argument(metavar="WHEN", help="The date, or a FROM..TO range, to delete.")
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a logged day (or every logged day of a range) and its intakes (asks first)."""

@@ -1,6 +1,5 @@
 """Looking after the diary file: ``check`` and ``restore``."""
 
-
 from pathlib import Path
 from typing import Annotated
 
@@ -49,7 +48,7 @@ def check(
 def restore(
     ctx: typer.Context,
     backup: Annotated[
-        Path, typer.Argument(help="The backup file to put in the diary's place.", metavar="BACKUP")
+        Path, typer.Argument(help="The backup file to put in the diary's place.", metavar="FILE")
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     force: Annotated[

@@ -1,6 +1,5 @@
 """``status``: the verdicts of clinical-criteria.md read from the diary, with evidence."""
 
-
 from datetime import date
 from typing import Annotated, Any
 

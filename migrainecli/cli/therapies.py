@@ -1,25 +1,24 @@
 """The therapy catalogue and the classes still untried."""
 
-
 from datetime import date
 from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import clean, out, print_json
+from migrainecli.cli.common import clean, complete_therapy, out, print_json, sub_app
 from migrainecli.cli.trials import Kind
 
-app = typer.Typer(
-    help="The therapy catalogue: classes, names and brands.",
-    invoke_without_command=True,
-    rich_markup_mode=None,
+app = sub_app(
+    "The therapy catalogue: classes, names and brands.", invoke_without_command=True
 )
 
 
 @app.callback()
 def therapies(
     ctx: typer.Context,
-    kind: Annotated[Kind | None, typer.Option("--kind", help="Only classes of this kind.")] = None,
+    kind: Annotated[
+        Kind | None, typer.Option("--kind", metavar="KIND", help="Only classes of this kind.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the therapy catalogue (or 'therapies show NAME')."""
@@ -55,7 +54,11 @@ def therapies(
 
 @app.command("show")
 def show(
-    name: Annotated[str, typer.Argument(help="A therapy or medication name, brand or generic.")],
+    name: Annotated[str, typer.Argument(
+            metavar="NAME",
+            help="A therapy or medication name, brand or generic.",
+            autocompletion=complete_therapy,
+        )],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Tell what a name resolves to in the catalogue."""
@@ -112,7 +115,9 @@ def show(
 
 def untried(
     ctx: typer.Context,
-    kind: Annotated[Kind | None, typer.Option("--kind", help="Only classes of this kind.")] = None,
+    kind: Annotated[
+        Kind | None, typer.Option("--kind", metavar="KIND", help="Only classes of this kind.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     as_of: Annotated[
         str | None,

@@ -1,6 +1,5 @@
 """Commands for treatment trials: trial add / stop / edit / delete / list."""
 
-
 from datetime import date
 from typing import Annotated
 
@@ -9,6 +8,7 @@ import typer
 from migrainecli.cli.common import (
     choices,
     clean,
+    complete_therapy,
     confirm,
     fail,
     note,
@@ -17,19 +17,20 @@ from migrainecli.cli.common import (
     parse_month_or_date,
     print_json,
     say,
+    sub_app,
 )
 from migrainecli.models import KINDS, OUTCOMES, trial_date
 
-app = typer.Typer(
-    help="Record the treatments you have tried: dates, doses, outcomes.", rich_markup_mode=None
-)
+app = sub_app("Record the treatments you have tried: dates, doses, outcomes.")
 
 
 Kind = choices("Kind", KINDS)
 Outcome = choices("Outcome", OUTCOMES)
 
 
-TrialRef = Annotated[str, typer.Argument(help="The trial's number (from 'trial list') or name.")]
+TrialRef = Annotated[
+    str, typer.Argument(metavar="TRIAL", help="The trial's number (from 'trial list') or name.")
+]
 ClassOpt = Annotated[
     str | None,
     typer.Option(
@@ -48,7 +49,14 @@ NoteOpt = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A f
 @app.command("add")
 def add(
     ctx: typer.Context,
-    therapy: Annotated[str, typer.Argument(help='Name as on the box: "Topamax 50 mg", Aimovig.')],
+    therapy: Annotated[
+        str,
+        typer.Argument(
+            metavar="THERAPY",
+            help='Name as on the box: "Topamax 50 mg", Aimovig.',
+            autocompletion=complete_therapy,
+        ),
+    ],
     start: Annotated[str, typer.Option("--start", metavar="DATE", help="When it started.")],
     end: Annotated[
         str | None, typer.Option("--end", metavar="DATE", help="When it stopped.")

@@ -1,6 +1,5 @@
 """``undo``: revert the newest recorded change, or list the recent ones."""
 
-
 from typing import Annotated
 
 import typer

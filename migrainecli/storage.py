@@ -799,9 +799,10 @@ class Diary:
     def record_gap(self, gap: Gap) -> tuple[Gap, list[Gap]]:
         """Record an untracked period, merged with the recorded gaps it overlaps.
 
-        Returns the gap as stored (with its id) and the recorded gaps it replaced (none
+        Returns the gap as stored (with its id) and the recorded gaps it overlapped (none
         when it overlaps nothing): overlapping gaps become one gap over all their days,
-        with their reasons joined, so that no day is in two gaps. A period wholly inside
+        numbered as the first of them, with their reasons joined, so that no day is in
+        two gaps. A period wholly inside
         one recorded gap is refused (InvalidValue): it is already recorded.
         """
         from migrainecli.errors import InvalidValue
@@ -828,13 +829,20 @@ class Diary:
                 max([gap.end, *(g.end for g in overlapped)]),
                 "; ".join(reasons) or None,
             )
-            for g in overlapped:
-                self.conn.execute("DELETE FROM gaps WHERE id = ?", [g.id])
-            cur = self.conn.execute(
-                "INSERT INTO gaps (start_date, end_date, reason) VALUES (?, ?, ?)",
-                [merged.start.isoformat(), merged.end.isoformat(), merged.reason],
-            )
-        merged.id = int(cur.lastrowid)
+            values = [merged.start.isoformat(), merged.end.isoformat(), merged.reason]
+            if not overlapped:
+                cur = self.conn.execute(
+                    "INSERT INTO gaps (start_date, end_date, reason) VALUES (?, ?, ?)", values
+                )
+                merged.id = int(cur.lastrowid)
+            else:  # the first overlapped gap keeps its number and takes the others' days
+                merged.id = overlapped[0].id
+                for g in overlapped[1:]:
+                    self.conn.execute("DELETE FROM gaps WHERE id = ?", [g.id])
+                self.conn.execute(
+                    "UPDATE gaps SET start_date = ?, end_date = ?, reason = ? WHERE id = ?",
+                    [*values, merged.id],
+                )
         return merged, overlapped
 
     def gaps(self) -> list[Gap]:

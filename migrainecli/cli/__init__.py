@@ -110,12 +110,13 @@ class _Group(TyperGroup):
 
     def format_commands(self, ctx, formatter) -> None:  # type: ignore[override]
         """The commands in sections (Diary, Treatments...), each with its first sentence."""
+        width = max(len(name) for name in LAZY_COMMANDS)  # one column across the sections
         for title, names in SECTIONS.items():
             rows = []
             for name in names:
                 command = self.get_command(ctx, name)
                 if command is not None and not command.hidden:
-                    rows.append((name, command.get_short_help_str(limit=1000)))
+                    rows.append((name.ljust(width), command.get_short_help_str(limit=1000)))
             with formatter.section(title):
                 formatter.write_dl(rows)
 

@@ -31,8 +31,7 @@ def complete_therapy(incomplete: str) -> list[str]:
     from migrainecli.catalogue import load_catalogue
     from migrainecli.cli.complete import therapy_names
 
-    typed = incomplete.casefold()
-    return [n for n in therapy_names(load_catalogue()) if n.casefold().startswith(typed)]
+    return [n for n in therapy_names(load_catalogue()) if n.startswith(incomplete)]
 
 
 def out():

@@ -298,10 +298,10 @@ def show(
         bool, typer.Option("--json", help="Print JSON (a list of days for a range).")
     ] = False,
 ) -> None:
-    """Show everything logged on a date (or every logged day of a range) and what it counts
-    as.
+    """Show a logged day, or each logged day of a range, and what it counts as.
 
-    Without a diary file it says so on stderr and exits 0; --json then prints null.
+    Everything logged on the date is shown. Without a diary file it says so on stderr
+    and exits 0; --json then prints null.
     """
     from migrainecli.cli.common import no_diary
     from migrainecli.logbook import day_dict, describe, show_days
@@ -434,7 +434,10 @@ def delete(
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete a logged day (or every logged day of a range) and its intakes (asks first)."""
+    """Delete logged days and their intakes (asks first).
+
+    A date or a FROM..TO range; the question says how many days and intakes go.
+    """
     start, end = parse_range(when)
     with open_diary(ctx, write=True) as diary:
         n_days, n_intakes = diary.count_logged(start, end)

@@ -42,11 +42,14 @@ def add(
     n = (gap.end - gap.start).days + 1
     merged = ""
     if replaced:
-        listed = " and ".join(f"#{g.id} ({g.start} to {g.end})" for g in replaced)
-        merged = f", merged with the overlapping gap{'s' * (len(replaced) > 1)} {listed}"
+        listed = " and ".join(f"gap #{g.id} ({g.start} to {g.end})" for g in replaced)
+        merged = (
+            f" It overlapped {listed}, so {'they are' if len(replaced) > 1 else 'it is'} "
+            "merged into this one."
+        )
     say(
         f"Recorded gap #{gap.id}: {gap.start} to {gap.end} "
-        f"({n} untracked day{'s' * (n != 1)}){merged}."
+        f"({n} untracked day{'s' * (n != 1)}).{merged}"
     )
     if inside:
         note(

@@ -27,31 +27,6 @@ def db_path(isolated_diary: Path) -> Path:
     return isolated_diary
 
 
-def _build_once() -> None:
-    """Build the click command from the Typer app once for the whole test run.
-
-    ``typer.testing.CliRunner.invoke`` rebuilds the command tree from every annotation
-    on each call (about 50 ms, most of the suite's time). The built command keeps no
-    state between invocations (the diary path is worked out on every call), so one
-    serves every test. Only the test runner's builder is cached: the app, the diary and
-    the entry point are the real ones (``tests/test_help.py`` runs the real entry point).
-    """
-    import typer.main
-    import typer.testing
-
-    built: dict[int, object] = {}
-
-    def get_command(typer_app):
-        if id(typer_app) not in built:
-            built[id(typer_app)] = typer.main.get_command(typer_app)
-        return built[id(typer_app)]
-
-    typer.testing._get_command = get_command
-
-
-_build_once()
-
-
 class Run:
     """Invoke the app in-process; stdout and stderr kept apart."""
 

@@ -204,6 +204,7 @@ def first_sentence(text: str) -> str:
     end = paragraph.find(". ")
     return paragraph[: end + 1] if end >= 0 else paragraph
 
+
 app = typer.Typer(
     cls=_Group,
     help=HELP,

@@ -804,9 +804,67 @@ class Diary:
             )
         return int(cur.lastrowid)
 
+    def record_gap(self, gap: Gap) -> tuple[Gap, list[Gap]]:
+        """Record an untracked period, merged with the recorded gaps it overlaps.
+
+        Returns the gap as stored (with its id) and the recorded gaps it overlapped (none
+        when it overlaps nothing): overlapping gaps become one gap over all their days,
+        numbered as the first of them, with their reasons joined, so that no day is in
+        two gaps. A period wholly inside
+        one recorded gap is refused (InvalidValue): it is already recorded.
+        """
+        from migrainecli.errors import InvalidValue
+
+        with self.write():
+            rows = self.conn.execute(
+                "SELECT * FROM gaps WHERE start_date <= ? AND end_date >= ? "
+                "ORDER BY start_date, end_date, id",
+                [gap.end.isoformat(), gap.start.isoformat()],
+            )
+            overlapped = [_gap(r) for r in rows]
+            for g in overlapped:
+                if g.start <= gap.start and gap.end <= g.end:
+                    raise InvalidValue(
+                        f"That period is already recorded as gap #{g.id} ({g.start} to "
+                        f"{g.end})."
+                    )
+            reasons: list[str] = []
+            for text in [g.reason for g in overlapped] + [gap.reason]:
+                if text and text not in reasons:
+                    reasons.append(text)
+            merged = Gap(
+                min([gap.start, *(g.start for g in overlapped)]),
+                max([gap.end, *(g.end for g in overlapped)]),
+                "; ".join(reasons) or None,
+            )
+            values = [merged.start.isoformat(), merged.end.isoformat(), merged.reason]
+            if not overlapped:
+                cur = self.conn.execute(
+                    "INSERT INTO gaps (start_date, end_date, reason) VALUES (?, ?, ?)", values
+                )
+                merged.id = int(cur.lastrowid)
+            else:  # the first overlapped gap keeps its number and takes the others' days
+                merged.id = overlapped[0].id
+                for g in overlapped[1:]:
+                    self.conn.execute("DELETE FROM gaps WHERE id = ?", [g.id])
+                self.conn.execute(
+                    "UPDATE gaps SET start_date = ?, end_date = ?, reason = ? WHERE id = ?",
+                    [*values, merged.id],
+                )
+        return merged, overlapped
+
     def gaps(self) -> list[Gap]:
         rows = self.conn.execute("SELECT * FROM gaps ORDER BY start_date, end_date, id")
         return [_gap(r) for r in rows]
+
+    def gap(self, gap_id: int) -> Gap:
+        """The recorded gap with this number; NotFound if there is none."""
+        row = None
+        if _storable_id(gap_id):
+            row = self.conn.execute("SELECT * FROM gaps WHERE id = ?", [gap_id]).fetchone()
+        if row is None:
+            raise NotFound(f"There is no gap #{gap_id}; 'migrainecli gap list' shows them.")
+        return _gap(row)
 
     def delete_gap(self, gap_id: int) -> Gap:
         if not _storable_id(gap_id):

@@ -145,7 +145,7 @@ def test_gaps(run):
         {"id": 1, "start": D1, "end": D2, "days": 2, "reason": "holiday"}
     ]
     assert "holiday" in run("gap", "list").stdout
-    assert run("gap", "delete", "1").exit_code == 0
+    assert run("gap", "delete", "1", "--yes").exit_code == 0
     assert json.loads(run("gap", "list", "--json").stdout) == []
 
 

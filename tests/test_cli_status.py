@@ -108,24 +108,48 @@ def test_status_as_of_in_the_future_is_refused(run):
     assert "in the future" in r.stderr
 
 
-def test_demo_never_touches_the_users_diary(run, db_path):
-    r = run("demo")
+def test_demo_never_touches_the_users_diary(run, db_path, tmp_path):
+    sample = tmp_path / "sample.db"
+    r = run("demo", "--keep", str(sample))
     assert r.exit_code == 0, r.output
     assert not db_path.exists()
     out = r.stdout
-    assert "Sample diary (not yours):" in out
+    assert f"Sample diary (not yours), kept in: {sample}\n" in out
     assert "Chronic migraine (ICHD-3 1.3): MET" in out
     assert "Medication-overuse headache (ICHD-3 8.2): MET" in out
     assert "Resistant migraine (EHF 2020): MET" in out
     assert "Start your own diary" in out
-    sample = out.split("Sample diary (not yours): ")[1].split("\n")[0].strip()
-    assert json.loads(run("--db", sample, "trial", "list", "--json").stdout)
+    assert f"  migrainecli --db {sample} trial list\n" in out
+    assert json.loads(run("--db", str(sample), "trial", "list", "--json").stdout)
 
 
-def test_demo_covers_at_least_eight_months(run):
-    today = date.today()
+def test_demo_without_keep_removes_its_temporary_folder(run, db_path, tmp_path, monkeypatch):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
     r = run("demo")
-    sample = r.stdout.split("Sample diary (not yours): ")[1].split("\n")[0].strip()
+    assert r.exit_code == 0, r.output
+    assert "Sample diary (not yours): a temporary file, removed again.\n" in r.stdout
+    assert "  migrainecli demo --keep demo.db\n" in r.stdout
+    assert list(temp.iterdir()) == []
+    assert not db_path.exists()
+    assert r.stderr == ""
+
+
+def test_demo_keep_never_replaces_a_file(run, tmp_path):
+    sample = tmp_path / "sample.db"
+    sample.write_bytes(b"mine")
+    r = run("demo", "--keep", str(sample))
+    assert r.exit_code == 1
+    assert r.stderr == f"Error: {sample} already exists; give --keep the name of a new file.\n"
+    assert sample.read_bytes() == b"mine"
+
+
+def test_demo_covers_at_least_eight_months(run, tmp_path):
+    today = date.today()
+    sample = str(tmp_path / "sample.db")
+    run("demo", "--keep", sample)
     days = json.loads(run("--db", sample, "days", "--json").stdout)
     first = date.fromisoformat(days[0]["date"])
     y, m = add_months(today.year, today.month, -8)

@@ -70,20 +70,3 @@ def test_help_in_80_columns(tmp_path, args):
     r = subprocess.run([*_command(), *args], capture_output=True, text=True, env=env)
     assert r.returncode == 0
     assert max(len(line) for line in r.stdout.splitlines()) <= 80
-
-
-@pytest.mark.parametrize(
-    ("argv", "name"),
-    [
-        (["log", "-s", "mild"], "log"),
-        (["--db", "x.db", "trial", "list"], "trial"),
-        (["--db=x.db", "status"], "status"),
-        (["--help"], None),
-        (["--version"], None),
-        ([], None),
-    ],
-)
-def test_the_command_line_names_the_sub_command_to_build(argv, name):
-    from migrainecli.cli import command_named
-
-    assert command_named(argv) == name

@@ -322,7 +322,7 @@ def test_undo_trial_edit_gap_and_config(run, db_path):
     before = snapshot(db_path)
     run("trial", "stop", "1", "--end", "2025-04-02", "--outcome", "ineffective")
     run("trial", "edit", "1", "--dose", "100 mg")
-    run("gap", "delete", "1")
+    run("gap", "delete", "1", "--yes")
     run("config", "set", "name", "Bea")
     run("config", "unset", "name")
     run("trial", "delete", "1", "--yes")

@@ -27,12 +27,12 @@ def _one_sentence(result) -> str:
 @pytest.mark.parametrize(
     "args",
     [
-        ("gap", "delete", HUGE),
+        ("gap", "delete", HUGE, "--yes"),
         ("trial", "delete", HUGE, "--yes"),
         ("trial", "delete", f"#{HUGE}", "--yes"),
         ("trial", "stop", HUGE, "--end", "yesterday", "--outcome", "ineffective"),
         ("trial", "edit", HUGE, "--dose", "5 mg"),
-        ("gap", "delete", "--", str(-(2**63) - 1)),
+        ("gap", "delete", "--yes", "--", str(-(2**63) - 1)),
     ],
 )
 def test_an_id_too_large_for_sqlite_is_not_found_without_a_traceback(run, db_path, args):

@@ -128,10 +128,10 @@ def test_a_write_to_another_diary_path_names_it(run, tmp_path):
     assert f"Started a new diary at {other}." in r.stderr
 
 
-def test_demo_says_it_started_the_sample_diary(run, db_path):
-    r = run("demo")
+def test_demo_says_it_started_the_kept_sample_diary(run, db_path, tmp_path):
+    r = run("demo", "--keep", str(tmp_path / "demo-diary.db"))
     assert r.exit_code == 0
-    assert "Started a new diary at " in r.stderr and "demo-diary.db" in r.stderr
+    assert r.stderr == f"Started a new diary at {tmp_path / 'demo-diary.db'}.\n"
     assert not db_path.exists()
 
 

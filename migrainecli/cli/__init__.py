@@ -4,8 +4,6 @@ Domain errors (``MigraineError``) become one sentence on stderr and exit code 1,
 wherever they are raised; tracebacks never reach the user and never show locals.
 """
 
-from __future__ import annotations
-
 import sqlite3
 import sys
 from typing import Annotated
@@ -36,7 +34,8 @@ Examples:
 
 
 class _Group(TyperGroup):
-    """Root group: turns domain and file errors into one sentence and exit 1."""
+    """Root group: loads only the sub-command run, and turns domain and file errors into
+    one sentence and exit 1."""
 
     def invoke(self, ctx):  # type: ignore[override]
         from migrainecli.cli.common import fail
@@ -84,6 +83,56 @@ class _Group(TyperGroup):
             name = f" {err.filename}" if err.filename else ""
             raise fail(f"Cannot use{name}: {err.strerror or err}.") from None
 
+    def list_commands(self, ctx) -> list[str]:  # type: ignore[override]
+        return list(LAZY_COMMANDS)
+
+    def get_command(self, ctx, cmd_name: str):  # type: ignore[override]
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            self.commands[cmd_name] = load_command(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def resolve_command(self, ctx, args):  # type: ignore[override]
+        from difflib import get_close_matches
+
+        from migrainecli.cli.common import UsageError
+
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as e:
+            if args and "Did you mean" not in e.message:
+                matches = get_close_matches(args[0], list(LAZY_COMMANDS))
+                if matches:
+                    e.message = (
+                        f"{e.message.rstrip('.')}. Did you mean "
+                        f"{', '.join(repr(m) for m in matches)}?"
+                    )
+            raise
+
+    def format_commands(self, ctx, formatter) -> None:  # type: ignore[override]
+        """The commands in sections (Diary, Treatments...), each with its first sentence."""
+        width = max(len(name) for name in LAZY_COMMANDS)  # one column across the sections
+        for title, names in SECTIONS.items():
+            rows = []
+            for name in names:
+                command = self.get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name.ljust(width), command.get_short_help_str(limit=1000)))
+            with formatter.section(title):
+                formatter.write_dl(rows)
+
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            # Output still buffered when click exits (a usage error, an Exit) is flushed
+            # here; a reader gone away must not turn into "Exception ignored" at exit.
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _silence_stdout()
+            except (OSError, ValueError):
+                pass
+
 
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so that the flush at interpreter exit cannot fail."""
@@ -97,66 +146,69 @@ def _silence_stdout() -> None:
         pass
 
 
-def command_named(argv: list[str]) -> str | None:
-    """The sub-command a command line names (``--db PATH`` may come first), else None."""
-    args = iter(argv)
-    for token in args:
-        if token == "--db":
-            next(args, None)
-        elif token.startswith("--db="):
-            continue
-        elif token.startswith("-"):
-            return None  # --help, --version...: the whole app
-        else:
-            return token
-    return None
+# The sub-commands, in the order and sections of the main --help, each loaded only when
+# it is run, completed or listed: click's LazyGroup pattern (docs/complex.md in click).
+# "module:attribute" names a command function or a sub-app (typer.Typer).
+SECTIONS: dict[str, dict[str, str]] = {
+    "Diary": {
+        "log": "days:log", "edit": "days:edit", "delete": "days:delete", "show": "days:show",
+        "days": "days:days", "gap": "gaps:app",
+    },
+    "Treatments": {
+        "trial": "trials:app", "therapies": "therapies:app", "untried": "therapies:untried",
+    },
+    "Verdicts and reports": {
+        "status": "status:status", "report": "report:report", "summary": "report:summary",
+    },
+    "Data": {
+        "export": "io:export", "import": "io:import_", "backup": "io:backup",
+        "restore": "maintenance:restore", "check": "maintenance:check", "undo": "undo:undo",
+    },
+    "Setup": {"config": "config:app", "path": "io:path", "demo": "demo:demo"},
+}  # fmt: skip
+LAZY_COMMANDS = {name: target for section in SECTIONS.values() for name, target in section.items()}
 
 
-class _App(typer.Typer):
-    """Builds only the sub-command being run.
+def load_command(name: str):
+    """Build the click command of one sub-command from its Typer function or sub-app."""
+    import importlib
 
-    Typer turns every command's signature into a click command on each run; for a
-    one-day ``log`` that was about a sixth of the process. Help, version and unknown
-    names still get the whole app (and its suggestions). Tests invoke the whole app.
-    """
+    import typer.main
 
-    def __call__(self, *args, **kwargs):
-        try:
-            return self._call(*args, **kwargs)
-        finally:
-            # Output still buffered when click exits (a usage error, an Exit) is flushed
-            # here; a reader gone away must not turn into "Exception ignored" at exit.
-            try:
-                sys.stdout.flush()
-            except BrokenPipeError:
-                _silence_stdout()
-            except (OSError, ValueError):
-                pass
-
-    def _call(self, *args, **kwargs):
-        import copy
-
-        from typer.main import get_command_name
-
-        name = command_named(sys.argv[1:])
-        commands = [
-            c
-            for c in self.registered_commands
-            if (c.name or get_command_name(c.callback.__name__)) == name
-        ]
-        groups = [g for g in self.registered_groups if g.name == name]
-        if not commands and not groups:
-            return super().__call__(*args, **kwargs)
-        only = copy.copy(self)
-        only.registered_commands, only.registered_groups = commands, groups
-        return typer.Typer.__call__(only, *args, **kwargs)
+    module, attribute = LAZY_COMMANDS[name].split(":")
+    obj = getattr(importlib.import_module(f"migrainecli.cli.{module}"), attribute)
+    if not isinstance(obj, typer.Typer):
+        one = typer.Typer(rich_markup_mode=None, add_completion=False)
+        one.command(name)(obj)
+        obj = one
+    command = typer.main.get_command(obj)
+    command.name = name
+    _finish(command)
+    return command
 
 
-app = _App(
+def _finish(command) -> None:
+    """Every command's help gets its whole first sentence as its short help, and takes
+    ``--db`` after the sub-command too."""
+    from migrainecli.cli.common import db_option
+
+    command.short_help = command.short_help or first_sentence(command.help or "")
+    command.params.append(db_option())
+    for sub in getattr(command, "commands", {}).values():
+        _finish(sub)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a help text (its first paragraph when that has no full stop)."""
+    paragraph = " ".join(text.split("\n\n")[0].split())
+    end = paragraph.find(". ")
+    return paragraph[: end + 1] if end >= 0 else paragraph
+
+
+app = typer.Typer(
     cls=_Group,
     help=HELP,
     no_args_is_help=True,
-    add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -187,30 +239,3 @@ def main(
 ) -> None:
     """Track headache days and treatments; read the diary against published criteria."""
     ctx.obj = {"db": db}
-
-
-from migrainecli.cli import (  # noqa: E402
-    config,
-    days,
-    demo,
-    gaps,
-    io,
-    maintenance,
-    report,
-    status,
-    therapies,
-    trials,
-    undo,
-)
-
-days.register(app)
-app.add_typer(trials.app, name="trial")
-therapies.register(app)
-app.add_typer(gaps.app, name="gap")
-app.add_typer(config.app, name="config")
-io.register(app)
-status.register(app)
-app.command()(demo.demo)
-report.register(app)
-maintenance.register(app)
-undo.register(app)

@@ -1,7 +1,5 @@
 """Shared pieces of the command-line edge: consoles, the diary, dates, JSON, errors."""
 
-from __future__ import annotations
-
 import json
 import sys
 from collections.abc import Iterator
@@ -21,6 +19,19 @@ from migrainecli.safetext import visible
 def choices(name: str, values: tuple[str, ...]) -> type[Enum]:
     """A string Enum for Typer from one of the vocabularies in ``migrainecli.models``."""
     return Enum(name, {v: v for v in values}, type=str)
+
+
+def sub_app(help: str, **settings: Any) -> typer.Typer:
+    """A command group (trial, gap, config, therapies) with the root app's settings."""
+    return typer.Typer(help=help, rich_markup_mode=None, add_completion=False, **settings)
+
+
+def complete_therapy(incomplete: str) -> list[str]:
+    """Shell completion of a therapy name (run only when completing: loads the catalogue)."""
+    from migrainecli.catalogue import load_catalogue
+    from migrainecli.cli.complete import therapy_names
+
+    return [n for n in therapy_names(load_catalogue()) if n.startswith(incomplete)]
 
 
 def out():
@@ -120,6 +131,31 @@ UsageError = typer.BadParameter.__bases__[0]
 def usage_error(message: str) -> Exception:
     """A usage error (exit code 2) with one sentence, for options that contradict each other."""
     return UsageError(message)
+
+
+def db_option():
+    """``--db PATH`` after the sub-command: the same as before it (``status --db x.db``)."""
+    from typer.core import TyperOption
+
+    return TyperOption(
+        param_decls=["--db"],
+        metavar="PATH",
+        expose_value=False,
+        callback=_db_after,
+        help="Diary file to use (the same as --db before the command).",
+    )
+
+
+def _db_after(ctx: typer.Context, _param, value: str | None) -> None:
+    if value is None:
+        return
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = {}
+    given = root.obj.get("db")
+    if given is not None and given != value:
+        raise usage_error(f"--db is given twice ({given} and {value}); give it once.")
+    root.obj["db"] = value
 
 
 def current_context() -> typer.Context | None:

@@ -1,14 +1,12 @@
 """Settings: the diary start date and the optional header of the clinician summary."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import clean, open_diary, out, parse_date, print_json, say
+from migrainecli.cli.common import clean, open_diary, out, parse_date, print_json, say, sub_app
 
-app = typer.Typer(help="Diary start date, and a name and birth date for summaries.")
+app = sub_app("Diary start date, and a name and birth date for summaries.")
 
 
 def _check_key(key: str) -> None:
@@ -16,21 +14,44 @@ def _check_key(key: str) -> None:
     from migrainecli.storage import KNOWN_SETTINGS
 
     if key not in KNOWN_SETTINGS:
+        import difflib
+
+        close = difflib.get_close_matches(key.lower(), KNOWN_SETTINGS, n=1, cutoff=0.5)
+        hint = f" (did you mean {close[0]}?)" if close else ""
         raise InvalidValue(
-            f"Unknown setting {key!r}; the settings are {', '.join(KNOWN_SETTINGS)}."
+            f"Unknown setting {key!r}{hint}; the settings are {', '.join(KNOWN_SETTINGS)}."
         )
+
+
+def _complete_key(incomplete: str) -> list[tuple[str, str]]:
+    from migrainecli.storage import KNOWN_SETTINGS
+
+    return [(k, help_) for k, help_ in KNOWN_SETTINGS.items() if k.startswith(incomplete)]
+
+
+Key = Annotated[
+    str,
+    typer.Argument(
+        metavar="KEY", help="start, name, dob or date-order.", autocompletion=_complete_key
+    ),
+]
 
 
 @app.command("set")
 def set_(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="start, name, dob or date-order.")],
+    key: Key,
     value: Annotated[
-        str, typer.Argument(help="The value (a date for start and dob; dmy, mdy or ymd).")
+        str,
+        typer.Argument(
+            metavar="VALUE", help="The value (a date for start and dob; dmy, mdy or ymd)."
+        ),
     ],
 ) -> None:
-    """Set a setting, e.g. 'config set start 2025-01-01' when tracking began before the
-    first entry."""
+    """Set a setting.
+
+    For example 'config set start 2025-01-01' when tracking began before the first entry.
+    """
     from migrainecli.errors import InvalidValue
 
     _check_key(key)
@@ -58,12 +79,31 @@ def set_(
 
 
 @app.command("unset")
-def unset(ctx: typer.Context, key: Annotated[str, typer.Argument(help="The setting.")]) -> None:
+def unset(ctx: typer.Context, key: Key) -> None:
     """Remove a setting."""
     _check_key(key)
     with open_diary(ctx, write=True) as diary:
         diary.set_setting(key, None)
     say(f"{key} removed.")
+
+
+@app.command("get")
+def get(ctx: typer.Context, key: Key) -> None:
+    """Print the value of one setting.
+
+    A setting that is not set is an error (exit 1), so that scripts can tell. Without a
+    diary file it says so on stderr and exits 0 with nothing on stdout.
+    """
+    from migrainecli.cli.common import fail, no_diary
+
+    _check_key(key)
+    if no_diary(ctx):
+        return
+    with open_diary(ctx, write=False) as diary:
+        value = diary.settings().get(key)
+    if value is None:
+        raise fail(f"{key} is not set; 'migrainecli config set {key} VALUE' sets it.")
+    say(value)
 
 
 @app.command("show")

@@ -1,7 +1,5 @@
 """Commands for diary days: log, edit, show, days, delete."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any
 
@@ -10,6 +8,7 @@ import typer
 from migrainecli.cli.common import (
     choices,
     clean,
+    complete_therapy,
     confirm,
     fail,
     note,
@@ -35,10 +34,15 @@ def _flag(name: str, help_: str):
     return typer.Option(f"--{name}/--no-{name}", help=help_, show_default=False)
 
 
-Sev = Annotated[Severity | None, typer.Option("--severity", "-s", help="Headache intensity.")]
+Sev = Annotated[
+    Severity | None,
+    typer.Option(
+        "--severity", "-s", metavar="LEVEL", help="Headache intensity: mild, moderate or severe."
+    ),
+]
 Free = Annotated[bool, typer.Option("--free", help="An explicitly headache-free day.")]
 Hours = Annotated[
-    float | None, typer.Option("--hours", metavar="HOURS", help="How many hours it lasted.")
+    float | None, typer.Option("--hours", metavar="N", help="How many hours it lasted.")
 ]
 Unilateral = Annotated[bool | None, _flag("unilateral", "One-sided pain.")]
 Pulsating = Annotated[bool | None, _flag("pulsating", "Pulsating or throbbing pain.")]
@@ -55,7 +59,13 @@ Believed = Annotated[
 ]
 Impair = Annotated[
     Impairment | None,
-    typer.Option("--impairment", "-i", help="How much it limited your day despite medication."),
+    typer.Option(
+        "--impairment",
+        "-i",
+        metavar="LEVEL",
+        help="How much it limited your day despite medication: none, mild, serious or "
+        "bedbound.",
+    ),
 ]
 Meds = Annotated[
     list[str] | None,
@@ -63,6 +73,7 @@ Meds = Annotated[
         "--med",
         "-m",
         metavar="NAME",
+        autocompletion=complete_therapy,
         help='Acute medication taken that day, dose allowed: --med "sumatriptan 50 mg". '
         'Repeat for each intake; say whether each one helped after a colon: '
         '--med "ibuprofen 400 mg: not relieved" --med "Imitrex 100 mg: relieved".',
@@ -197,6 +208,7 @@ def log(
     when: Annotated[
         str,
         typer.Argument(
+            metavar="WHEN",
             help="Date or FROM..TO range: 2026-11-03, today, yesterday, '3 days ago', monday.",
             show_default=True,
         ),
@@ -221,7 +233,7 @@ def log(
         str | None,
         typer.Option(
             "--like",
-            metavar="WHEN",
+            metavar="DATE",
             help="Copy another day's severity, hours, features, limit and intakes (not its "
             "note); the other options given change the copy, and --med replaces its intakes.",
         ),
@@ -301,7 +313,9 @@ def _like(ctx, like: str, start, end, changes: dict[str, Any], med, free: bool):
 
 def edit(
     ctx: typer.Context,
-    when: Annotated[str, typer.Argument(help="The logged date (or FROM..TO range) to change.")],
+    when: Annotated[
+        str, typer.Argument(metavar="WHEN", help="The logged date (or FROM..TO range) to change.")
+    ],
     severity: Sev = None,
     free: Free = False,
     hours: Hours = None,
@@ -350,15 +364,17 @@ def edit(
 
 def show(
     ctx: typer.Context,
-    when: Annotated[str, typer.Argument(help="The date, or a FROM..TO range, to show.")],
+    when: Annotated[
+        str, typer.Argument(metavar="WHEN", help="The date, or a FROM..TO range, to show.")
+    ],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON (a list of days for a range).")
     ] = False,
 ) -> None:
-    """Show everything logged on a date (or every logged day of a range) and what it counts
-    as.
+    """Show a logged day, or each logged day of a range, and what it counts as.
 
-    Without a diary file it says so on stderr and exits 0; --json then prints null.
+    Everything logged on the date is shown. Without a diary file it says so on stderr
+    and exits 0; --json then prints null.
     """
     from migrainecli.cli.common import no_diary
     from migrainecli.logbook import day_dict, describe, show_days
@@ -548,7 +564,7 @@ def days(
     ] = None,
     month: Annotated[
         str | None,
-        typer.Option("--month", metavar="YYYY-MM", help="List one calendar month."),
+        typer.Option("--month", metavar="MONTH", help="List one calendar month (YYYY-MM)."),
     ] = None,
     last: Annotated[
         int | None,
@@ -619,10 +635,15 @@ def days(
 
 def delete(
     ctx: typer.Context,
-    when: Annotated[str, typer.Argument(help="The date, or a FROM..TO range, to delete.")],
+    when: Annotated[
+        str, typer.Argument(metavar="WHEN", help="The date, or a FROM..TO range, to delete.")
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete a logged day (or every logged day of a range) and its intakes (asks first)."""
+    """Delete logged days and their intakes (asks first).
+
+    A date or a FROM..TO range; the question says how many days and intakes go.
+    """
     start, end = parse_range(when)
     with open_diary(ctx, write=True) as diary:
         n_days, n_intakes = diary.count_logged(start, end)
@@ -640,11 +661,3 @@ def delete(
             raise fail("Nothing deleted.")
         diary.delete_days(start, end)
     say(f"Deleted {what}.")
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(log)
-    app.command()(days)
-    app.command()(show)
-    app.command()(edit)
-    app.command()(delete)

@@ -1,8 +1,7 @@
 """``demo``: a sample diary in a temporary file, and what the tool reads from it."""
 
-from __future__ import annotations
-
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,51 +10,80 @@ from migrainecli.cli.common import out
 
 
 def demo(
+    ctx: typer.Context,
     as_of: Annotated[
         str | None,
         typer.Option(
             "--as-of", metavar="DATE", help="Build the sample as if today were this date."
         ),
     ] = None,
+    keep: Annotated[
+        Path | None,
+        typer.Option(
+            "--keep",
+            metavar="FILE",
+            help="Keep the sample diary in this new file, to explore it with --db FILE.",
+        ),
+    ] = None,
 ) -> None:
     """Show what the tool does, on a sample diary.
 
-    The sample is written to a temporary file; your own diary is not touched.
+    The sample is written to a temporary file that is removed at the end (or to the
+    --keep file); your own diary is not touched.
     """
+    import shutil
     import tempfile
-    from pathlib import Path
 
     from rich.markup import escape
 
-    from migrainecli.cli.common import parse_date
+    from migrainecli.cli.common import output_path, parse_date, started_new_diary
     from migrainecli.cli.status import evaluate, render_status
     from migrainecli.demo import build_demo
 
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
-    folder = Path(tempfile.mkdtemp(prefix="migrainecli-demo-"))
-    path = folder / "demo-diary.db"
-    console = out()
-    diary = build_demo(path, when)
-    from migrainecli.cli.common import started_new_diary
+    folder = None
+    if keep is not None:
+        path = output_path(ctx, keep)
+        if path.exists() or path.is_symlink():
+            from migrainecli.errors import MigraineError
 
-    started_new_diary(path)
+            raise MigraineError(f"{path} already exists; give --keep the name of a new file.")
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="migrainecli-demo-"))
+        path = folder / "demo-diary.db"
     try:
-        data = diary.load()
-        logged = len(diary.days())
-        report = evaluate(data, when)
+        diary = build_demo(path, when)
+        if keep is not None:
+            started_new_diary(path)
+        try:
+            data = diary.load()
+            logged = len(diary.days())
+            report = evaluate(data, when)
+        finally:
+            diary.close()
     finally:
-        diary.close()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+    console = out()
     console.print(
         "[b]migrainecli demo[/b] — a made-up patient: a year of diary "
         f"({logged} logged days, {len(data.intakes)} acute-medication intakes, "
         f"{len(data.trials)} treatment trials, one untracked holiday week)."
     )
-    console.print(f"Sample diary (not yours): {escape(str(path))}")
+    if keep is not None:
+        console.print(f"Sample diary (not yours), kept in: {escape(str(path))}", soft_wrap=True)
+    else:
+        console.print("Sample diary (not yours): a temporary file, removed again.")
     console.print()
     render_status(report, console)
     console.print()
-    console.print("[b]Explore the sample[/b]")
-    db = f"--db {path}"
+    if keep is None:
+        console.print("[b]Explore the sample[/b] (kept with --keep)")
+        console.print("  migrainecli demo --keep demo.db")
+        db = "--db demo.db"
+    else:
+        console.print("[b]Explore the sample[/b]")
+        db = f"--db {path}"
     for cmd in ("days --from '14 days ago'", "trial list", "untried --kind preventive",
                 "status --json"):  # fmt: skip
         console.print(escape(f"  migrainecli {db} {cmd}"), soft_wrap=True)

@@ -1,35 +1,54 @@
 """Commands for untracked periods (gaps): days in a gap are unknown, not headache-free."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import note, open_diary, parse_range, print_json, say
+from migrainecli.cli.common import (
+    note,
+    open_diary,
+    parse_range,
+    print_json,
+    say,
+    sub_app,
+)
 
-app = typer.Typer(help="Record periods you did not keep the diary.")
+app = sub_app("Record periods you did not keep the diary.")
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
-    period: Annotated[str, typer.Argument(help="FROM..TO, e.g. 2026-08-01..2026-08-14.")],
-    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Why.")] = None,
+    period: Annotated[
+        str,
+        typer.Argument(metavar="WHEN", help="FROM..TO, e.g. 2026-08-01..2026-08-14 (or one date)."),
+    ],
+    reason: Annotated[
+        str | None, typer.Option("--reason", "-r", metavar="TEXT", help="Why.")
+    ] = None,
 ) -> None:
-    """Record a period you did not track."""
-    from migrainecli.errors import InvalidValue
+    """Record a period you did not track.
+
+    A period that overlaps recorded gaps is merged with them into one gap, and says so.
+    """
     from migrainecli.models import Gap
 
     start, end = parse_range(period)
     with open_diary(ctx, write=True) as diary:
-        for g in diary.gaps():
-            if (g.start, g.end) == (start, end):
-                raise InvalidValue(f"That gap is already recorded (#{g.id}).")
-        gap_id = diary.add_gap(Gap(start, end, reason))
-        inside = diary.days(start, end)
-    n = (end - start).days + 1
-    say(f"Recorded gap #{gap_id}: {start} to {end} ({n} untracked day{'s' * (n != 1)}).")
+        gap, replaced = diary.record_gap(Gap(start, end, reason))
+        inside = diary.days(gap.start, gap.end)
+    n = (gap.end - gap.start).days + 1
+    merged = ""
+    if replaced:
+        listed = " and ".join(f"gap #{g.id} ({g.start} to {g.end})" for g in replaced)
+        merged = (
+            f" It overlapped {listed}, so {'they are' if len(replaced) > 1 else 'it is'} "
+            "merged into this one."
+        )
+    say(
+        f"Recorded gap #{gap.id}: {gap.start} to {gap.end} "
+        f"({n} untracked day{'s' * (n != 1)}).{merged}"
+    )
     if inside:
         note(
             f"Note: {len(inside)} logged day(s) fall inside this gap and are treated as "
@@ -80,9 +99,20 @@ def list_(
 @app.command("delete")
 def delete(
     ctx: typer.Context,
-    gap_id: Annotated[int, typer.Argument(help="The gap's number from 'gap list'.")],
+    gap_id: Annotated[int, typer.Argument(metavar="N", help="The gap's number from 'gap list'.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete an untracked period."""
+    """Delete an untracked period (asks first)."""
+    from migrainecli.cli.common import confirm, fail
+
     with open_diary(ctx, write=True) as diary:
-        g = diary.delete_gap(gap_id)
+        g = diary.gap(gap_id)
+        n = (g.end - g.start).days + 1
+        question = (
+            f"Delete gap #{g.id} ({g.start} to {g.end})? Its {n} day{'s' * (n != 1)} will "
+            "count as tracked again."
+        )
+        if not yes and not confirm(question):
+            raise fail("Nothing deleted.")
+        diary.delete_gap(g.id)
     say(f"Deleted gap #{gap_id} ({g.start} to {g.end}).")

@@ -1,7 +1,5 @@
 """Commands that move data in and out: export, import, backup, path."""
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from pathlib import Path
@@ -26,12 +24,24 @@ PROGRESS_MIN_BYTES = 64 * 1024
 
 def export(
     ctx: typer.Context,
-    kind: Annotated[ExportKind, typer.Argument(help="What to export.")],
+    kind: Annotated[
+        ExportKind,
+        typer.Argument(
+            metavar="KIND", help="days, intakes, trials, gaps or monthly.", show_default=False
+        ),
+    ],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write (mode 0600); stdout if omitted."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="File to write (mode 0600); stdout if omitted.",
+        ),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json.")] = Format.csv,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", metavar="FORMAT", help="csv or json.")
+    ] = Format.csv,
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --output file if it exists.")
     ] = False,
@@ -84,13 +94,19 @@ def _rows(kind: str, n: int) -> str:
 
 def import_(
     ctx: typer.Context,
-    kind: Annotated[ImportKind, typer.Argument(help="What the file holds.")],
-    file: Annotated[str, typer.Argument(help="CSV or JSON file to read ('-' for stdin).")],
+    kind: Annotated[
+        ImportKind,
+        typer.Argument(metavar="KIND", help="What the file holds: days, intakes, trials or gaps."),
+    ],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="CSV or JSON file to read ('-' for stdin).")
+    ],
     fmt: Annotated[
         Format | None,
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="csv or json (default: JSON when the file starts with '[', else CSV).",
             show_default=False,
         ),
@@ -153,7 +169,9 @@ def _parse_with_progress(csvio, kind: str, fh, size: int, fmt: str | None) -> li
 
 def backup(
     ctx: typer.Context,
-    dest: Annotated[Path, typer.Argument(help="Where to write the copy (mode 0600).")],
+    dest: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Where to write the copy (mode 0600).")
+    ],
     force: Annotated[
         bool, typer.Option("--force", help="Replace the backup file if it exists.")
     ] = False,
@@ -175,15 +193,10 @@ def backup(
 
 
 def path(ctx: typer.Context) -> None:
-    """Print where the diary is.
+    """Print where the diary is, as an absolute path.
 
     The file may not exist until the first entry.
     """
-    typer.echo(str(diary_path(ctx)))
+    import os
 
-
-def register(app: typer.Typer) -> None:
-    app.command()(export)
-    app.command("import")(import_)
-    app.command()(backup)
-    app.command()(path)
+    typer.echo(os.path.abspath(diary_path(ctx)))

@@ -1,7 +1,5 @@
 """Looking after the diary file: ``check`` and ``restore``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -50,7 +48,7 @@ def check(
 def restore(
     ctx: typer.Context,
     backup: Annotated[
-        Path, typer.Argument(help="The backup file to put in the diary's place.", metavar="BACKUP")
+        Path, typer.Argument(help="The backup file to put in the diary's place.", metavar="FILE")
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     force: Annotated[
@@ -95,9 +93,3 @@ def _size(n: int) -> str:
     if n < 1024 * 1024:
         return f"{n / 1024:.0f} KB"
     return f"{n / 1024 / 1024:.1f} MB"
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
-    app.command()(check)
-    app.command()(restore)

@@ -1,7 +1,5 @@
 """``report`` (the last months in the terminal) and ``summary`` (the clinician page)."""
 
-from __future__ import annotations
-
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -37,7 +35,9 @@ def _load(ctx: typer.Context, as_of: str | None, *, settings: bool = False):
 def report(
     ctx: typer.Context,
     months: Annotated[
-        int, typer.Option("--months", "-n", min=1, max=1200, help="How many months to show.")
+        int, typer.Option(
+            "--months", "-n", min=1, max=1200, metavar="N", help="How many months to show."
+        )
     ] = 12,
     as_of: AsOf = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -54,6 +54,13 @@ def report(
         return
 
     data, status, when, catalogue, _ = _load(ctx, as_of)
+    if data.start is not None and when < data.start:
+        from migrainecli.errors import MigraineError
+
+        raise MigraineError(
+            f"--as-of {when} is before the diary starts on {data.start}; give a date from "
+            f"{data.start} on."
+        )
     result = build_report(data, status, when, catalogue, months)
     if as_json:
         print_json(result)
@@ -70,13 +77,19 @@ def summary(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="text, csv or html (default: from the --output extension, else text).",
             show_default=False,
         ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write (mode 0600); stdout if omitted."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="File to write (mode 0600); stdout if omitted.",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --output file if it exists.")
@@ -165,9 +178,3 @@ def _format_from(output: Path | None) -> SummaryFormat:
             ".csv or .html, or give --format text, csv or html."
         )
     return fmt
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
-    app.command()(report)
-    app.command()(summary)

@@ -49,7 +49,3 @@ def status(
         print_json(report.to_dict())
         return
     render_status(report, out())
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(status)

@@ -1,24 +1,24 @@
 """The therapy catalogue and the classes still untried."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import clean, out, print_json
+from migrainecli.cli.common import clean, complete_therapy, out, print_json, sub_app
 from migrainecli.cli.trials import Kind
 
-app = typer.Typer(
-    help="The therapy catalogue: classes, names and brands.", invoke_without_command=True
+app = sub_app(
+    "The therapy catalogue: classes, names and brands.", invoke_without_command=True
 )
 
 
 @app.callback()
 def therapies(
     ctx: typer.Context,
-    kind: Annotated[Kind | None, typer.Option("--kind", help="Only classes of this kind.")] = None,
+    kind: Annotated[
+        Kind | None, typer.Option("--kind", metavar="KIND", help="Only classes of this kind.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the therapy catalogue (or 'therapies show NAME')."""
@@ -66,7 +66,11 @@ def _member_text(m) -> str:
 
 @app.command("show")
 def show(
-    name: Annotated[str, typer.Argument(help="A therapy or medication name, brand or generic.")],
+    name: Annotated[str, typer.Argument(
+            metavar="NAME",
+            help="A therapy or medication name, brand or generic.",
+            autocompletion=complete_therapy,
+        )],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Tell what a name resolves to in the catalogue."""
@@ -123,7 +127,9 @@ def show(
 
 def untried(
     ctx: typer.Context,
-    kind: Annotated[Kind | None, typer.Option("--kind", help="Only classes of this kind.")] = None,
+    kind: Annotated[
+        Kind | None, typer.Option("--kind", metavar="KIND", help="Only classes of this kind.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     as_of: Annotated[
         str | None,
@@ -206,8 +212,3 @@ def _print_untried(data: dict, catalogue) -> None:
         f"{n['untried']} classes untried, {n['inadequate']} tried only inadequately, "
         f"{n['tried']} tried."
     )
-
-
-def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="therapies")
-    root.command()(untried)

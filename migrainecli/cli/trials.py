@@ -1,7 +1,5 @@
 """Commands for treatment trials: trial add / stop / edit / delete / list."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated
 
@@ -9,6 +7,7 @@ import typer
 
 from migrainecli.cli.common import (
     choices,
+    complete_therapy,
     confirm,
     fail,
     note,
@@ -16,18 +15,21 @@ from migrainecli.cli.common import (
     parse_month_or_date,
     print_json,
     say,
+    sub_app,
 )
 from migrainecli.cli.listing import plain
 from migrainecli.models import KINDS, OUTCOMES, trial_date
 
-app = typer.Typer(help="Record the treatments you have tried: dates, doses, outcomes.")
+app = sub_app("Record the treatments you have tried: dates, doses, outcomes.")
 
 
 Kind = choices("Kind", KINDS)
 Outcome = choices("Outcome", OUTCOMES)
 
 
-TrialRef = Annotated[str, typer.Argument(help="The trial's number (from 'trial list') or name.")]
+TrialRef = Annotated[
+    str, typer.Argument(metavar="TRIAL", help="The trial's number (from 'trial list') or name.")
+]
 ClassOpt = Annotated[
     str | None,
     typer.Option(
@@ -46,7 +48,14 @@ NoteOpt = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A f
 @app.command("add")
 def add(
     ctx: typer.Context,
-    therapy: Annotated[str, typer.Argument(help='Name as on the box: "Topamax 50 mg", Aimovig.')],
+    therapy: Annotated[
+        str,
+        typer.Argument(
+            metavar="THERAPY",
+            help='Name as on the box: "Topamax 50 mg", Aimovig.',
+            autocompletion=complete_therapy,
+        ),
+    ],
     start: Annotated[str, typer.Option("--start", metavar="DATE", help="When it started.")],
     end: Annotated[
         str | None, typer.Option("--end", metavar="DATE", help="When it stopped.")

@@ -1,7 +1,5 @@
 """``undo``: revert the newest recorded change, or list the recent ones."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -53,7 +51,3 @@ def undo(
             raise fail("Nothing undone.")
         journal.undo(diary, change)
     say(clean(f"Undone: {change.sentence()}."))
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(undo)

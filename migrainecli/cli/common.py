@@ -29,9 +29,9 @@ def sub_app(help: str, **settings: Any) -> typer.Typer:
 def complete_therapy(incomplete: str) -> list[str]:
     """Shell completion of a therapy name (run only when completing: loads the catalogue)."""
     from migrainecli.catalogue import load_catalogue
-    from migrainecli.cli.complete import therapy_names
 
-    return [n for n in therapy_names(load_catalogue()) if n.startswith(incomplete)]
+    names = sorted(load_catalogue().completion_names(), key=str.casefold)
+    return [n for n in names if n.startswith(incomplete)]
 
 
 def out():

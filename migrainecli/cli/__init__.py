@@ -49,11 +49,11 @@ class _Group(TyperGroup):
         except MigraineError as err:
             raise fail(str(err)) from None
         except sqlite3.OperationalError as err:
-            from migrainecli.storage import DISK_FULL
+            from migrainecli.storage import DISK_FULL, is_locked
 
             if "disk is full" in str(err):
                 raise fail(DISK_FULL) from None
-            if "locked" in str(err) or "busy" in str(err):
+            if is_locked(err):
                 raise fail(
                     "The diary is busy in another program and stayed locked; try again."
                 ) from None

@@ -119,10 +119,6 @@ def _waiting() -> None:
     note("Waiting for another migrainecli (or program) using the diary...")
 
 
-def today() -> date:
-    return date.today()
-
-
 # Typer's own click classes (Typer 0.28 ships a copy of click; earlier ones use click's):
 # BadParameter is a UsageError in every click, and the context stack lives beside it.
 UsageError = typer.BadParameter.__bases__[0]

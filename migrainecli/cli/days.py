@@ -20,7 +20,6 @@ from migrainecli.cli.common import (
     print_json,
     print_json_items,
     say,
-    today,
     usage_error,
     yes_no,
 )
@@ -485,7 +484,7 @@ def _window(
     if start and end and end < start:
         raise fail(f"--to {end} is before --from {start}; give the earlier date with --from.")
     if start is None and end is None and last is None and not as_json:
-        t = today()
+        t = date.today()
         return months_before(t, DEFAULT_MONTHS), t, True
     return start, end, False
 

@@ -37,8 +37,9 @@ def demo(
     from rich.markup import escape
 
     from migrainecli.cli.common import output_path, parse_date, started_new_diary
-    from migrainecli.cli.status import evaluate, render_status
     from migrainecli.demo import build_demo
+    from migrainecli.reports.terminal import render_status
+    from migrainecli.rules.criteria import evaluate
 
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
     folder = None

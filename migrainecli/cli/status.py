@@ -8,20 +8,6 @@ import typer
 from migrainecli.cli.common import open_diary, out, parse_date, print_json
 
 
-def evaluate(data, as_of: date):
-    """The StatusReport for diary data (``Diary.load()``): ``rules.criteria.evaluate``."""
-    from migrainecli.rules.criteria import evaluate as _evaluate
-
-    return _evaluate(data, as_of)
-
-
-def render_status(report, console) -> None:
-    """The human status report (``reports.terminal.render_status``)."""
-    from migrainecli.reports.terminal import render_status as _render
-
-    _render(report, console)
-
-
 def status(
     ctx: typer.Context,
     as_of: Annotated[
@@ -39,6 +25,8 @@ def status(
     empty diary (all undetermined), so that scripts always read valid JSON.
     """
     from migrainecli.cli.common import no_diary
+    from migrainecli.reports.terminal import render_status
+    from migrainecli.rules.criteria import evaluate
 
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
     if no_diary(ctx) and not as_json:

@@ -31,7 +31,8 @@ README = ROOT / "README.md"
 TOUR_NOW = "2026-12-01 18:30:00+00:00"
 COLUMNS = 80
 _GUIDED = "How bad was the headache"
-_PROMPT = re.compile(r"^(.*?[\])]: )(.*)$")  # "...? (y/n) [y]: " then the answer typed
+_ANSWER = re.compile(r"\[y/N\]: (\S+)$")  # a confirmation answered in the transcript
+_PROMPT = re.compile(r"^(.*?[\])]:)(?: (.*))?$")  # "...? (y/n) [y]:" then the answer typed
 
 
 @dataclass
@@ -124,7 +125,11 @@ def _run(example: Example, home: Path) -> str:
 
     from migrainecli.cli import app
 
-    result = CliRunner().invoke(app, args, prog_name="migrainecli", catch_exceptions=False)
+    answers = [m.group(1) for m in map(_ANSWER.search, example.output) if m]
+    result = CliRunner().invoke(
+        app, args, prog_name="migrainecli", catch_exceptions=False,
+        input="".join(f"{a}\n" for a in answers) or None,
+    )  # fmt: skip
     return result.output
 
 
@@ -138,7 +143,7 @@ def _run_in_terminal(args: list[str], transcript: list[str]) -> str:
     child = pexpect.spawn(
         sys.executable, ["-m", "migrainecli", *args],
         env={**os.environ, "TERM": "dumb"}, encoding="utf-8", timeout=30,
-        dimensions=(24, COLUMNS),
+        dimensions=(24, 400),  # no line of the session is cut by readline (COLUMNS stays 80)
     )  # fmt: skip
     child.logfile_read = seen  # everything the terminal shows, echoed answers included
     for line in transcript:
@@ -146,7 +151,7 @@ def _run_in_terminal(args: list[str], transcript: list[str]) -> str:
         if match is None:
             continue
         child.expect_exact(match.group(1))
-        child.sendline(match.group(2))
+        child.sendline(match.group(2) or "")
     child.expect(pexpect.EOF)
     child.close()
     return seen.getvalue().replace("\r\n", "\n")

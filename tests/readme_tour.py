@@ -147,6 +147,8 @@ def _run_in_terminal(args: list[str], transcript: list[str]) -> str:
     )  # fmt: skip
     child.logfile_read = seen  # everything the terminal shows, echoed answers included
     for line in transcript:
+        if line.startswith(("Logged ", "Updated ", "Error: ")):
+            break  # the questions are over: what follows is the program's answer
         match = _PROMPT.match(line)
         if match is None:
             continue

@@ -7,7 +7,8 @@ Each round runs both builds once with ARGS (the order alternates from round to r
 that neither build always runs on a warmer machine) and takes the ratio new / old; the
 result is the median of those per-round ratios, which a shared machine drifting between
 rounds does not skew. ``{date}`` in ARGS becomes a different unlogged date each run, so
-that ``log {date} -s mild`` always writes. Each build gets its own copy of the diary.
+that ``log {date} -s mild`` always writes. Each build gets its own diary: an empty one, or
+a copy of ``--diary FILE``.
 """
 
 import argparse
@@ -36,12 +37,16 @@ def main() -> int:
     parser.add_argument("old")
     parser.add_argument("new")
     parser.add_argument("--rounds", type=int, default=31)
+    parser.add_argument("--diary", help="a diary file each build starts from (a copy each)")
     parser.add_argument("args", nargs="+")
     a = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="migrainecli-compare-"))
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
     first = date.today() - timedelta(days=3 * a.rounds + 10)
     builds = {"old": a.old, "new": a.new}
+    if a.diary:
+        for which in builds:
+            shutil.copyfile(a.diary, folder / f"{which}.db")
     times: dict[str, list[float]] = {"old": [], "new": []}
     ratios = []
     for i in range(-1, a.rounds):  # round -1 is a warm-up

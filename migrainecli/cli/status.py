@@ -25,15 +25,17 @@ def status(
     empty diary (all undetermined), so that scripts always read valid JSON.
     """
     from migrainecli.cli.common import no_diary
-    from migrainecli.reports.terminal import render_status
-    from migrainecli.rules.criteria import evaluate
 
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
     if no_diary(ctx) and not as_json:
         return
+    from migrainecli.rules.criteria import evaluate
+
     with open_diary(ctx, write=False) as diary:
         report = evaluate(diary.load(), when)
     if as_json:
         print_json(report.to_dict())
         return
+    from migrainecli.reports.terminal import render_status
+
     render_status(report, out())

@@ -30,7 +30,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from migrainecli.csvformat import MONTHLY_COLUMNS
 from migrainecli.models import KINDS, DiaryData, Trial
 from migrainecli.rules.chronic import CM_HEADACHE_DAYS, CM_MIGRAINE_DAYS
 from migrainecli.rules.day import classify_day
@@ -56,7 +55,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 SUMMARY_MONTHS = 12
 CHART_MONTHS = 24
 RESPONSE_SOURCE = "Tassorelli et al., Cephalalgia 2018 (clinical-criteria.md section 7)"
-MONTHLY_BASE_COLUMNS = MONTHLY_COLUMNS  # interface.md monthly.csv, then the class columns
 THRESHOLDS = {
     "headache_days": CM_HEADACHE_DAYS,  # ICHD-3 1.3 A and 8.2 A
     "migraine_days": CM_MIGRAINE_DAYS,  # ICHD-3 1.3 C
@@ -186,7 +184,9 @@ def shown_months(months: Sequence[MonthCounts], as_of: date, n: int) -> list[Mon
 
 # -- export monthly (interface.md monthly.csv) ------------------------------------------
 def monthly_columns(acute_ids: Sequence[str]) -> tuple[str, ...]:
-    return (*MONTHLY_BASE_COLUMNS, *(f"{c}_days" for c in acute_ids), "active_preventives")
+    from migrainecli.csvformat import MONTHLY_COLUMNS  # the file format; not for status
+
+    return (*MONTHLY_COLUMNS, *(f"{c}_days" for c in acute_ids), "active_preventives")
 
 
 def monthly_table(

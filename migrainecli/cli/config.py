@@ -8,43 +8,37 @@ import typer
 
 from migrainecli.cli.common import clean, open_diary, out, parse_date, print_json, say
 
-app = typer.Typer(help="Diary start date, and a name and birth date for summaries.")
+app = typer.Typer(
+    help="Diary start date, a name and birth date for summaries, and the payer's step-therapy N."
+)
 
 
 def _check_key(key: str) -> None:
-    from migrainecli.errors import InvalidValue
-    from migrainecli.storage import KNOWN_SETTINGS
+    from migrainecli.settings import check_key
 
-    if key not in KNOWN_SETTINGS:
-        raise InvalidValue(
-            f"Unknown setting {key!r}; the settings are {', '.join(KNOWN_SETTINGS)}."
-        )
+    check_key(key)
 
 
 @app.command("set")
 def set_(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="start, name, dob or date-order.")],
+    key: Annotated[
+        str, typer.Argument(help="start, name, dob, date-order or step-therapy-failures.")
+    ],
     value: Annotated[
-        str, typer.Argument(help="The value (a date for start and dob; dmy, mdy or ymd).")
+        str,
+        typer.Argument(
+            help="The value (a date for start and dob; dmy, mdy or ymd; a number from 1 to 6)."
+        ),
     ],
 ) -> None:
     """Set a setting, e.g. 'config set start 2025-01-01' when tracking began before the
-    first entry."""
+    first entry, or 'config set step-therapy-failures 3' for a payer that asks for 3
+    failed options."""
     from migrainecli.errors import InvalidValue
+    from migrainecli.settings import validate_setting
 
-    _check_key(key)
-    if key in ("start", "dob"):
-        value = parse_date(value).isoformat()
-    if key == "date-order":
-        from migrainecli.dates import DATE_ORDERS
-
-        value = value.strip().lower()
-        if value not in DATE_ORDERS:
-            raise InvalidValue(
-                f"date-order must be dmy (day first: 5/11 is 5 November), mdy (month first) "
-                f"or ymd, not {value!r}."
-            )
+    value = validate_setting(key, value, parse_date)
     with open_diary(ctx, write=True) as diary:
         if key == "start":
             first = diary.first_logged()
@@ -53,8 +47,8 @@ def set_(
                     f"The diary start cannot be after the first logged day ({first}); "
                     "the diary starts at its first entry unless you set an earlier date."
                 )
-        diary.set_setting(key, value.strip())
-    say(f"{key} = {value.strip()}")
+        diary.set_setting(key, value)
+    say(f"{key} = {value}")
 
 
 @app.command("unset")

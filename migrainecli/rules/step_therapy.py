@@ -335,7 +335,9 @@ class StepTherapy:
             f"Arms in {month}: (a) {alo}–{ahi} headache days with at least moderate "
             f"disability {words[self.arms['a']]}; (b) {blo}–{bhi} headache days "
             f"{words[self.arms['b']]}; (c) chronic migraine {words[self.arms['c']]}.",
-            f"Disability (arm a): {self.disability.reason}.",
+            f"Disability (arm a): {self.disability.reason}."
+            if self.range_statuses["a"] != NOT_MET
+            else f"Disability (arm a): not needed, {month} is outside {alo}–{ahi} headache days.",
             f"AHS options failed: {len(self.failed_options)} of the "
             f"{self.failures_required} the payer requires (N = {self.failures_required}; "
             "'migrainecli config set step-therapy-failures N' changes it)"

@@ -139,7 +139,7 @@ class TherapyClass:
     moh: str | None  # ICHD-3 8.2 subtype an acute intake counts under
     ehf: bool  # EHF 2020 preventive class
     ehf_group: str | None  # the EHF class it counts as (cgrp_mab + gepant_preventive share one)
-    oral: bool  # AHS 2021 established oral preventive
+    oral: bool  # oral preventive: decides only the adequate-trial minimum (section 6)
     min_adequate_days: int | None  # clinical-criteria.md section 6; None = no minimum
     members: tuple[Member, ...]
 

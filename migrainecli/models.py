@@ -142,6 +142,8 @@ class DiaryData:
     start: date | None = None  # diary start; None = the earliest logged date
     scores: tuple[Score, ...] = ()  # by date
     periods: tuple[Period, ...] = ()  # by date
+    # the setting step-therapy-failures (AHS 2021 options a payer requires); None = 2
+    step_therapy_failures: int | None = None
 
 
 def trial_date(d: date | None, approximate: bool) -> str | None:

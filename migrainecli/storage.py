@@ -28,6 +28,10 @@ from migrainecli.models import DAY_FIELDS, FEATURES, Day, DiaryData, Gap, Intake
 # sqlite-utils only when a diary needs migrating).
 from migrainecli.schema import MIGRATION_NAMES, MIGRATION_SET  # noqa: F401 - re-exported
 
+# The settings and their checks live in ``migrainecli.settings`` (re-exported here).
+from migrainecli.settings import KNOWN_SETTINGS, STEP_THERAPY_FAILURES  # noqa: F401
+from migrainecli.settings import step_therapy_failures as _failures
+
 APP_NAME = "migrainecli"
 ENV_VAR = "MIGRAINECLI_DB"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -37,14 +41,6 @@ BUSY_TIMEOUT_S = 30.0
 # busy timeout.
 WAIT_NOTICE_S = 1.0
 JOURNAL_KEEP = 100  # changes kept for undo; older ones are dropped
-
-
-KNOWN_SETTINGS = {
-    "start": "the diary start date (YYYY-MM-DD), when tracking began before the first entry",
-    "name": "patient name for the clinician summary header (optional)",
-    "dob": "patient date of birth for the clinician summary header (optional)",
-    "date-order": "how you write numeric dates: dmy (5/11 = 5 November), mdy or ymd",
-}
 
 
 def read_setting(path: Path, key: str) -> str | None:
@@ -893,6 +889,7 @@ class Diary:
             gaps=tuple(self.gaps()),
             trials=tuple(self.trials()),
             start=self.start(),
+            step_therapy_failures=_failures(self.get_setting(STEP_THERAPY_FAILURES)),
         )
 
     # -- trials ------------------------------------------------------------------------

@@ -52,6 +52,7 @@ DOC_CLASS_IDS = [
     "cgrp_mab",
     "gepant_preventive",
     "nutraceutical",
+    "other_preventive",
     # Procedures
     "occipital_nerve_block",
     "spg_block",
@@ -77,9 +78,9 @@ DOC_CLASS_IDS = [
 
 KIND = {
     **dict.fromkeys(DOC_CLASS_IDS[0:8], "acute"),
-    **dict.fromkeys(DOC_CLASS_IDS[8:17], "preventive"),
-    **dict.fromkeys(DOC_CLASS_IDS[17:22], "procedure"),
-    **dict.fromkeys(DOC_CLASS_IDS[22:28], "neuromodulation"),
+    **dict.fromkeys(DOC_CLASS_IDS[8:18], "preventive"),
+    **dict.fromkeys(DOC_CLASS_IDS[18:23], "procedure"),
+    **dict.fromkeys(DOC_CLASS_IDS[23:29], "neuromodulation"),
     **dict.fromkeys(["cbt", "biofeedback", "relaxation", "mindfulness"], "behavioural"),
     "physical_therapy": "behavioural",
     "lifestyle": "lifestyle",
@@ -109,13 +110,14 @@ EHF_GROUP = {
     "gepant_preventive": "cgrp_pathway",
 }
 
-# AHS 2021 established oral preventives (clinical-criteria.md section 5).
+# Oral preventives: the flag decides only the adequate-trial minimum (therapy-classes.md).
 ORAL = {
     "beta_blocker",
     "anticonvulsant",
     "antidepressant",
     "calcium_channel_blocker",
     "angiotensin_blocker",
+    "other_preventive",
 }
 
 # Adequate trial (clinical-criteria.md section 6); nutraceutical as an oral preventive is
@@ -181,6 +183,9 @@ DOC_NAMES = {
     "nutraceutical": [
         "riboflavin", "vitamin B2", "magnesium", "coenzyme Q10", "feverfew", "butterbur",
         "Petasites", "melatonin",
+    ],
+    "other_preventive": [
+        "memantine", "Namenda", "levetiracetam", "Keppra", "enalapril", "Vasotec",
     ],
     "occipital_nerve_block": [
         "greater occipital nerve block", "GON block", "lesser occipital nerve block",
@@ -672,7 +677,7 @@ def test_class_id_forgives_case_spaces_and_hyphens(typed, class_id):
 
 def test_classes_of_kind():
     counts = {kind: len(CAT.classes_of_kind(kind)) for kind in KINDS}
-    assert counts == {"preventive": 9, "acute": 8, "procedure": 5, "neuromodulation": 6,
+    assert counts == {"preventive": 10, "acute": 8, "procedure": 5, "neuromodulation": 6,
                       "behavioural": 5, "lifestyle": 2}  # fmt: skip
     assert [c.id for c in CAT.classes_of_kind("acute")] == DOC_CLASS_IDS[:8]
     with pytest.raises(InvalidValue):
@@ -753,3 +758,15 @@ def test_any_text_resolves_or_raises_a_domain_error(text):
         return
     assert res.member is not None
     assert res.class_id in CAT.classes
+
+
+def test_other_preventive_is_oral_not_ehf_and_counts_only_for_trial_length():
+    """therapy-classes.md: memantine, levetiracetam and enalapril (CHS 2024, weak) are a
+    preventive class of their own, oral (56-day minimum), not an EHF class."""
+    c = CAT.classes["other_preventive"]
+    assert (c.kind, c.oral, c.ehf, c.ehf_group, c.min_adequate_days) == (
+        "preventive", True, False, None, 56,
+    )
+    assert [m.name for m in c.members] == ["memantine", "levetiracetam", "enalapril"]
+    for brand in ("Namenda", "Keppra", "Vasotec"):
+        assert CAT.resolve(brand).class_id == "other_preventive"

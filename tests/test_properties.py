@@ -253,7 +253,8 @@ def test_adding_a_failed_preventive_never_un_meets_cgrp_step_therapy(
 ):
     months = monthly_counts(data, AS_OF, CAT)
     chronic = chronic_migraine(months, AS_OF)
-    new = Trial(class_id, class_id, "preventive", date(2024, 1, 1), date(2024, 12, 31),
+    name = CAT.classes[class_id].members[0].name  # a real agent: AHS options are by name
+    new = Trial(name, class_id, "preventive", date(2024, 1, 1), date(2024, 12, 31),
                 outcome=outcome)  # fmt: skip
     was = cgrp_step_therapy(months, trials, AS_OF, CAT, chronic).status
     now = cgrp_step_therapy(months, [*trials, new], AS_OF, CAT, chronic).status

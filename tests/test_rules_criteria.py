@@ -11,7 +11,6 @@ import pytest
 from migrainecli.catalogue import load_catalogue
 from migrainecli.models import Day, DiaryData, Gap, Intake, Trial
 from migrainecli.rules.criteria import (
-    cgrp_step_therapy,
     chronic_migraine,
     evaluate_all,
     medication_overuse,
@@ -512,82 +511,7 @@ def test_ehf_2020_refractory_5_vs_6_months():
     assert resistant_migraine(months_of(mixed, AS_OF), trials, AS_OF, CAT).status == MET
 
 
-# -- AHS 2021 step therapy ---------------------------------------------------------------
-def oral_failure(class_id: str, days: int = 56, outcome: str = "ineffective") -> Trial:
-    start = date(2025, 1, 1)
-    return trial(
-        class_id,
-        class_id,
-        start,
-        start + timedelta(days=days - 1),
-        outcome,
-        dose="50 mg",
-        reason="no benefit",
-    )
-
-
-def step(data: DiaryData, trials, as_of: date = AS_OF):
-    return cgrp_step_therapy(months_of(data, as_of), trials, as_of, CAT)
-
-
-@pytest.mark.parametrize(("n_oral", "expected"), [(1, NOT_MET), (2, MET)])
-def test_ahs_2021_step_therapy_two_oral_classes(n_oral, expected):
-    data = diary(month_with("2026-03", headache=8))
-    trials = (oral_failure("beta_blocker"), oral_failure("anticonvulsant", 10, "not_tolerated"))
-    verdict = step(data, trials[:n_oral])
-    assert verdict.status == expected
-    if expected == MET:
-        ev = verdict.to_dict()["evidence"]
-        assert ev[0] == {
-            "agent": "beta_blocker",
-            "class": "beta_blocker",
-            "dose": "50 mg",
-            "start": "2025-01-01",
-            "stop": "2025-02-25",
-            "duration_days": 56,
-            "outcome": "ineffective",
-            "reason": "no benefit",
-        }
-        assert [e["class"] for e in ev] == ["beta_blocker", "anticonvulsant"]
-    else:
-        assert "one more failed oral preventive class" in verdict.explanation
-
-
-def test_ahs_2021_step_therapy_oral_trial_55_days_does_not_count():
-    data = diary(month_with("2026-03", headache=8))
-    trials = (oral_failure("beta_blocker"), oral_failure("anticonvulsant", 55))
-    assert step(data, trials).status == NOT_MET
-
-
-def test_ahs_2021_step_therapy_nutraceutical_is_not_an_established_oral_class():
-    data = diary(month_with("2026-03", headache=8))
-    trials = (oral_failure("beta_blocker"), oral_failure("nutraceutical"))
-    assert step(data, trials).status == NOT_MET
-
-
-@pytest.mark.parametrize(("headache", "expected"), [(7, NOT_MET), (8, MET)])
-def test_ahs_2021_step_therapy_8_headache_days_in_latest_month(headache, expected):
-    data = diary(month_with("2026-03", headache=headache))
-    trials = (oral_failure("beta_blocker"), oral_failure("antidepressant"))
-    assert step(data, trials).status == expected
-
-
-@pytest.mark.parametrize(
-    ("days", "chronic", "expected"),
-    [(168, True, MET), (167, True, NOT_MET), (168, False, NOT_MET)],
-)
-def test_ahs_2021_step_therapy_onabotulinumtoxinA_for_chronic_migraine(days, chronic, expected):
-    kw = {"headache": 15, "migraine": 8} if chronic else {"headache": 10}
-    data = three_months(**kw)
-    botox = trial(
-        "Botox",
-        "onabotulinumtoxinA",
-        date(2025, 1, 1),
-        date(2025, 1, 1) + timedelta(days=days - 1),
-        "ineffective",
-    )
-    verdict = step(data, (botox,))
-    assert verdict.status == expected
+# -- AHS 2021 payer step therapy: tests/test_step_therapy.py ---------------------------
 
 
 # -- the whole report (interface.md status --json) -------------------------------------

@@ -18,7 +18,7 @@ VERDICT_TITLES = (
     "Medication-overuse headache",
     "Resistant migraine",
     "Refractory migraine",
-    "CGRP antibody step therapy",
+    "Payer step therapy for CGRP-targeting preventives (AHS 2021 rule)",
 )
 EXTERNAL = ("script", "link", "img", "iframe", "object", "embed", "base", "image", "use")
 

@@ -20,10 +20,12 @@ from tests.verdict_diaries import DIARIES
 
 WIDE = {"COLUMNS": "140"}
 TITLE_KEYS = {title: key for key, title in TITLES.items()}
-TITLE = re.compile(r"^(?P<title>[A-Z][\w -]+) \((?P<source>[^)]+)\): (MET|NOT MET|UNDETERMINED)")
+TITLE = re.compile(
+    r"^(?P<title>[A-Z][\w ()-]+?) \((?P<source>[^)]+)\): (MET|NOT MET|UNDETERMINED)"
+)
 ROW = re.compile(r"^\s+(\d{4}-\d{2})\s+\d+\s+(.*?)\s+(met|not met|undetermined)\s*$")
 CELL = re.compile(r"(\d+) ([✓✗?–])")
-HEADER = re.compile(r"([\w.]+) ≥(\d+)")
+HEADER = re.compile(r"([\w.]+) (?:≥\d+|(\d+)–(\d+))")  # a threshold, or a range (AHS 2021)
 
 EXPECTED_POOL = {
     "pool-applies": "✓",
@@ -49,18 +51,20 @@ def text_marks(text: str) -> dict[tuple[str, str, str], str]:
         if key is None:
             continue
         if "month is" in line:
-            headers = [h for h, _ in HEADER.findall(line)]
+            headers = [_name(h, lo, hi) for h, lo, hi in HEADER.findall(line)]
             continue
         row = ROW.match(line)
         if row and headers:
             cells = CELL.findall(row[2])
             assert len(cells) == len(headers), line
             for name, (count, mark) in zip(headers, cells, strict=True):
-                out[(key, row[1], _name(name))] = f"{count} {mark}"
+                out[(key, row[1], name)] = f"{count} {mark}"
     return out
 
 
-def _name(label: str) -> str:
+def _name(label: str, lo: str = "", hi: str = "") -> str:
+    if lo:
+        return f"{label}_days_{lo}_{hi}"
     return label if label[0].isdigit() else f"{label}_days"
 
 
@@ -86,8 +90,9 @@ def html_marks(page: str) -> dict[tuple[str, str, str], str]:
         if key is None:
             continue
         for month, checks in re.findall(r"<b>(\d{4}-\d{2})</b>[^:]*: (.*?)(?:<br>|</td>)", row[1]):
-            for label, count, mark in re.findall(r"([\w.]+) (\d+) \(≥\d+\) ([✓✗?–])", checks):
-                out[(key, month, _name(label))] = f"{count} {mark}"
+            found = re.findall(r"([\w.]+) (\d+) \((?:≥\d+|(\d+)–(\d+))\) ([✓✗?–])", checks)
+            for label, count, lo, hi, mark in found:
+                out[(key, month, _name(label, lo, hi))] = f"{count} {mark}"
     return out
 
 

@@ -6,25 +6,19 @@ import typer
 
 from migrainecli.cli.common import clean, open_diary, out, parse_date, print_json, say, sub_app
 
-app = sub_app("Diary start date, and a name and birth date for summaries.")
+app = sub_app(
+    "Diary start date, a name and birth date for summaries, and the payer's step-therapy N."
+)
 
 
 def _check_key(key: str) -> None:
-    from migrainecli.errors import InvalidValue
-    from migrainecli.storage import KNOWN_SETTINGS
+    from migrainecli.settings import check_key
 
-    if key not in KNOWN_SETTINGS:
-        import difflib
-
-        close = difflib.get_close_matches(key.lower(), KNOWN_SETTINGS, n=1, cutoff=0.5)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise InvalidValue(
-            f"Unknown setting {key!r}{hint}; the settings are {', '.join(KNOWN_SETTINGS)}."
-        )
+    check_key(key)
 
 
 def _complete_key(incomplete: str) -> list[tuple[str, str]]:
-    from migrainecli.storage import KNOWN_SETTINGS
+    from migrainecli.settings import KNOWN_SETTINGS
 
     return [(k, help_) for k, help_ in KNOWN_SETTINGS.items() if k.startswith(incomplete)]
 
@@ -32,7 +26,9 @@ def _complete_key(incomplete: str) -> list[tuple[str, str]]:
 Key = Annotated[
     str,
     typer.Argument(
-        metavar="KEY", help="start, name, dob or date-order.", autocompletion=_complete_key
+        metavar="KEY",
+        help="start, name, dob, date-order or step-therapy-failures.",
+        autocompletion=_complete_key,
     ),
 ]
 
@@ -44,38 +40,25 @@ def set_(
     value: Annotated[
         str,
         typer.Argument(
-            metavar="VALUE", help="The value (a date for start and dob; dmy, mdy or ymd)."
+            metavar="VALUE",
+            help="The value (a date for start and dob; dmy, mdy or ymd; a number from 1 to 6).",
         ),
     ],
 ) -> None:
     """Set a setting.
 
-    For example 'config set start 2025-01-01' when tracking began before the first entry.
+    For example 'config set start 2025-01-01' when tracking began before the first
+    entry, or 'config set step-therapy-failures 3' for a payer that asks for 3 failed
+    options.
     """
-    from migrainecli.errors import InvalidValue
+    from migrainecli.settings import check_start, validate_setting
 
-    _check_key(key)
-    if key in ("start", "dob"):
-        value = parse_date(value).isoformat()
-    if key == "date-order":
-        from migrainecli.dates import DATE_ORDERS
-
-        value = value.strip().lower()
-        if value not in DATE_ORDERS:
-            raise InvalidValue(
-                f"date-order must be dmy (day first: 5/11 is 5 November), mdy (month first) "
-                f"or ymd, not {value!r}."
-            )
+    value = validate_setting(key, value, parse_date)
     with open_diary(ctx, write=True) as diary:
         if key == "start":
-            first = diary.first_logged()
-            if first is not None and value > first.isoformat():
-                raise InvalidValue(
-                    f"The diary start cannot be after the first logged day ({first}); "
-                    "the diary starts at its first entry unless you set an earlier date."
-                )
-        diary.set_setting(key, value.strip())
-    say(f"{key} = {value.strip()}")
+            check_start(value, diary.first_logged())
+        diary.set_setting(key, value)
+    say(f"{key} = {value}")
 
 
 @app.command("unset")

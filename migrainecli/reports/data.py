@@ -357,6 +357,8 @@ def verdict_brief(criteria: dict[str, Any]) -> dict[str, Any]:
         brief = {"status": c["status"], "source": c["source"]}
         if "subtypes" in c:
             brief["subtypes"] = c["subtypes"]
+        if "guidance" in c:  # the payer step rule carries the AHS 2024 line everywhere
+            brief["guidance"] = c["guidance"]
         out[key] = brief
     return out
 

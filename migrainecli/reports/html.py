@@ -336,7 +336,7 @@ def _evidence(v: dict[str, Any]) -> str:
     lines = []
     for e in v["evidence"]:
         checks = " · ".join(
-            f"{_e(c['label'])} {c['count']} (≥{c['threshold']}) {SYMBOLS[c['mark']]}"
+            f"{_e(c['label'])} {c['count']} ({_e(c['bound'])}) {SYMBOLS[c['mark']]}"
             for c in e["checks"]
         )
         if not e["tracked_days"]:

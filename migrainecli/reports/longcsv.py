@@ -63,6 +63,7 @@ def summary_rows(s: dict[str, Any]) -> Iterator[Row]:
     for v in s["verdicts"]:
         key, src = v["key"], v["source"]
         yield ("verdict", key, v["status"], src)
+        yield ("verdict", f"{key}/title", v["title"], src)
         yield ("verdict", f"{key}/explanation", v["explanation"], src)
         for i, line in enumerate(v["details"], 1):
             yield ("verdict", f"{key}/detail/{i}", line, src)
@@ -74,6 +75,8 @@ def summary_rows(s: dict[str, Any]) -> Iterator[Row]:
             for c in e["checks"]:
                 yield ("evidence", f"{base}/{c['name']}", c["count"], "diary")
                 yield ("evidence", f"{base}/{c['name']}/threshold", c["threshold"], src)
+                if c.get("upper") is not None:
+                    yield ("evidence", f"{base}/{c['name']}/upper", c["upper"], src)
                 yield ("evidence", f"{base}/{c['name']}/check", c["mark"], src)
     if s.get("overuse_warning"):
         yield ("verdict", "medication_overuse/warning", s["overuse_warning"], "ICHD-3 8.2")

@@ -412,6 +412,9 @@ def render_report(r: dict[str, Any], console) -> None:
         f"{d['untracked_days']} untracked."
     )
     console.print(verdict_line(r["verdicts"]))
+    for v in r["verdicts"].values():
+        if v.get("guidance"):
+            console.print(Text(v["guidance"], style="bright_black"))
     if r.get("overuse_warning"):
         console.print(Text("Warning: " + r["overuse_warning"], style="bold yellow"))
 
@@ -461,7 +464,7 @@ def verdict_months(v: dict[str, Any], width: int = 80) -> list:
     columns: dict[str, str] = {}
     for e in evidence:
         for c in e["checks"]:
-            columns.setdefault(c["name"], f"{c['label']} ≥{c['threshold']}")
+            columns.setdefault(c["name"], f"{c['label']} {c['bound']}")
     cells = [
         {c["name"]: f"{c['count']} {SYMBOLS[c['mark']]}" for c in e["checks"]} for e in evidence
     ]

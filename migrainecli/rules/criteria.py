@@ -2,7 +2,8 @@
 
 clinical-criteria.md sections 2-5. Each criterion lives in a module of its own that
 opens with its citation: ``chronic`` (ICHD-3 1.3), ``overuse`` (ICHD-3 8.2),
-``ehf`` (EHF 2020 resistant and refractory), ``step_therapy`` (AHS 2021). Every
+``ehf`` (EHF 2020 resistant and refractory), ``step_therapy`` (the AHS 2021 payer
+rule). Every
 evaluator takes the month counts of ``migrainecli.rules.months.monthly_counts`` (and
 the trials and catalogue where needed) and returns a typed verdict whose ``to_dict()``
 is its part of interface.md ``status --json`` and whose ``view()`` is the
@@ -63,8 +64,7 @@ from migrainecli.rules.overuse import (  # noqa: F401 - re-exported
     overuse_warning,
 )
 from migrainecli.rules.step_therapy import (  # noqa: F401 - re-exported
-    STEP_HEADACHE_DAYS,
-    STEP_ORAL_CLASSES,
+    GUIDANCE,
     StepTherapy,
     cgrp_step_therapy,
 )
@@ -134,7 +134,15 @@ def evaluate_all(data: DiaryData, as_of: date, catalogue: Catalogue) -> StatusRe
         medication_overuse=medication_overuse(months, as_of),
         resistant_migraine=resistant_migraine(months, data.trials, as_of, catalogue),
         refractory_migraine=refractory_migraine(months, data.trials, as_of, catalogue),
-        cgrp_step_therapy=cgrp_step_therapy(months, data.trials, as_of, catalogue, chronic),
+        cgrp_step_therapy=cgrp_step_therapy(
+            months,
+            data.trials,
+            as_of,
+            catalogue,
+            chronic,
+            scores=data.scores,
+            failures_required=data.step_therapy_failures,
+        ),
         months=tuple(months),
     )
 

@@ -63,6 +63,20 @@ def threshold_status(n: int, u: int, threshold: int) -> str:
     return UNDETERMINED
 
 
+def range_status(n: int, u: int, lo: int, hi: int) -> str:
+    """One month and a count range ``lo..hi`` (clinical-criteria.md section 5): count
+    ``n`` with ``u`` untracked days.
+
+    In the range (met) when ``n >= lo`` and ``n + u <= hi``; out of it (not_met) when
+    ``n > hi`` or ``n + u < lo``; otherwise undetermined.
+    """
+    if n > hi or n + u < lo:
+        return NOT_MET
+    if n >= lo and n + u <= hi:
+        return MET
+    return UNDETERMINED
+
+
 def all_of(statuses: Iterable[str]) -> str:
     """Several months (or conditions) together: met when all meet, not_met when any
     does not, else undetermined. Also the three-valued AND (Kleene); empty -> met."""

@@ -57,14 +57,14 @@ TITLES = {
     "medication_overuse": "Medication-overuse headache",
     "resistant_migraine": "Resistant migraine",
     "refractory_migraine": "Refractory migraine",
-    "cgrp_step_therapy": "CGRP antibody step therapy",
+    "cgrp_step_therapy": "Payer step therapy for CGRP-targeting preventives (AHS 2021 rule)",
 }
 SHORT_TITLES = {
     "chronic_migraine": "chronic migraine",
     "medication_overuse": "medication overuse",
     "resistant_migraine": "resistant",
     "refractory_migraine": "refractory",
-    "cgrp_step_therapy": "CGRP step therapy",
+    "cgrp_step_therapy": "CGRP payer step therapy",
 }
 VERDICT_WORDS = {"met": "MET", "not_met": "NOT MET", "undetermined": "UNDETERMINED"}
 # rich styles of the terminal; the HTML page has its classes ``v-met`` etc.
@@ -82,10 +82,18 @@ class Column:
     name: str
     label: str  # "headache", "8.2.6"
     threshold: int
+    upper: int | None = None  # a count range threshold..upper (section 5), not a threshold
+
+    @property
+    def bound(self) -> str:
+        """``≥15``, or ``4–7`` for a range."""
+        if self.upper is None:
+            return f"≥{self.threshold}"
+        return f"{self.threshold}–{self.upper}"
 
     @property
     def header(self) -> str:
-        return f"{self.label} ≥{self.threshold}"
+        return f"{self.label} {self.bound}"
 
 
 @dataclass(frozen=True)
@@ -171,6 +179,8 @@ class Verdict:
                             "label": c.label,
                             "count": t.count,
                             "threshold": t.threshold,
+                            "upper": c.upper,
+                            "bound": c.bound,
                             "status": t.status,
                             "mark": t.mark.value,
                         }

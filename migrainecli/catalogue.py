@@ -254,16 +254,31 @@ class Catalogue:
     # -- names --------------------------------------------------------------------------
 
     def completion_names(self, kinds: Collection[str] | None = None) -> list[str]:
-        """Names to offer for completion: canonical names, brands and other names of the
-        classes of ``kinds`` (all when None), without the misspellings it also resolves."""
+        """Names to offer for completion: the canonical names and brands of the classes of
+        ``kinds`` (all when None), not the misspellings the catalogue also resolves.
+
+        The data marks misspellings; other spellings of a name already offered
+        ("topiramat", "sumatriptan and naproxen": lower case and nearly a name kept before
+        them) are left out too, so that Tab offers one entry per name.
+        """
+        from difflib import SequenceMatcher
+
         wanted = _check_kinds(kinds)
         names: dict[str, None] = {}
         for cls in self.classes.values():
-            if wanted is None or cls.kind in wanted:
-                for member in cls.members:
-                    names[member.name] = None
-                    wrong = member.misspellings
-                    names.update(dict.fromkeys(a for a in member.aliases if a not in wrong))
+            if wanted is not None and cls.kind not in wanted:
+                continue
+            for member in cls.members:
+                kept = [member.name]
+                for alias in member.aliases:
+                    if alias in member.misspellings:
+                        continue
+                    if any(c.isupper() for c in alias) or not any(
+                        SequenceMatcher(None, alias.casefold(), k.casefold()).ratio() >= 0.8
+                        for k in kept
+                    ):
+                        kept.append(alias)
+                names.update(dict.fromkeys(kept))
         return list(names)
 
     def lookup(self, name: str) -> list[Member]:

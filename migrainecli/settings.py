@@ -17,10 +17,8 @@ KNOWN_SETTINGS = {
     "name": "patient name for the clinician summary header (optional)",
     "dob": "patient date of birth for the clinician summary header (optional)",
     "date-order": "how you write numeric dates: dmy (5/11 = 5 November), mdy or ymd",
-    "step-therapy-failures": (
-        "how many failed AHS 2021 options the payer requires before a CGRP-targeting "
-        "preventive (default 2; some payers ask for 3)"
-    ),
+    # Shell completion shows these; fish breaks a line longer than about 80 characters.
+    "step-therapy-failures": "failed AHS 2021 options a payer requires first (default 2)",
 }
 
 STEP_THERAPY_FAILURES = "step-therapy-failures"

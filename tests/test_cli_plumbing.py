@@ -140,7 +140,7 @@ def test_unknown_config_key_says_did_you_mean(run, db_path, command):
     assert r.exit_code == 1
     assert r.stderr == (
         "Error: Unknown setting 'strat' (did you mean start?); the settings are start, name, "
-        "dob, date-order.\n"
+        "dob, date-order, step-therapy-failures.\n"
     )
     assert not db_path.exists()
 
@@ -148,7 +148,8 @@ def test_unknown_config_key_says_did_you_mean(run, db_path, command):
 def test_unknown_config_key_with_nothing_close(run):
     r = run("config", "get", "colour")
     assert r.stderr == (
-        "Error: Unknown setting 'colour'; the settings are start, name, dob, date-order.\n"
+        "Error: Unknown setting 'colour'; the settings are start, name, dob, date-order, "
+        "step-therapy-failures.\n"
     )
 
 

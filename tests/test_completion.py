@@ -55,7 +55,8 @@ COMMANDS = [
          ["preventive", "acute", "procedure", "neuromodulation", "behavioural", "lifestyle"]),
         ("migrainecli trial stop 1 --outcome ine", ["ineffective"]),
         ("migrainecli export ", ["days", "intakes", "trials", "gaps", "monthly"]),
-        ("migrainecli config get ", ["start", "name", "dob", "date-order"]),
+        ("migrainecli config get ",
+         ["start", "name", "dob", "date-order", "step-therapy-failures"]),
         ("migrainecli config set da", ["date-order"]),
         ("migrainecli log --med sumatrip", ["sumatriptan", "sumatriptan+naproxen"]),
         ("migrainecli log -m Imi",
@@ -96,7 +97,7 @@ def test_zsh_and_fish_protocols():
     r = subprocess.run([COMMAND], env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0
     assert [line.split("\t")[0] for line in r.stdout.splitlines()] == [
-        "start", "name", "dob", "date-order"
+        "start", "name", "dob", "date-order", "step-therapy-failures"
     ]  # fmt: skip
 
 

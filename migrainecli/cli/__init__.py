@@ -20,7 +20,7 @@ The verdicts are criteria read from your diary, not a diagnosis.
 
 \b
 Examples:
-  migrainecli log      (on a terminal: asks how bad, how long, which features...)
+  migrainecli log      (on a terminal: asks how bad, how long, which features)
   migrainecli log --severity severe --nausea --photophobia --phonophobia \\
       --med "sumatriptan 50 mg"
   migrainecli log yesterday --free

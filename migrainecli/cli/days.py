@@ -36,7 +36,12 @@ def _flag(name: str, help_: str):
 
 
 Sev = Annotated[Severity | None, typer.Option("--severity", "-s", help="Headache intensity.")]
-Free = Annotated[bool, typer.Option("--free", help="An explicitly headache-free day.")]
+Free = Annotated[
+    bool,
+    typer.Option(
+        "--free", help="An explicitly headache-free day (with --aura: an aura without headache)."
+    ),
+]
 Hours = Annotated[
     float | None, typer.Option("--hours", metavar="HOURS", help="How many hours it lasted.")
 ]
@@ -49,7 +54,14 @@ Nausea = Annotated[bool | None, _flag("nausea", "Nausea.")]
 Vomiting = Annotated[bool | None, _flag("vomiting", "Vomiting.")]
 Photo = Annotated[bool | None, _flag("photophobia", "Bothered by light.")]
 Phono = Annotated[bool | None, _flag("phonophobia", "Bothered by sound.")]
-Aura = Annotated[bool | None, _flag("aura", "A typical aura (visual, sensory or speech).")]
+Aura = Annotated[
+    bool | None,
+    _flag(
+        "aura",
+        "A typical aura (visual, sensory or speech). Alone on a new date: an aura without "
+        "headache (ICHD-3 1.2.1.2).",
+    ),
+]
 Believed = Annotated[
     bool | None, _flag("believed-migraine", "You believed it was a migraine when it began.")
 ]
@@ -233,7 +245,11 @@ def log(
         ),
     ] = False,
 ) -> None:
-    """Log a headache day, or a headache-free day.
+    """Log a headache day, a headache-free day, or an aura without headache.
+
+    --aura alone on a date not yet logged (or --free --aura) records an aura without
+    headache (ICHD-3 1.2.1.2, severity none): not a headache or migraine day, but an
+    attack for chronic migraine's criterion B.
 
     With no option but the date, on a terminal, it asks a few questions instead
     (Enter takes the answer of the last headache day; Ctrl-C stores nothing). Logging
@@ -475,6 +491,8 @@ def _window(
 
 
 def _counts(verdict) -> str:
+    if verdict.aura_only:  # ICHD-3 1.2.1.2 aura without headache: not a headache day
+        return "aura only"
     if not verdict.headache:
         return "free"
     if verdict.migraine:

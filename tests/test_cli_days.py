@@ -389,3 +389,11 @@ def test_ichd3_1_3_c3_log_believed_migraine_relieved_by_combination(run, product
     assert shown["intakes"][0]["class"] == "combination_analgesic"  # counts under 8.2.5
     shown_text = " ".join(run("show", D1).stdout.split())
     assert "combination product containing a triptan or ergot" in shown_text
+
+
+def test_ichd3_1_2_1_2_aura_only_day_in_the_html_summary_calendar(run):
+    run("log", D1, "--aura")
+    r = run("summary", "--format", "html")
+    assert r.exit_code == 0, r.output
+    assert f"<td class='s-aura' title='{D1}: aura'>a</td>" in r.stdout
+    assert "aura without headache (ICHD-3 1.2.1.2)" in r.stdout

@@ -127,6 +127,12 @@ class Member:
     # Common misspellings ("amitryptiline"): in ``aliases`` so that they resolve, marked in
     # the data file (a member's "misspellings" list) so that listings do not show them.
     misspellings: tuple[str, ...] = ()
+    # The ICHD-3 1.3 C3 relief classes ("triptan", "ergot") a combination product contains
+    # (Treximet, Cafergot): its relief counts for C3 while its intake stays under 8.2.5.
+    contains: tuple[str, ...] = ()
+    # Which simple analgesics a simple_analgesic member is, for the ICHD-3 8.2.3 subforms:
+    # "paracetamol", "aspirin", "nsaid" (another NSAID), "other" (e.g. metamizole).
+    analgesics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +202,7 @@ class Catalogue:
                 self._index[key] = owner
             elif owner[0] not in found:
                 self._index[key] = found + owner
+        self._recorded: dict[tuple[str, str | None], Member | None] = {}
 
     @classmethod
     def from_data(cls, data: dict) -> Catalogue:
@@ -208,6 +215,8 @@ class Catalogue:
                     class_id=c["id"],
                     aliases=(*m["aliases"], *m.get("misspellings", ())),
                     misspellings=tuple(m.get("misspellings", ())),
+                    contains=tuple(m.get("contains", ())),
+                    analgesics=tuple(m.get("analgesics", ())),
                 )
                 for m in c["members"]
             )
@@ -291,6 +300,17 @@ class Catalogue:
         if found is None or found[2] is not None:
             return []
         return list(found[0])
+
+    def recorded_member(self, name: str, class_id: str | None) -> Member | None:
+        """The member a recorded intake or trial stands for: ``name`` as stored (the typed
+        name, dose removed) within its recorded class; None for a name the catalogue does
+        not know (recorded under an explicit class). Cached: the rules ask once per intake.
+        """
+        key = (name, class_id)
+        if key not in self._recorded:
+            found = [m for m in self.lookup(name) if m.class_id == class_id]
+            self._recorded[key] = found[0] if found else None
+        return self._recorded[key]
 
     def resolve(
         self,

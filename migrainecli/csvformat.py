@@ -408,8 +408,13 @@ def parse_day(row: Row) -> Day:
         note=row.free_text("note"),
         **{f: row.boolean(f) for f in (*FEATURES, "believed_migraine")},
     )
-    if day.severity == "none" and (hours or any(getattr(day, f) for f in FEATURES)):
-        raise row.error("a headache-free day (severity none) cannot have headache features.")
+    # ICHD-3 1.2.1.2: severity none with aura 1 is an aura-only day (aura without
+    # headache); every other feature, and hours, describe a headache.
+    if day.severity == "none" and (hours or any(getattr(day, f) for f in FEATURES if f != "aura")):
+        raise row.error(
+            "a headache-free day (severity none) cannot have headache features (aura 1 "
+            "alone is allowed: an aura without headache)."
+        )
     return day
 
 

@@ -97,12 +97,29 @@ def validate_changes(changes: dict[str, Any]) -> None:
     if hours is not None and not 0 < hours <= 24:
         raise InvalidValue(f"Hours must be more than 0 and at most 24, not {hours:g}.")
     if changes.get("severity") == "none":
-        given = [f for f in (*FEATURES, "hours") if changes.get(f)]
+        # ICHD-3 1.2.1.2: an aura without headache is the one detail a day of severity
+        # none can have (an aura-only day); headache details cannot.
+        given = [f for f in (*HEADACHE_FEATURES, "hours") if changes.get(f)]
         if given:
             raise InvalidValue(
                 "A headache-free day cannot have headache details "
-                f"({', '.join('--' + g for g in given)}); drop --free or those options."
+                f"({', '.join('--' + g for g in given)}); drop --free or those options "
+                "(--aura alone is allowed: an aura without headache)."
             )
+
+
+# Every feature but the aura describes a headache (an aura-only day may have only --aura).
+HEADACHE_FEATURES = tuple(f for f in FEATURES if f != "aura")
+
+
+def aura_only_changes(changes: dict[str, Any]) -> bool:
+    """Whether the options for a new date describe an aura without headache (ICHD-3
+    1.2.1.2): ``--aura`` with no severity and no headache detail (``log --aura``)."""
+    return (
+        changes.get("severity") is None
+        and changes.get("aura") is True
+        and not any(changes.get(f) is not None for f in (*HEADACHE_FEATURES, "hours"))
+    )
 
 
 class NeedsConfirmation(MigraineError):
@@ -185,10 +202,13 @@ def _log_one(
     if existing is None:
         if not create:
             raise NotFound(f"Nothing is logged on {d.isoformat()}; use 'migrainecli log' first.")
+        if aura_only_changes(changes):  # `log --aura` on a new date: aura without headache
+            changes = {**changes, "severity": "none"}
         if changes.get("severity") is None:
             raise InvalidValue(
                 f"{d.isoformat()} is not logged yet: say how bad the headache was with "
-                "--severity mild|moderate|severe, or --free for a headache-free day."
+                "--severity mild|moderate|severe, --free for a headache-free day, or --aura "
+                "alone for an aura without headache."
             )
         day = Day(date=d, **changes)
     else:
@@ -199,12 +219,16 @@ def _log_one(
             )
         day = replace(existing, **changes)
         if changes.get("severity") == "none":
-            # Marking a day headache-free clears the headache details it had.
-            day = replace(day, hours=None, **dict.fromkeys(FEATURES))
+            # Marking a day headache-free clears the headache details it had; an aura
+            # given with it stays (an aura-only day, ICHD-3 1.2.1.2).
+            cleared = dict.fromkeys(FEATURES)
+            cleared["aura"] = changes.get("aura")
+            day = replace(day, hours=None, **cleared)
     new_intakes = resolve_meds(meds, d, relieved) if meds else []
     if new_intakes and day.severity == "none":
+        what = "an aura-only day (no headache)" if day.aura else "a headache-free day"
         raise InvalidValue(
-            f"{d.isoformat()} is a headache-free day; acute medication is logged on "
+            f"{d.isoformat()} is {what}; acute medication is logged on "
             "headache days (give --severity)."
         )
     if day.severity == "none" and existing is not None and not clear_meds:
@@ -262,12 +286,22 @@ def describe(verdict: DayVerdict, *, detail: bool = False) -> str:
     accompanying symptoms), since C2 and C3 are rarer and would only lengthen the line.
     ``show`` passes ``detail=True`` for the whole C1/C2/C3 explanation.
     """
+    if verdict.aura_only:
+        return (
+            "aura-only day (typical aura without headache, ICHD-3 1.2.1.2): not a headache "
+            "or migraine day; counts as an attack for ICHD-3 1.3 B"
+        )
     if not verdict.headache:
         return "headache-free day"
     parts = ["headache day"]
     why = verdict.why_not if detail else _first_reason(verdict)
     if verdict.migraine:
         parts.append(f"migraine day (ICHD-3 1.3 {'+'.join(verdict.paths)})")
+        if detail and verdict.c3_combination:
+            parts.append(
+                "C3 by a combination product containing a triptan or ergot (the project's "
+                "reading of C3; the intake counts under ICHD-3 8.2.5 only)"
+            )
     elif verdict.probable:
         parts.append(f"probable migraine only, not a migraine day ({why})")
     else:
@@ -322,4 +356,5 @@ def day_dict(day: Day, intakes: tuple[Intake, ...], verdict: DayVerdict) -> dict
     data["migraine_paths"] = list(verdict.paths)
     data["probable_migraine"] = verdict.probable
     data["debilitating"] = verdict.debilitating
+    data["aura_only"] = verdict.aura_only  # ICHD-3 1.2.1.2 aura without headache
     return data

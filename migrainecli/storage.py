@@ -878,10 +878,12 @@ class Diary:
 
         Days logged as explicitly headache-free are left out: the rules count them
         exactly as unlogged tracked days (clinical-criteria.md section 1), and leaving
-        them out halves the work on a long diary. ``start`` still counts them.
+        them out halves the work on a long diary. ``start`` still counts them. An
+        aura-only day (severity none with an aura, ICHD-3 1.2.1.2) is kept: it counts
+        for ICHD-3 1.3 B and shows in the calendar.
         """
         rows = self.conn.execute(
-            f"SELECT {_DAY_SELECT} FROM days WHERE severity != 'none' ORDER BY date"
+            f"SELECT {_DAY_SELECT} FROM days WHERE severity != 'none' OR aura = 1 ORDER BY date"
         )
         return DiaryData(
             days=tuple(_day(r) for r in rows),

@@ -254,10 +254,64 @@ def test_data_file_fields():
         assert c["label"] and c["label"] == c["label"].strip() and c["label"][0].isupper()
         assert c["members"], c["id"]
         for m in c["members"]:
-            assert set(m) <= {"name", "aliases", "misspellings"} and "aliases" in m
+            assert set(m) <= {"name", "aliases", "misspellings", "contains", "analgesics"}
+            assert "aliases" in m
             assert m["name"] == m["name"].strip(), m["name"]  # generic names, as written
             names = (*m["aliases"], *m.get("misspellings", ()))
             assert all(a and a == a.strip() and "  " not in a for a in names)
+
+
+# ICHD-3 1.3 C3 with combination products (clinical-criteria.md section 1): which
+# combination products contain a triptan or an ergot. Written out from the documents.
+C3_COMBINATIONS = {"sumatriptan+naproxen": ("triptan",), "ergotamine+caffeine": ("ergot",)}
+
+
+def test_ichd3_1_3_c3_contains_only_on_combination_products_with_a_triptan_or_ergot():
+    found = {}
+    for c in CAT.classes.values():
+        for m in c.members:
+            if m.contains:
+                assert c.id == "combination_analgesic", m.name  # 8.2.5 placement stays
+                assert set(m.contains) <= {"triptan", "ergot"}, m.name
+                found[m.name] = m.contains
+    assert found == C3_COMBINATIONS
+    # Cross-check against the names: a combination naming a triptan or an ergot generic
+    # contains that class.
+    generics = {m.name: c for c in ("triptan", "ergot") for m in CAT.get_class(c).members}
+    for m in CAT.get_class("combination_analgesic").members:
+        named = {generics[p] for p in m.name.split("+") if p in generics}
+        assert named == set(m.contains), m.name
+    for brand in ("Cafergot", "Treximet", "Migergot"):
+        (member,) = CAT.lookup(brand)
+        assert member.class_id == "combination_analgesic" and member.contains
+
+
+# ICHD-3 8.2.3 subforms (clinical-criteria.md section 3): which simple analgesic each is.
+ANALGESIC_KINDS = {"paracetamol", "aspirin", "nsaid", "other"}
+
+
+def test_ichd3_8_2_3_every_simple_analgesic_says_which_analgesic_it_is():
+    for c in CAT.classes.values():
+        for m in c.members:
+            if c.id == "simple_analgesic":
+                assert m.analgesics and set(m.analgesics) <= ANALGESIC_KINDS, m.name
+                assert len(set(m.analgesics)) == len(m.analgesics), m.name
+            else:
+                assert m.analgesics == (), m.name
+    by_name = {m.name: set(m.analgesics) for m in CAT.get_class("simple_analgesic").members}
+    assert by_name["paracetamol"] == {"paracetamol"}
+    assert by_name["aspirin"] == {"aspirin"}
+    assert by_name["metamizole"] == {"other"}
+    assert by_name["ibuprofen"] == by_name["naproxen"] == by_name["diclofenac"] == {"nsaid"}
+    assert by_name["aspirin+paracetamol"] == {"aspirin", "paracetamol"}
+    assert by_name["ibuprofen+paracetamol"] == {"nsaid", "paracetamol"}
+
+
+def test_recorded_member_finds_the_member_within_its_class():
+    assert CAT.recorded_member("Cafergot", "combination_analgesic").name == "ergotamine+caffeine"
+    assert CAT.recorded_member("Tylenol", "simple_analgesic").analgesics == ("paracetamol",)
+    assert CAT.recorded_member("Cafergot", "triptan") is None
+    assert CAT.recorded_member("my own pill", "simple_analgesic") is None
 
 
 @pytest.mark.parametrize("class_id", DOC_CLASS_IDS)

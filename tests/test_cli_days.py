@@ -77,7 +77,7 @@ def test_days_json_and_filters(run):
             "photophobia": None, "phonophobia": None, "aura": None, "believed_migraine": None,
             "impairment": None, "note": None, "intakes": [], "headache_day": False,
             "migraine_day": False, "migraine_paths": [], "probable_migraine": False,
-            "debilitating": False,
+            "debilitating": False, "aura_only": False,
         }
     ]  # fmt: skip
     table = run("days").stdout
@@ -303,3 +303,97 @@ def test_logging_inside_a_gap_says_it_is_not_counted(run):
     r = run("log", D1, "-s", "mild")
     assert r.exit_code == 0
     assert f"Note: {D1} is inside the untracked period #1" in r.stderr
+
+
+# -- ICHD-3 1.2.1.2 aura without headache (issue 14 part 7) -------------------------------
+AURA_ONLY = (
+    "aura-only day (typical aura without headache, ICHD-3 1.2.1.2): not a headache or "
+    "migraine day; counts as an attack for ICHD-3 1.3 B"
+)
+
+
+@pytest.mark.parametrize("args", [("--aura",), ("--free", "--aura")], ids=["aura", "free-aura"])
+def test_ichd3_1_2_1_2_log_aura_alone_is_an_aura_only_day(run, args):
+    r = run("log", D1, *args)
+    assert r.exit_code == 0, r.output
+    assert r.stdout == f"Logged {D1}: {AURA_ONLY}.\n"
+    shown = json.loads(run("show", D1, "--json").stdout)
+    assert (shown["severity"], shown["aura"]) == ("none", True)
+    assert (shown["headache_day"], shown["migraine_day"], shown["aura_only"]) == (
+        False, False, True
+    )  # fmt: skip
+    text = " ".join(run("show", D1).stdout.split())
+    assert "aura-only day" in text and "features aura" in text
+    listing = run("days", "--all").stdout
+    assert "aura only" in listing
+
+
+def test_ichd3_1_2_1_2_aura_only_day_takes_no_headache_details_or_medication(run, db_path):
+    run("log", D2, "-s", "mild")
+    before = snapshot(db_path)
+    r = run("log", D1, "--free", "--aura", "--nausea")
+    assert r.exit_code == 1 and "cannot have headache details (--nausea)" in r.stderr
+    r = run("log", D1, "--aura", "--med", "ibuprofen")
+    assert r.exit_code == 1 and "aura-only day" in r.stderr
+    assert snapshot(db_path) == before
+
+
+def test_ichd3_1_2_1_2_aura_on_a_headache_day_is_still_c2(run):
+    run("log", D1, "-s", "mild")
+    r = run("log", D1, "--aura")
+    assert "migraine day (ICHD-3 1.3 C2)" in r.stdout
+    # --free with --aura turns the headache day into an aura-only day
+    r = run("edit", D1, "--free", "--aura")
+    assert r.exit_code == 0, r.output
+    assert AURA_ONLY in r.stdout
+    r = run("edit", D1, "--no-aura")
+    assert "headache-free day" in r.stdout
+
+
+def test_ichd3_1_2_1_2_aura_only_day_round_trips_through_csv(run, tmp_path):
+    run("log", D1, "--aura", "--note", "zigzag lines")
+    run("log", D2, "-s", "moderate", "--unilateral", "--nausea")
+    csv_text = run("export", "days").stdout
+    assert f"{D1},none,,,,,,,,,1,,,zigzag lines,0,0" in csv_text
+    path = tmp_path / "d.csv"
+    path.write_text(csv_text, newline="")
+    run("delete", D1, "--yes")
+    r = run("import", "days", str(path))
+    assert r.exit_code == 0, r.output
+    assert run("export", "days").stdout == csv_text
+    assert json.loads(run("show", D1, "--json").stdout)["aura_only"] is True
+
+
+def test_ichd3_1_2_1_2_import_still_refuses_headache_features_on_severity_none(run, tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text(f"date,severity,aura,nausea\n{D1},none,1,1\n")
+    r = run("import", "days", str(path))
+    assert r.exit_code == 1
+    assert "cannot have headache features" in r.stderr
+
+
+def test_ichd3_1_2_1_2_aura_only_day_in_the_report_calendar(run):
+    run("log", D1, "--aura")
+    r = run("report")
+    assert r.exit_code == 0, r.output
+    assert "a aura without headache (ICHD-3 1.2.1.2" in r.stdout
+
+
+# -- ICHD-3 1.3 C3 with a combination product (issue 14 part 5) ----------------------------
+@pytest.mark.parametrize("product", ["Cafergot", "Treximet"])
+def test_ichd3_1_3_c3_log_believed_migraine_relieved_by_combination(run, product):
+    r = run("log", D1, "-s", "mild", "--believed-migraine", "--med", f"{product}: relieved")
+    assert r.exit_code == 0, r.output
+    assert "migraine day (ICHD-3 1.3 C3)" in r.stdout
+    shown = json.loads(run("show", D1, "--json").stdout)
+    assert shown["intakes"][0]["class"] == "combination_analgesic"  # counts under 8.2.5
+    shown_text = " ".join(run("show", D1).stdout.split())
+    assert "combination product containing a triptan or ergot" in shown_text
+
+
+def test_ichd3_1_2_1_2_aura_only_day_in_the_html_summary_calendar(run):
+    run("log", D1, "--aura")
+    r = run("summary", "--format", "html")
+    assert r.exit_code == 0, r.output
+    assert f"<td class='s-aura' title='{D1}: aura'>a</td>" in r.stdout
+    assert "aura without headache (ICHD-3 1.2.1.2)" in r.stdout

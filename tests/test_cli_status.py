@@ -156,3 +156,50 @@ def test_demo_covers_at_least_eight_months(run, tmp_path):
     y, m = add_months(today.year, today.month, -8)
     assert first <= date(y, m, 1)
     assert date.fromisoformat(days[-1]["date"]) >= today - timedelta(days=10)
+
+
+# -- ICHD-3 8.2.3 subforms through the CLI (issue 14 part 6) -------------------------------
+def _analgesic_diary(run, first: str, second: str | None = None, n: int = 16) -> None:
+    """Feb-Apr 2026 as in ``_chronic_diary``; ``first`` taken on days 1-8 and ``second``
+    on days 9-16, or ``first`` on all ``n`` days."""
+    _chronic_diary(run)
+    rows = ["date,medication"]
+    for month in (2, 3, 4):
+        for k, d in enumerate(_month_days(2026, month, n)):
+            rows.append(f"{d},{second if second and k >= 8 else first}")
+    r = run("import", "intakes", "-", input="\n".join(rows) + "\n")
+    assert r.exit_code == 0, r.output
+
+
+def _overuse(run) -> dict:
+    return json.loads(run("status", "--as-of", AS_OF, "--json").stdout)["criteria"][
+        "medication_overuse"
+    ]
+
+
+def test_ichd3_8_2_3_1_paracetamol_through_status(run):
+    _analgesic_diary(run, "Tylenol")
+    moh = _overuse(run)
+    assert (moh["status"], moh["subtypes"], moh["subforms"]) == ("met", ["8.2.3"], ["8.2.3.1"])
+    assert moh["months"][0]["subform_days"]["8.2.3.1"] == 16
+    text = " ".join(run("status", "--as-of", AS_OF).stdout.split())
+    assert "8.2.3.1 paracetamol" in text
+
+
+def test_ichd3_8_2_3_2_and_8_2_3_2_1_aspirin_through_status(run):
+    _analgesic_diary(run, "aspirin")
+    assert _overuse(run)["subforms"] == ["8.2.3.2", "8.2.3.2.1"]
+
+
+def test_ichd3_8_2_3_3_metamizole_through_status(run):
+    _analgesic_diary(run, "metamizole")
+    assert _overuse(run)["subforms"] == ["8.2.3.3"]
+
+
+def test_ichd3_8_2_3_ibuprofen_8_paracetamol_8_pooled_through_status_and_summary(run):
+    _analgesic_diary(run, "ibuprofen", "paracetamol")
+    moh = _overuse(run)
+    assert (moh["subtypes"], moh["subforms"], moh["subforms_pooled"]) == (["8.2.3"], [], True)
+    for args in (("status",), ("summary", "--format", "text")):
+        text = " ".join(run(*args, "--as-of", AS_OF).stdout.split())
+        assert "the days are pooled" in text, args

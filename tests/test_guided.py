@@ -217,7 +217,8 @@ def test_log_without_options_off_a_terminal_never_asks(run, db_path):
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: 2026-11-25 is not logged yet: say how bad the headache was with "
-        "--severity mild|moderate|severe, or --free for a headache-free day.\n"
+        "--severity mild|moderate|severe, --free for a headache-free day, or --aura alone "
+        "for an aura without headache.\n"
     )
     assert snapshot(db_path) == before
 

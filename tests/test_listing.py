@@ -162,7 +162,7 @@ def test_days_json_is_unchanged_and_lists_every_day_without_window_options(diary
              "class": "simple_analgesic"},
         ],
         "headache_day": True, "migraine_day": True, "migraine_paths": ["C1"],
-        "probable_migraine": False, "debilitating": True,
+        "probable_migraine": False, "debilitating": True, "aura_only": False,
     }  # fmt: skip
     assert [d["date"] for d in json.loads(diary("days", "--json", "-n", "1").stdout)] == [
         "2025-04-10"

@@ -196,7 +196,10 @@ def test_ichd3_1_3_incomplete_current_month_is_not_in_the_window():
 def test_ichd3_1_3_b_and_d_reported():
     verdict = cm(three_months(headache=15, migraine=8))
     out = verdict.to_dict()
-    assert out["criterion_b"] == {"status": MET, "recorded_migraine_days": 24, "required": 5}
+    assert out["criterion_b"] == {
+        "status": MET, "recorded_migraine_days": 24, "recorded_aura_only_days": 0,
+        "recorded_attacks": 24, "required": 5,
+    }  # fmt: skip
     assert out["criterion_d"] == "not assessed"
     assert out["source"] == "ICHD-3 1.3"
 
@@ -567,3 +570,208 @@ def test_status_empty_diary_is_undetermined_not_an_error():
     assert out["diary"] == {"start": None, "tracked_days": 0, "untracked_days": 0}
     assert out["criteria"]["chronic_migraine"]["status"] == UNDETERMINED
     assert out["criteria"]["medication_overuse"]["status"] == UNDETERMINED
+
+
+# -- issue 14: C3 with combination products, 8.2.3 subforms, aura without headache --------
+from migrainecli.rules.day import classify_day  # noqa: E402
+
+
+def _believed(d: date) -> Day:
+    """A mild headache day believed to be migraine, with no C1 feature and no aura."""
+    return Day(d, "mild", believed_migraine=True)
+
+
+@pytest.mark.parametrize(
+    ("medication", "class_id", "migraine"),
+    [
+        ("Cafergot", "combination_analgesic", True),  # ergotamine+caffeine: an ergot in it
+        ("Treximet", "combination_analgesic", True),  # sumatriptan+naproxen: a triptan in it
+        ("ergotamine and caffeine", "combination_analgesic", True),
+        ("sumatriptan", "triptan", True),
+        ("Excedrin", "combination_analgesic", False),  # no triptan or ergot
+        ("ibuprofen", "simple_analgesic", False),
+    ],
+)
+def test_ichd3_1_3_c3_relief_by_a_product_containing_a_triptan_or_ergot(
+    medication, class_id, migraine
+):
+    day = _believed(date(2026, 1, 5))
+    v = classify_day(day, [Intake(day.date, medication, relieved=True, class_id=class_id)], CAT)
+    assert v.migraine is migraine
+    assert v.paths == (("C3",) if migraine else ())
+    assert v.c3_combination is (migraine and class_id == "combination_analgesic")
+
+
+def test_ichd3_1_3_c3_combination_needs_relief_and_a_believed_migraine():
+    d = date(2026, 1, 5)
+    cafergot = Intake(d, "Cafergot", class_id="combination_analgesic")
+    assert not classify_day(_believed(d), [cafergot], CAT).migraine  # relief not recorded
+    relieved = Intake(d, "Cafergot", relieved=True, class_id="combination_analgesic")
+    assert not classify_day(Day(d, "mild"), [relieved], CAT).migraine  # not believed
+    # an unknown name recorded under the combination class contains nothing known
+    own = Intake(d, "my mix", relieved=True, class_id="combination_analgesic")
+    assert not classify_day(_believed(d), [own], CAT).migraine
+
+
+def _cafergot_months(medication: str) -> DiaryData:
+    """Q1: 15 believed-migraine mild headache days a month, relieved by ``medication`` on
+    the first 10 (a combination product)."""
+    parts = []
+    for m in Q1:
+        y, mo = map(int, m.split("-"))
+        days = tuple(_believed(date(y, mo, i + 1)) for i in range(15))
+        intakes = tuple(
+            Intake(date(y, mo, i + 1), medication, relieved=True, class_id="combination_analgesic")
+            for i in range(10)
+        )
+        parts.append(DiaryData(days, intakes, start=date(y, mo, 1)))
+    return diary(*parts)
+
+
+@pytest.mark.parametrize("medication", ["Cafergot", "Treximet"])
+def test_ichd3_1_3_c3_combination_days_are_migraine_days_but_overuse_stays_8_2_5(medication):
+    data = _cafergot_months(medication)
+    months = {m.label: m for m in months_of(data, AS_OF)}
+    jan = months["2026-01"]
+    assert (jan.headache_days, jan.migraine_days, jan.c3_days) == (15, 10, 10)
+    # ICHD-3 8.2: the product counts under 8.2.5 only, never under 8.2.1 or 8.2.2
+    assert jan.moh_days["8.2.5"] == 10
+    assert jan.moh_days["8.2.1"] == jan.moh_days["8.2.2"] == 0
+    assert jan.class_days["ergot"] == jan.class_days["triptan"] == 0
+    assert cm(data).status == MET  # 15 headache days, 10 migraine days (C3) each month
+    verdict = moh(data)
+    assert (verdict.status, verdict.subtypes) == (MET, ("8.2.5",))
+
+
+def _analgesic_months(per_day) -> DiaryData:
+    """Q1 with 20 mild headache days a month; ``per_day(i)`` gives the simple analgesics
+    taken on day i+1 (names)."""
+    parts = []
+    for m in Q1:
+        y, mo = map(int, m.split("-"))
+        days = tuple(Day(date(y, mo, i + 1), "mild") for i in range(20))
+        intakes = tuple(
+            Intake(date(y, mo, i + 1), name, class_id="simple_analgesic")
+            for i in range(20)
+            for name in per_day(i)
+        )
+        parts.append(DiaryData(days, intakes, start=date(y, mo, 1)))
+    return diary(*parts)
+
+
+@pytest.mark.parametrize(
+    ("per_day", "subforms"),
+    [
+        # paracetamol 15 days a month -> 8.2.3.1
+        (lambda i: ["Tylenol"] if i < 15 else [], ("8.2.3.1",)),
+        # aspirin 15 -> 8.2.3.2 (NSAIDs, aspirin included) and 8.2.3.2.1
+        (lambda i: ["aspirin"] if i < 15 else [], ("8.2.3.2", "8.2.3.2.1")),
+        # ibuprofen 15 -> 8.2.3.2 only
+        (lambda i: ["ibuprofen"] if i < 15 else [], ("8.2.3.2",)),
+        # aspirin 8 + ibuprofen 8 -> NSAIDs pooled 16: 8.2.3.2, not 8.2.3.2.1
+        (lambda i: ["aspirin"] if i < 8 else ["ibuprofen"] if i < 16 else [], ("8.2.3.2",)),
+        # metamizole 15 -> 8.2.3.3
+        (lambda i: ["Novalgin"] if i < 15 else [], ("8.2.3.3",)),
+        # paracetamol and aspirin on the same 15 days -> every subform of each
+        (lambda i: ["paracetamol", "aspirin"] if i < 15 else [],
+         ("8.2.3.1", "8.2.3.2", "8.2.3.2.1")),
+        # aspirin+paracetamol (one simple-analgesic product) counts for both
+        (lambda i: ["aspirin+paracetamol"] if i < 15 else [],
+         ("8.2.3.1", "8.2.3.2", "8.2.3.2.1")),
+    ],
+)  # fmt: skip
+def test_ichd3_8_2_3_subforms_each_at_15_days_in_every_month(per_day, subforms):
+    verdict = moh(_analgesic_months(per_day))
+    assert (verdict.status, verdict.subtypes) == (MET, ("8.2.3",))
+    assert verdict.subforms == subforms
+    assert verdict.subforms_pooled is False
+    out = verdict.to_dict()
+    assert out["subtypes"] == ["8.2.3"]  # unchanged beside the new key
+    assert out["subforms"] == list(subforms)
+    assert set(out["months"][0]["subform_days"]) == {"8.2.3.1", "8.2.3.2", "8.2.3.2.1", "8.2.3.3"}
+    details = " ".join(verdict.view().details)
+    assert all(code in details for code in subforms)
+
+
+def test_ichd3_8_2_3_ibuprofen_8_and_paracetamol_8_are_pooled():
+    verdict = moh(_analgesic_months(lambda i: ["ibuprofen"] if i < 8 else ["paracetamol"]
+                                    if i < 16 else []))  # fmt: skip
+    assert (verdict.status, verdict.subtypes, verdict.subforms) == (MET, ("8.2.3",), ())
+    assert verdict.subforms_pooled is True
+    out = verdict.to_dict()
+    assert (out["subforms"], out["subforms_pooled"]) == ([], True)
+    assert out["months"][0]["subform_days"] == {
+        "8.2.3.1": 8, "8.2.3.2": 8, "8.2.3.2.1": 0, "8.2.3.3": 0,
+    }  # fmt: skip
+    assert "pooled" in verdict.explanation
+    assert any("pooled" in line for line in verdict.view().details)
+
+
+def test_ichd3_8_2_3_subform_14_days_in_one_month_does_not_apply():
+    # paracetamol 15, 15, 14 plus ibuprofen on the other days: 8.2.3 met, 8.2.3.1 not
+    def per_month(limit):
+        return lambda i: ["paracetamol"] if i < limit else ["ibuprofen"] if i < 16 else []
+
+    parts = []
+    for m, limit in zip(Q1, (15, 15, 14), strict=True):
+        one = _analgesic_months(per_month(limit))
+        parts.append(DiaryData(
+            tuple(d for d in one.days if d.date.strftime("%Y-%m") == m),
+            tuple(i for i in one.intakes if i.date.strftime("%Y-%m") == m),
+            start=date(*map(int, m.split("-")), 1),
+        ))  # fmt: skip
+    verdict = moh(diary(*parts))
+    assert (verdict.subtypes, verdict.subforms, verdict.subforms_pooled) == (("8.2.3",), (), True)
+
+
+def test_ichd3_8_2_3_no_subforms_when_8_2_3_is_not_met():
+    verdict = moh(_analgesic_months(lambda i: ["paracetamol"] if i < 14 else []))
+    assert verdict.status == NOT_MET
+    assert (verdict.subforms, verdict.subforms_pooled) == ((), False)
+    assert verdict.to_dict()["subforms"] == []
+
+
+def test_ichd3_8_2_3_subform_left_open_by_untracked_days():
+    # paracetamol 14 days + ibuprofen 2 days, and 2 untracked days each month
+    def month(m):
+        y, mo = map(int, m.split("-"))
+        days = tuple(Day(date(y, mo, i + 1), "mild") for i in range(20))
+        intakes = tuple(
+            Intake(date(y, mo, i + 1), "paracetamol" if i < 14 else "ibuprofen",
+                   class_id="simple_analgesic")
+            for i in range(16)
+        )  # fmt: skip
+        gap = (Gap(date(y, mo, 27), date(y, mo, 28)),)
+        return DiaryData(days, intakes, gap, start=date(y, mo, 1))
+
+    verdict = moh(diary(*(month(m) for m in Q1)))
+    assert verdict.subtypes == ("8.2.3",)
+    assert verdict.subforms == ()
+    assert verdict.subforms_open == ("8.2.3.1",)
+    assert verdict.to_dict()["subforms_undetermined"] == ["8.2.3.1"]
+    assert "Untracked days decide whether 8.2.3.1" in verdict.explanation
+
+
+def test_ichd3_1_2_1_2_aura_only_day_is_not_a_headache_day():
+    day = Day(date(2026, 1, 3), "none", aura=True)
+    v = classify_day(day, (), CAT)
+    assert (v.headache, v.migraine, v.aura_only, v.debilitating) == (False, False, True, False)
+    assert classify_day(Day(day.date, "none"), (), CAT).aura_only is False
+
+
+def test_ichd3_1_3_b_counts_aura_only_days_as_attacks():
+    # 4 migraine days and 1 aura-only day in the whole diary: 5 attacks for 1.3 B
+    days = [Day(date(2026, 1, i + 1), "moderate", unilateral=True, nausea=True) for i in range(4)]
+    days.append(Day(date(2026, 1, 10), "none", aura=True))
+    data = DiaryData(days=tuple(days), start=date(2026, 1, 1))
+    months = {m.label: m for m in months_of(data, AS_OF)}
+    jan = months["2026-01"]
+    assert (jan.headache_days, jan.migraine_days, jan.aura_only_days) == (4, 4, 1)
+    verdict = cm(data)
+    assert verdict.criterion_b_status == MET
+    b = verdict.to_dict()["criterion_b"]
+    assert (b["recorded_migraine_days"], b["recorded_aura_only_days"]) == (4, 1)
+    assert b["recorded_attacks"] == 5
+    assert "1 aura-only day" in verdict.view().details[0]
+    without = DiaryData(days=tuple(days[:4]), start=date(2026, 1, 1))
+    assert cm(without).criterion_b_status == NOT_MET

@@ -245,9 +245,9 @@ def test_monthly_counts_one_pass_over_a_20_year_diary(monkeypatch):
     calls = []
     real = months_mod.classify_day
 
-    def counting(day, intakes=()):
+    def counting(day, intakes=(), catalogue=None):
         calls.append(day.date)
-        return real(day, intakes)
+        return real(day, intakes, catalogue)
 
     monkeypatch.setattr(months_mod, "classify_day", counting)
     start = date(2006, 1, 1)

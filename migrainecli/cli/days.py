@@ -39,7 +39,12 @@ Sev = Annotated[
         "--severity", "-s", metavar="LEVEL", help="Headache intensity: mild, moderate or severe."
     ),
 ]
-Free = Annotated[bool, typer.Option("--free", help="An explicitly headache-free day.")]
+Free = Annotated[
+    bool,
+    typer.Option(
+        "--free", help="An explicitly headache-free day (with --aura: an aura without headache)."
+    ),
+]
 Hours = Annotated[
     float | None, typer.Option("--hours", metavar="N", help="How many hours it lasted.")
 ]
@@ -52,7 +57,14 @@ Nausea = Annotated[bool | None, _flag("nausea", "Nausea.")]
 Vomiting = Annotated[bool | None, _flag("vomiting", "Vomiting.")]
 Photo = Annotated[bool | None, _flag("photophobia", "Bothered by light.")]
 Phono = Annotated[bool | None, _flag("phonophobia", "Bothered by sound.")]
-Aura = Annotated[bool | None, _flag("aura", "A typical aura (visual, sensory or speech).")]
+Aura = Annotated[
+    bool | None,
+    _flag(
+        "aura",
+        "A typical aura (visual, sensory or speech). Alone on a new date: an aura without "
+        "headache (ICHD-3 1.2.1.2).",
+    ),
+]
 Believed = Annotated[
     bool | None, _flag("believed-migraine", "You believed it was a migraine when it began.")
 ]
@@ -244,7 +256,11 @@ def log(
         ),
     ] = False,
 ) -> None:
-    """Log a headache day, or a headache-free day.
+    """Log a headache day, a headache-free day, or an aura without headache.
+
+    --aura alone on a date not yet logged (or --free --aura) records an aura without
+    headache (ICHD-3 1.2.1.2, severity none): not a headache or migraine day, but an
+    attack for chronic migraine's criterion B.
 
     With no option but the date, on a terminal, it asks a few questions instead
     (Enter takes the answer of the last headache day; Ctrl-C stores nothing). Logging
@@ -490,6 +506,8 @@ def _window(
 
 
 def _counts(verdict) -> str:
+    if verdict.aura_only:  # ICHD-3 1.2.1.2 aura without headache: not a headache day
+        return "aura only"
     if not verdict.headache:
         return "free"
     if verdict.migraine:

@@ -19,7 +19,8 @@ Choices made here (also in the README):
   ``8.2.8`` (>=10 days of gepants and ditans together when both were taken). A month
   at a threshold is not a verdict: the verdicts need 3 (or 6) months.
 - Calendar days: ``untracked`` (before the diary start or inside a gap), ``none`` (a
-  tracked day without headache, logged or not), else the logged severity; ``migraine``
+  tracked day without headache, logged or not), ``aura`` (an aura without headache,
+  ICHD-3 1.2.1.2: not a headache day), else the logged severity; ``migraine``
   and ``acute_medication`` mark the day's classification and any acute intake.
 """
 
@@ -229,7 +230,12 @@ def export_monthly(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
 
 
 # -- calendar heatmap -----------------------------------------------------------------
-def calendar(data: DiaryData, months: Sequence[MonthCounts], as_of: date) -> list[dict]:
+def calendar(
+    data: DiaryData,
+    months: Sequence[MonthCounts],
+    as_of: date,
+    catalogue: Catalogue | None = None,
+) -> list[dict]:
     """One entry per month of ``months``, one cell per elapsed day (to ``as_of``)."""
     if not months:
         return []
@@ -259,10 +265,12 @@ def calendar(data: DiaryData, months: Sequence[MonthCounts], as_of: date) -> lis
             day = days.get(d)
             taken = intakes.get(d, ())
             state, migraine = "none", False
-            if day is not None and day.severity != "none":
-                verdict = classify_day(day, taken)
+            if day is not None:
+                verdict = classify_day(day, taken, catalogue)
                 if verdict.headache:
                     state, migraine = day.severity, verdict.migraine
+                elif verdict.aura_only:  # ICHD-3 1.2.1.2: aura without headache
+                    state = "aura"
             cells.append(
                 {
                     "date": d.isoformat(),
@@ -397,7 +405,7 @@ def build_report(
         "verdicts": verdict_brief(sd["criteria"]),
         "overuse_warning": overuse.get("warning"),
         "months": [month_dict(m, acute_ids, limits, active) for m in shown],
-        "calendar": calendar(data, shown, as_of),
+        "calendar": calendar(data, shown, as_of, catalogue),
         "bands": bands(views, shown, as_of),
         "trials": trial_responses(views, months, as_of, catalogue),
     }

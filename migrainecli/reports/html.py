@@ -77,6 +77,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .cal th.m, .cal td.m { width: 13mm; text-align: left; font-weight: 400; font-size: 7.5pt;
   color: #111; }
 .s-none { background: #eceff1; }
+.s-aura { background: #ddd6fe; color: #4c1d95; }
 .s-mild { background: #fde68a; }
 .s-moderate { background: #f59e0b; }
 .s-severe { background: #b91c1c; color: #fff; }
@@ -424,6 +425,8 @@ def _calendar_table(s: dict[str, Any]) -> str:
             text = ("M" if cell["migraine"] else "") + ("+" if cell["acute_medication"] else "")
             if cell["state"] == "untracked":
                 text = "×"
+            elif cell["state"] == "aura":  # ICHD-3 1.2.1.2 aura without headache
+                text = "a"
             title = f"{cell['date']}: {cell['state']}"
             cells.append(f"<td class='s-{cell['state']}' title='{_e(title)}'>{text}</td>")
         cells += ["<td></td>"] * (31 - len(month["days"]))
@@ -436,7 +439,13 @@ def _calendar_table(s: dict[str, Any]) -> str:
         "<span class='k s-severe'></span>severe"
         "<span class='k s-none'>M</span>migraine day"
         "<span class='k s-none'>+</span>acute medication"
-        "<span class='k s-untracked'>×</span>untracked (gap or before the diary)</p>"
+        "<span class='k s-untracked'>×</span>untracked (gap or before the diary)"
+        + (
+            "<span class='k s-aura'>a</span>aura without headache (ICHD-3 1.2.1.2)"
+            if any(c["state"] == "aura" for m in s["calendar"] for c in m["days"])
+            else ""
+        )
+        + "</p>"
     )
     return (
         "<section id='calendar' class='keep'><h2>Calendar: one row per month, one cell per day"

@@ -34,9 +34,10 @@ SHORT = {
     "ditan": "ditan",
     "antiemetic": "antiem.",
 }
-GLYPH = {"none": "·", "mild": "░", "moderate": "▒", "severe": "▓", "untracked": "×"}
+GLYPH = {"none": "·", "aura": "a", "mild": "░", "moderate": "▒", "severe": "▓", "untracked": "×"}
 SEVERITY_STYLE = {
     "none": "bright_black",
+    "aura": "magenta",  # ICHD-3 1.2.1.2 aura without headache
     "mild": "yellow",
     "moderate": "dark_orange",
     "severe": "red",
@@ -226,7 +227,8 @@ def heatmap_lines(calendar: Sequence[dict[str, Any]]) -> list:
     return lines
 
 
-def heatmap_legend() -> list:
+def heatmap_legend(aura: bool = False) -> list:
+    """The calendar's legend; ``aura`` adds the aura-only glyph (when the calendar has one)."""
     from rich.text import Text
 
     first = Text("")
@@ -245,7 +247,12 @@ def heatmap_legend() -> list:
     second.append(" acute medication taken  ")
     second.append("×", style=SEVERITY_STYLE["untracked"])
     second.append(" untracked (before the diary start or in a gap)")
-    return [first, second]
+    if not aura:
+        return [first, second]
+    third = Text("")
+    third.append(GLYPH["aura"], style=SEVERITY_STYLE["aura"])
+    third.append(" aura without headache (ICHD-3 1.2.1.2; not a headache day)")
+    return [first, second, third]
 
 
 # -- the trend chart ------------------------------------------------------------------
@@ -429,7 +436,8 @@ def render_report(r: dict[str, Any], console) -> None:
     console.print("[b]Calendar[/b] (one line per month, one cell per day)")
     for line in heatmap_lines(r["calendar"]):
         console.print(line, no_wrap=True, overflow="crop")
-    for line in heatmap_legend():
+    aura = any(c["state"] == "aura" for m in r["calendar"] for c in m["days"])
+    for line in heatmap_legend(aura):
         console.print(line)
 
     console.print()

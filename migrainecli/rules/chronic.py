@@ -66,6 +66,7 @@ class ChronicMigraine:
     recorded_migraine_days: int
     history: tuple[Run, ...]
     explanation: str
+    recorded_aura_only_days: int = 0  # ICHD-3 1.2.1.2 attacks, counted for 1.3 B
     source: str = "ICHD-3 1.3"
     method: str = (
         "each of the 3 most recent complete calendar months has at least 15 headache days "
@@ -80,9 +81,12 @@ class ChronicMigraine:
             Column("migraine_days", "migraine", CM_MIGRAINE_DAYS),
         )
         n = self.recorded_migraine_days
+        aura = self.recorded_aura_only_days
+        also = f" and {_n(aura, 'aura-only days')} (ICHD-3 1.2.1.2)" if aura else ""
         b = (
-            f"Criterion B (≥{CM_HISTORY_ATTACKS} attacks in the history): {_n(n, 'migraine days')} "
-            f"recorded, {self.criterion_b_status.replace('_', ' ')}. Criterion D: not assessed."
+            f"Criterion B (≥{CM_HISTORY_ATTACKS} attacks in the history): {_n(n, 'migraine days')}"
+            f"{also} recorded, {self.criterion_b_status.replace('_', ' ')}. "
+            "Criterion D: not assessed."
         )
         return Verdict(
             key="chronic_migraine",
@@ -105,6 +109,8 @@ class ChronicMigraine:
             "criterion_b": {
                 "status": self.criterion_b_status,
                 "recorded_migraine_days": self.recorded_migraine_days,
+                "recorded_aura_only_days": self.recorded_aura_only_days,
+                "recorded_attacks": self.recorded_migraine_days + self.recorded_aura_only_days,
                 "required": CM_HISTORY_ATTACKS,
             },
             "criterion_d": "not assessed",
@@ -161,10 +167,14 @@ def chronic_migraine(months: Sequence[MonthCounts], as_of: date) -> ChronicMigra
 
     in_diary = {m.key for m in months}
     recorded = sum(m.migraine_days for m in months)
+    # ICHD-3 1.3 B: attacks fulfilling 1.1 B-D and/or 1.2 B-C, so an aura without
+    # headache (1.2.1.2, an aura-only day) is an attack of the history too.
+    aura_only = sum(m.aura_only_days for m in months)
+    attacks = recorded + aura_only
     unknown = sum(m.untracked_days for m in months) + sum(
         m.untracked_days for m in win if m.key not in in_diary
     )
-    b_status = threshold_status(recorded, unknown, CM_HISTORY_ATTACKS)  # ICHD-3 1.3 B
+    b_status = threshold_status(attacks, unknown, CM_HISTORY_ATTACKS)  # ICHD-3 1.3 B
     status = and3(window_status, b_status)
     history = tuple(chronic_history(months))
 
@@ -178,9 +188,10 @@ def chronic_migraine(months: Sequence[MonthCounts], as_of: date) -> ChronicMigra
         "headache days of which at least 8 are migraine days.",
     )
     if b_status != MET:
+        also = f" and {_n(aura_only, 'aura-only days')}" if aura_only else ""
         explanation += (
-            f" Criterion B: {_n(recorded, 'recorded migraine days')} in the whole diary; ICHD-3 "
-            f"1.3 B needs at least {CM_HISTORY_ATTACKS} attacks."
+            f" Criterion B: {_n(recorded, 'recorded migraine days')}{also} in the whole diary; "
+            f"ICHD-3 1.3 B needs at least {CM_HISTORY_ATTACKS} attacks."
         )
     if history:
         explanation += (
@@ -188,4 +199,4 @@ def chronic_migraine(months: Sequence[MonthCounts], as_of: date) -> ChronicMigra
             + "; ".join(f"{r.start} to {r.end}" for r in history)
             + "."
         )
-    return ChronicMigraine(status, evidence, b_status, recorded, history, explanation)
+    return ChronicMigraine(status, evidence, b_status, recorded, history, explanation, aura_only)

@@ -47,6 +47,16 @@ POOL_SUBTYPE = "8.2.6"
 OTHER_SUBTYPE = "8.2.8"
 MOH_SUBTYPES = (*SINGLE_CLASS_SUBTYPES, POOL_SUBTYPE, OTHER_SUBTYPE)
 _POOL_CODES = frozenset(SINGLE_CLASS_SUBTYPES)
+# ICHD-3 8.2.3 subforms (clinical-criteria.md section 3): which simple analgesics count
+# for each, as the catalogue members' ``analgesics`` name them. A day of aspirin counts
+# for 8.2.3.2 (NSAIDs pooled, aspirin included) and 8.2.3.2.1 (aspirin) alike.
+ANALGESIC_SUBTYPE = "8.2.3"
+SUBFORMS = {
+    "8.2.3.1": frozenset({"paracetamol"}),
+    "8.2.3.2": frozenset({"nsaid", "aspirin"}),
+    "8.2.3.2.1": frozenset({"aspirin"}),
+    "8.2.3.3": frozenset({"other"}),
+}
 
 
 # -- three-valued logic (clinical-criteria.md "Three-valued verdicts") --------------------
@@ -168,6 +178,9 @@ class MonthCounts:
     acute_medication_days: int = 0
     class_days: dict[str, int] = field(default_factory=dict)
     moh_days: dict[str, int] = field(default_factory=dict)
+    aura_only_days: int = 0  # ICHD-3 1.2.1.2: aura without headache (not headache days)
+    # ICHD-3 8.2.3 subforms: days of intake per code of SUBFORMS (simple analgesics only)
+    subform_days: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SUBFORMS, 0))
 
     @property
     def label(self) -> str:
@@ -195,6 +208,8 @@ class MonthCounts:
             "acute_medication_days": self.acute_medication_days,
             "class_days": dict(self.class_days),
             "moh_days": dict(self.moh_days),
+            "aura_only_days": self.aura_only_days,
+            "subform_days": dict(self.subform_days),
         }
 
 
@@ -277,6 +292,7 @@ def monthly_counts(
         catalogue = load_catalogue()
     acute_ids, moh_of = moh_classes(catalogue)
     acute_set = set(acute_ids)
+    member_of = catalogue.recorded_member
 
     start = diary_start(data)
     if start is None or start > as_of:
@@ -313,14 +329,17 @@ def monthly_counts(
                 "tally": [0] * len(_DAY_TALLY),
                 "class_days": dict.fromkeys(acute_ids, 0),
                 "moh_days": dict.fromkeys(MOH_SUBTYPES, 0),
+                "subform_days": dict.fromkeys(SUBFORMS, 0),
             }
         return acc[key]
 
     last_key, tally = None, [0] * len(_DAY_TALLY)
     for d, day in days.items():  # in date order, so a month's days come together
         if day.severity == "none":  # an explicitly headache-free day
+            if day.aura:  # ICHD-3 1.2.1.2 aura without headache: for 1.3 B only
+                bucket(d)["counts"]["aura_only_days"] += 1
             continue
-        verdict = classify_day(day, intakes.get(d, ()))
+        verdict = classify_day(day, intakes.get(d, ()), catalogue)
         if not verdict.headache:
             continue
         if (d.year, d.month) != last_key:
@@ -348,6 +367,16 @@ def monthly_counts(
                 b["moh_days"][code] += 1
         if codes & _POOL_CODES:  # ICHD-3 8.2.6: the pooled classes
             b["moh_days"][POOL_SUBTYPE] += 1
+        if ANALGESIC_SUBTYPE in codes:  # ICHD-3 8.2.3.1-8.2.3.3: which simple analgesics
+            kinds: set[str] = set()
+            for i in taken:
+                if moh_of.get(i.class_id) == ANALGESIC_SUBTYPE:
+                    member = member_of(i.medication, i.class_id)
+                    if member is not None:
+                        kinds.update(member.analgesics)
+            for code, which in SUBFORMS.items():
+                if which & kinds:
+                    b["subform_days"][code] += 1
 
     # Untracked days per month: before the start (in the start month) and in gaps.
     untracked: dict[tuple[int, int], int] = defaultdict(int)
@@ -387,6 +416,8 @@ def monthly_counts(
                 acute_medication_days=counts.get("acute_medication_days", 0),
                 class_days=b["class_days"] if b else dict.fromkeys(acute_ids, 0),
                 moh_days=b["moh_days"] if b else dict.fromkeys(MOH_SUBTYPES, 0),
+                aura_only_days=counts.get("aura_only_days", 0),
+                subform_days=b["subform_days"] if b else dict.fromkeys(SUBFORMS, 0),
             )
         )
         year, month = add_months(year, month, 1)

@@ -34,10 +34,12 @@ from migrainecli.rules.evidence import (
     _window_phrases,
 )
 from migrainecli.rules.months import (
+    ANALGESIC_SUBTYPE,
     MET,
     NOT_MET,
     POOL_SUBTYPE,
     SINGLE_CLASS_SUBTYPES,
+    SUBFORMS,
     UNDETERMINED,
     MonthCounts,
     all_of,
@@ -75,6 +77,14 @@ MOH_NAMES = {
     "8.2.8": "gepants/ditans",
 }
 WARNING_MARGIN = 2  # days (clinical-criteria.md section 3)
+# ICHD-3 8.2.3 subforms: each needs >=15 days of intake in every month of the window.
+SUBFORM_THRESHOLD = 15
+SUBFORM_NAMES = {
+    "8.2.3.1": "paracetamol (acetaminophen)",
+    "8.2.3.2": "NSAIDs, aspirin included",
+    "8.2.3.2.1": "aspirin (acetylsalicylic acid)",
+    "8.2.3.3": "other non-opioid analgesics (e.g. metamizole)",
+}
 
 
 # -- ICHD-3 8.2 medication-overuse headache ---------------------------------------------
@@ -86,6 +96,10 @@ class MedicationOveruse:
     warning: str | None
     current_month: dict[str, Any] | None
     explanation: str
+    # ICHD-3 8.2.3 subforms holding in every month (when 8.2.3 is a subtype), and those
+    # untracked days leave open; 8.2.3 with neither is the pooled class.
+    subforms: tuple[str, ...] = ()
+    subforms_open: tuple[str, ...] = ()
     source: str = "ICHD-3 8.2"
     method: str = (
         "each of the 3 most recent complete calendar months has at least 15 headache days "
@@ -113,6 +127,8 @@ class MedicationOveruse:
         details = []
         if self.subtypes:
             details.append("Subtypes in every month: " + ", ".join(self.subtypes) + ".")
+        if ANALGESIC_SUBTYPE in self.subtypes:
+            details.append(subform_sentence(self.subforms, self.subforms_open))
         if used:
             details.append(
                 "Days of intake of "
@@ -138,11 +154,53 @@ class MedicationOveruse:
             "source": self.source,
             "method": self.method,
             "subtypes": list(self.subtypes),
+            "subforms": list(self.subforms),
+            "subforms_pooled": self.subforms_pooled,
+            "subforms_undetermined": list(self.subforms_open),
             "months": [m.to_dict() for m in self.months],
             "warning": self.warning,
             "current_month": self.current_month,
             "explanation": self.explanation,
         }
+
+    @property
+    def subforms_pooled(self) -> bool:
+        """ICHD-3 8.2.3 holds but no subform reaches 15 days alone in every month: the
+        days are pooled across paracetamol, NSAIDs and the other non-opioid analgesics."""
+        return ANALGESIC_SUBTYPE in self.subtypes and not self.subforms
+
+
+def subform_sentence(subforms: Sequence[str], open_: Sequence[str]) -> str:
+    """ICHD-3 8.2.3 subforms in one sentence: those that apply, or that the days are
+    pooled; and those untracked days leave open."""
+    if subforms:
+        which = "; ".join(f"{c} {SUBFORM_NAMES[c]}" for c in subforms)
+        text = (
+            f"ICHD-3 8.2.3 subforms (at least {SUBFORM_THRESHOLD} days of intake in every "
+            f"month): {which}."
+        )
+    else:
+        text = (
+            "ICHD-3 8.2.3 subforms: none reaches "
+            f"{SUBFORM_THRESHOLD} days alone in every month; the days are pooled across "
+            "paracetamol, NSAIDs (aspirin included) and other non-opioid analgesics "
+            "(8.2.3 as a whole)."
+        )
+    if open_:
+        text += f" Untracked days decide whether {_and_list(list(open_))} also applies."
+    return text
+
+
+def subform_statuses(evidence: Sequence[MonthEvidence]) -> dict[str, str]:
+    """Each ICHD-3 8.2.3 subform over the window, three-valued: >=15 days of intake of
+    that subform in every month (clinical-criteria.md section 3)."""
+    return {
+        code: all_of(
+            threshold_status(e.counts["subform_days"][code], e.untracked_days, SUBFORM_THRESHOLD)
+            for e in evidence
+        )
+        for code in SUBFORMS
+    }
 
 
 def applicability(code: str, moh_days: dict[str, int], untracked: int = 0) -> str:
@@ -244,6 +302,7 @@ def overuse_month(m: MonthCounts) -> MonthEvidence:
         "headache_days": m.headache_days,
         "medication_days": days,
         "pool_classes_used": used,
+        "subform_days": dict(m.subform_days),  # ICHD-3 8.2.3.1-8.2.3.3
     }
     return _evidence(m, ordered, status, counts, {"any_subtype": b})
 
@@ -301,6 +360,13 @@ def medication_overuse(months: Sequence[MonthCounts], as_of: date) -> Medication
         if all(and3(e.checks["headache_days"], e.checks[code]) == MET for e in evidence)
     )
     warning, current = overuse_warning(months, as_of)
+    # ICHD-3 8.2.3 subforms: every one that applies, when 8.2.3 holds in every month.
+    subforms: tuple[str, ...] = ()
+    subforms_open: tuple[str, ...] = ()
+    if ANALGESIC_SUBTYPE in subtypes:
+        by_code = subform_statuses(evidence)
+        subforms = tuple(c for c, st in by_code.items() if st == MET)
+        subforms_open = tuple(c for c, st in by_code.items() if st == UNDETERMINED)
 
     span = f"{evidence[0].month} to {evidence[-1].month}"
     if status == MET:
@@ -327,6 +393,8 @@ def medication_overuse(months: Sequence[MonthCounts], as_of: date) -> Medication
             joined = ", ".join(f"{c} on {e.counts['medication_days'][c]} days" for c in held)
             per_month.append(f"{e.month}: {joined}")
         explanation += " " + "; ".join(per_month) + "."
+        if ANALGESIC_SUBTYPE in subtypes:
+            explanation += " " + subform_sentence(subforms, subforms_open)
     else:
         singles = (*SINGLE_CLASS_SUBTYPES, "8.2.8")
 
@@ -369,4 +437,6 @@ def medication_overuse(months: Sequence[MonthCounts], as_of: date) -> Medication
         )
     if warning:
         explanation += " Warning: " + warning
-    return MedicationOveruse(status, evidence, subtypes, warning, current, explanation)
+    return MedicationOveruse(
+        status, evidence, subtypes, warning, current, explanation, subforms, subforms_open
+    )

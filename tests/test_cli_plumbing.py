@@ -177,7 +177,7 @@ def test_main_help_lists_the_commands_in_sections(run):
     ]  # fmt: skip
     tail = r.stdout.split("Diary:\n")[1]
     assert tail.startswith(
-        "  log        Log a headache day, or a headache-free day.\n"
+        "  log        Log a headache day, a headache-free day, or an aura alone.\n"
         "  edit       Change a logged day; only the options given change.\n"
     )
     assert "  path       Print where the diary is, as an absolute path.\n" in tail

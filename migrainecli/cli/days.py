@@ -256,7 +256,7 @@ def log(
         ),
     ] = False,
 ) -> None:
-    """Log a headache day, a headache-free day, or an aura without headache.
+    """Log a headache day, a headache-free day, or an aura alone.
 
     --aura alone on a date not yet logged (or --free --aura) records an aura without
     headache (ICHD-3 1.2.1.2, severity none): not a headache or migraine day, but an

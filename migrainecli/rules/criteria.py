@@ -52,10 +52,6 @@ from migrainecli.rules.ehf import (  # noqa: F401 - re-exported
     triptan_condition,
 )
 from migrainecli.rules.months import MonthCounts, diary_start, monthly_counts
-from migrainecli.rules.probable_refractory import (  # noqa: F401 - re-exported
-    ProbableRefractory,
-    probable_refractory_migraine,
-)
 from migrainecli.rules.overuse import (  # noqa: F401 - re-exported
     MOH_HEADACHE_DAYS,
     MOH_MONTHS,
@@ -66,6 +62,10 @@ from migrainecli.rules.overuse import (  # noqa: F401 - re-exported
     medication_overuse,
     overuse_month,
     overuse_warning,
+)
+from migrainecli.rules.probable_refractory import (  # noqa: F401 - re-exported
+    ProbableRefractory,
+    probable_refractory_migraine,
 )
 from migrainecli.rules.step_therapy import (  # noqa: F401 - re-exported
     STEP_HEADACHE_DAYS,

@@ -606,6 +606,7 @@ def test_status_json_shape():
         "medication_overuse",
         "resistant_migraine",
         "refractory_migraine",
+        "probable_refractory_migraine",
         "cgrp_step_therapy",
     ]
     sources = {k: v["source"] for k, v in out["criteria"].items()}
@@ -614,6 +615,7 @@ def test_status_json_shape():
         "medication_overuse": "ICHD-3 8.2",
         "resistant_migraine": "EHF 2020",
         "refractory_migraine": "EHF 2020",
+        "probable_refractory_migraine": "2025 consensus",
         "cgrp_step_therapy": "AHS 2021",
     }
     for verdict in out["criteria"].values():

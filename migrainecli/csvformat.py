@@ -443,7 +443,7 @@ def parse_gap(row: Row) -> Gap:
 def parse_trial(row: Row) -> Trial:
     """A trial row. ``class`` is derived for catalogue therapies and ignored; for a
     therapy the catalogue does not know it is the class the user recorded it under."""
-    from migrainecli.treatments import check_trial, resolve_therapy
+    from migrainecli.treatments import check_trial, resolve_therapy, with_default_end
 
     name = row.required("therapy")
     kind = row.choice("kind", KINDS, required=False)
@@ -482,6 +482,7 @@ def parse_trial(row: Row) -> Trial:
         start_approximate=start_approx,
         end_approximate=end_approx,
     )
+    trial = with_default_end(trial)  # an unavailable record: end = start when empty
     try:
         check_trial(trial)
     except MigraineError as e:

@@ -109,6 +109,10 @@ def build_demo(path: Path, as_of: date) -> Diary:
               months_ago(8), months_ago(8, 6), None, "partial", "two good weeks"),
         Trial("CBT", "cbt", "behavioural", months_ago(10), months_ago(6), "8 sessions",
               "partial", "course completed"),
+        Trial("Ajovy", "cgrp_mab", "preventive", months_ago(48), months_ago(36),
+              "225 mg monthly", "paused", "planned pause after 12 months, EHF 2022"),
+        Trial("flunarizine", "calcium_channel_blocker", "preventive", months_ago(9),
+              months_ago(9), "5 mg at night", "unavailable", "not marketed in the US"),
         Trial("Aimovig", "cgrp_mab", "preventive", months_ago(2, 1), None, "140 mg monthly"),
     ]  # fmt: skip
     diary = Diary.open(path, write=True)

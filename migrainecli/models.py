@@ -34,7 +34,12 @@ OUTCOMES = (
     "not_tolerated",
     "contraindicated",
     "stopped_other",
+    "paused",  # a planned pause (EHF 2022): not a failure, class tried
+    "unavailable",  # could not be had (not covered, not marketed, age): never a failure
 )
+# Outcomes that end a trial without judging the therapy (clinical-criteria.md 4, 4b, 6).
+UNAVAILABLE = "unavailable"
+PAUSED = "paused"
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from migrainecli.models import FEATURES, KINDS, OUTCOMES
+from migrainecli.models import FEATURES, KINDS
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sqlite_utils import Database
@@ -70,10 +70,24 @@ CREATE TABLE settings (
     )
 
 
+# The outcomes as m002 shipped them (frozen: a shipped migration never changes).
+M002_OUTCOMES = (
+    "ongoing",
+    "effective",
+    "partial",
+    "ineffective",
+    "not_tolerated",
+    "contraindicated",
+    "stopped_other",
+)
+# m004 adds ``paused`` (EHF 2022) and ``unavailable`` (2025 consensus, access barriers).
+M004_OUTCOMES = (*M002_OUTCOMES, "paused", "unavailable")
+
+
 def m002_trials(db: Database) -> None:
     """Therapy trials: one row per trial of a therapy, ended or ongoing."""
     kinds = ", ".join(f"'{k}'" for k in KINDS)
-    outcomes = ", ".join(f"'{o}'" for o in OUTCOMES)
+    outcomes = ", ".join(f"'{o}'" for o in M002_OUTCOMES)
     db.executescript(
         f"""
 CREATE TABLE trials (
@@ -172,8 +186,52 @@ CREATE INDEX change_rows_change ON change_rows(change_id);
     )
 
 
+def m004_outcomes(db: Database) -> None:
+    """Trial outcomes ``paused`` and ``unavailable``: ``trials`` rebuilt with the wider
+    CHECK (SQLite cannot alter a CHECK), every row and id kept, its index and its three
+    journal triggers made again.
+
+    The old table is renamed away first so that the new one is stored with its own
+    ``CREATE TABLE trials`` text (a renamed table would read ``CREATE TABLE "trials"``).
+    Its triggers and index are dropped before the rename (a rename would carry them to
+    the old table). Runs inside the migration's transaction: all or nothing.
+    """
+    kinds = ", ".join(f"'{k}'" for k in KINDS)
+    outcomes = ", ".join(f"'{o}'" for o in M004_OUTCOMES)
+    key, columns = JOURNALED["trials"]
+    cols = ", ".join(columns)
+    drops = "\n".join(f"DROP TRIGGER trials_journal_{op};" for op in ("insert", "update", "delete"))
+    db.executescript(
+        f"""
+{drops}
+DROP INDEX trials_class;
+ALTER TABLE trials RENAME TO trials_m003;
+CREATE TABLE trials (
+  id INTEGER PRIMARY KEY,
+  therapy TEXT NOT NULL CHECK (length(trim(therapy)) > 0),
+  class_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ({kinds})),
+  start_date TEXT NOT NULL CHECK ({_iso("start_date")}),
+  end_date TEXT CHECK ({_iso("end_date")}),
+  dose TEXT,
+  outcome TEXT NOT NULL CHECK (outcome IN ({outcomes})),
+  reason TEXT,
+  note TEXT,
+  start_approximate INTEGER NOT NULL DEFAULT 0 CHECK (start_approximate IN (0, 1)),
+  end_approximate INTEGER NOT NULL DEFAULT 0 CHECK (end_approximate IN (0, 1)),
+  CHECK (end_date IS NULL OR end_date >= start_date),
+  CHECK ((end_date IS NULL) = (outcome = 'ongoing'))
+);
+INSERT INTO trials ({cols}) SELECT {cols} FROM trials_m003;
+DROP TABLE trials_m003;
+CREATE INDEX trials_class ON trials(class_id, start_date);
+"""
+    )
+    db.executescript(journal_triggers("trials", key, columns))
+
+
 # The schema steps, in order (sqlite-utils records each by its function name).
-STEPS = (m001_diary, m002_trials, m003_journal)
+STEPS = (m001_diary, m002_trials, m003_journal, m004_outcomes)
 MIGRATION_NAMES = tuple(step.__name__ for step in STEPS)
 
 

@@ -4,6 +4,14 @@ Rules enforced here, each with a sentence for the user: a start in the future,
 an end before the start or in the future, an outcome that contradicts the
 dates (ended but ``ongoing``, or ongoing with a final outcome), an unknown
 therapy (with the closest catalogue names), and an exact duplicate trial.
+
+An ``unavailable`` trial (the patient could not get the therapy: not covered, not
+marketed, age; clinical-criteria.md section 4b) is dated by when it was asked for and
+refused: ``start`` is that date and ``end`` defaults to it (``trial add X --outcome
+unavailable --start DATE --reason "not covered"``); an ``end`` after the start is allowed
+and reads as the span from the request to the refusal. It never counts as days on
+treatment, so its length decides nothing. It is an ended record, so the schema's rule
+"no end date exactly when ongoing" holds for it.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from dataclasses import replace
 from datetime import date
 
 from migrainecli.errors import InvalidValue, MigraineError
-from migrainecli.models import KINDS, OUTCOMES, Trial
+from migrainecli.models import KINDS, OUTCOMES, UNAVAILABLE, Trial
 from migrainecli.storage import Diary
 
 
@@ -23,6 +31,16 @@ def resolve_therapy(text: str, *, kind: str | None = None, class_id: str | None 
     if kind is not None and kind not in KINDS:
         raise InvalidValue(f"Kind must be one of {', '.join(KINDS)}, not {kind!r}.")
     return load_catalogue().resolve(text, kinds={kind} if kind else None, class_id=class_id)
+
+
+FINAL_OUTCOMES = ", ".join(o for o in OUTCOMES if o != "ongoing")
+
+
+def with_default_end(trial: Trial) -> Trial:
+    """An ``unavailable`` record given only a start ends on that date (module docstring)."""
+    if trial.outcome == UNAVAILABLE and trial.end is None:
+        return replace(trial, end=trial.start, end_approximate=trial.start_approximate)
+    return trial
 
 
 def check_trial(trial: Trial, today: date | None = None) -> None:
@@ -42,7 +60,7 @@ def check_trial(trial: Trial, today: date | None = None) -> None:
         if trial.outcome == "ongoing":
             raise InvalidValue(
                 f"The trial ended on {trial.end} but its outcome is 'ongoing'; give --outcome "
-                "(effective, partial, ineffective, not_tolerated, contraindicated, stopped_other)."
+                f"({FINAL_OUTCOMES})."
             )
     elif trial.outcome != "ongoing":
         raise InvalidValue(
@@ -63,6 +81,7 @@ def same_trial(a: Trial, b: Trial) -> bool:
 
 
 def add_trial(diary: Diary, trial: Trial) -> int:
+    trial = with_default_end(trial)
     check_trial(trial)
     with diary.write():
         for other in diary.trials():
@@ -140,6 +159,8 @@ def edit_trial(diary: Diary, trial: Trial, **changes) -> Trial:
     edited = replace(trial, **changes)
     if "end" in changes and changes["end"] is None and "outcome" not in changes:
         edited = replace(edited, outcome="ongoing")
+    if "end" not in changes:
+        edited = with_default_end(edited)
     check_trial(edited)
     with diary.write():
         for other in diary.trials():

@@ -504,7 +504,7 @@ def test_check_a_healthy_diary(run, tmp_path):
         "  ok       permissions: Readable and writable by you only.",
         "  ok       integrity: SQLite's integrity check found no damage.",
         "  ok       foreign keys: Every medication intake belongs to a logged day.",
-        "  ok       schema: Up to date (m001_diary, m002_trials, m003_journal).",
+        "  ok       schema: Up to date (m001_diary, m002_trials, m003_journal, m004_outcomes).",
         "  ok       entries: No day before the date of birth; every intake's class is known.",
         "The diary is healthy.",
     ]

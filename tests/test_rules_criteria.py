@@ -495,7 +495,8 @@ def test_ehf_2020_refractory_needs_every_class():
     trials += (failed("gepant_preventive"),)  # the CGRP pathway class fails via a gepant
     verdict = refractory_migraine(months_of(data, AS_OF), trials, AS_OF, CAT)
     assert verdict.status == MET
-    assert verdict.groups_required == verdict.groups_total == 7
+    # an episodic diary: onabotulinumtoxinA is not required (EHF 2020 section 4 fix)
+    assert (verdict.groups_required, verdict.groups_total) == (6, 7)
 
 
 def test_ehf_2020_refractory_5_vs_6_months():
@@ -532,6 +533,7 @@ def test_status_json_shape():
         "medication_overuse",
         "resistant_migraine",
         "refractory_migraine",
+        "probable_refractory_migraine",
         "cgrp_step_therapy",
     ]
     sources = {k: v["source"] for k, v in out["criteria"].items()}
@@ -540,6 +542,7 @@ def test_status_json_shape():
         "medication_overuse": "ICHD-3 8.2",
         "resistant_migraine": "EHF 2020",
         "refractory_migraine": "EHF 2020",
+        "probable_refractory_migraine": "2025 consensus",
         "cgrp_step_therapy": "AHS 2021",
     }
     for verdict in out["criteria"].values():

@@ -65,11 +65,11 @@ EXPECTED_SCHEMA = {
         "  start_date TEXT NOT NULL CHECK (start_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(start_date, '+0 days') IS start_date),\n"
         "  end_date TEXT CHECK (end_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(end_date, '+0 days') IS end_date),\n"
         "  dose TEXT,\n"
-        "  outcome TEXT NOT NULL CHECK (outcome IN ('ongoing', 'effective', 'partial', 'ineffective', 'not_tolerated', 'contraindicated', 'stopped_other')),\n"
+        "  outcome TEXT NOT NULL CHECK (outcome IN ('ongoing', 'effective', 'partial', 'ineffective', 'not_tolerated', 'contraindicated', 'stopped_other', 'paused', 'unavailable')),\n"
         "  reason TEXT,\n"
-        "  note TEXT, start_approximate INTEGER NOT NULL DEFAULT 0\n"
-        "  CHECK (start_approximate IN (0, 1)), end_approximate INTEGER NOT NULL DEFAULT 0\n"
-        "  CHECK (end_approximate IN (0, 1)),\n"
+        "  note TEXT,\n"
+        "  start_approximate INTEGER NOT NULL DEFAULT 0 CHECK (start_approximate IN (0, 1)),\n"
+        "  end_approximate INTEGER NOT NULL DEFAULT 0 CHECK (end_approximate IN (0, 1)),\n"
         "  CHECK (end_date IS NULL OR end_date >= start_date),\n"
         "  CHECK ((end_date IS NULL) = (outcome = 'ongoing'))\n"
         ")\n"
@@ -138,7 +138,7 @@ def test_migrations_create_the_exact_schema(tmp_path):
     assert _schema(path) == {k: "".join(v) for k, v in EXPECTED_SCHEMA.items()}
     conn = sqlite3.connect(path)
     applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
-    assert applied == ["m001_diary", "m002_trials", "m003_journal"]
+    assert applied == ["m001_diary", "m002_trials", "m003_journal", "m004_outcomes"]
     triggers = _schema(path, "only-triggers")
     assert sorted(triggers) == EXPECTED_TRIGGERS
     assert triggers["intakes_journal_delete"] == INTAKES_DELETE_TRIGGER

@@ -93,3 +93,34 @@ def test_an_upgraded_diary_reads_the_same_through_every_command(run, tmp_path, s
     assert run("--db", str(old), "check").exit_code == 0
     r = run("--db", str(old), "trial", "add", "propranolol", "--start", "2024-01-01")
     assert r.exit_code == 0, r.output  # the new table takes entries
+
+
+def test_m004_outcomes_rebuilds_trials_keeping_ids_and_the_journal(run, tmp_path):
+    """m004: the trials table of a today's-schema (m003) diary gets the wider CHECK
+    (paused, unavailable) with every id and value kept, its index and its three journal
+    triggers back, and undo still reverts a trial written after the upgrade."""
+    old = tmp_path / "old.db"
+    shutil.copy(fixture("m003_journal"), old)
+    before = content(old)["trials"]
+    with Diary.open(old, write=True):
+        pass
+    assert content(old)["trials"] == before  # same ids, same values, same order
+    conn = sqlite3.connect(old)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'trials'")}
+    conn.close()
+    assert names == {"trials", "trials_class"} | {
+        f"trials_journal_{op}" for op in ("insert", "update", "delete")
+    }
+    r = run("--db", str(old), "trial", "add", "Aimovig", "--start", "2024-01-01", "--end",
+            "2024-12-31", "--outcome", "paused")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    r = run("--db", str(old), "trial", "add", "Vyepti", "--start", "2024-02-01",
+            "--outcome", "unavailable", "--reason", "not covered")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    trials = json.loads(run("--db", str(old), "trial", "list", "--json").stdout)
+    assert sorted(t["id"] for t in trials if t["id"] <= 4) == sorted(row[0] for row in before)
+    assert {t["outcome"] for t in trials} >= {"paused", "unavailable"}
+    r = run("--db", str(old), "undo", "--yes")
+    assert r.exit_code == 0, r.output
+    trials = json.loads(run("--db", str(old), "trial", "list", "--json").stdout)
+    assert "unavailable" not in {t["outcome"] for t in trials}  # journaled after m004

@@ -136,13 +136,15 @@ def untried(
         typer.Option("--as-of", metavar="DATE", help="Evaluate as if today were this date."),
     ] = None,
 ) -> None:
-    """Which therapy classes are untried, or tried inadequately.
+    """Which therapy classes are untried, tried inadequately, or barred.
 
-    Every catalogue class is listed once: untried, tried only inadequately, or tried.
+    Every catalogue class is listed once: untried, tried only inadequately, tried, or
+    barred (its only records are 'unavailable': not covered, not marketed, age).
     Without a diary file it says so on stderr; --json then lists every class untried.
     """
     from migrainecli.catalogue import load_catalogue
     from migrainecli.cli.common import no_diary, open_diary, parse_date
+    from migrainecli.rules.ehf import TRIPTAN_CLASS, triptan_condition
     from migrainecli.rules.trials import partition_classes
 
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
@@ -151,10 +153,17 @@ def untried(
     catalogue = load_catalogue()
     with open_diary(ctx, write=False) as diary:
         trials = diary.trials()
-        used: dict[str, set] = {}
-        for i in diary.intakes(end=when):
-            used.setdefault(i.class_id, set()).add(i.date)
+        intakes = diary.intakes(end=when)
+    used: dict[str, set] = {}
+    for i in intakes:
+        used.setdefault(i.class_id, set()).add(i.date)
     data = partition_classes(trials, when, catalogue).to_dict()
+    # EHF 2020's triptan condition counts trials; where it is not met, point out triptans
+    # the diary shows not relieving most intakes (never counted automatically).
+    hints = triptan_condition(trials, when, catalogue, intakes).diary
+    if hints:
+        for e in (e for v in data.values() for e in v if e["class"] == TRIPTAN_CLASS):
+            e["diary_intakes_not_counted"] = [h.to_dict() for h in hints]
     # An acute class taken on diary days but never recorded as a trial stays "untried"
     # (clinical-criteria.md section 6 counts trials); say how often it was taken.
     for e in data["untried"]:
@@ -205,10 +214,19 @@ def _print_untried(data: dict, catalogue) -> None:
                 for t in e.get("trials", [])
             )
             table.add_row("tried", f"{labels.get(e['class'], e['class'])} — {clean(trials)}")
+        for e in entries.get("barred", []):
+            why = "; ".join(
+                f"{t['therapy']} {t['start']}: {t['reason_stopped'] or 'unavailable'}"
+                for t in e.get("trials", [])
+            )
+            table.add_row("barred", f"{labels.get(e['class'], e['class'])} — {clean(why)}")
+        for e in (e for v in entries.values() for e in v):
+            for h in e.get("diary_intakes_not_counted", []):
+                table.add_row("diary", clean(h["note"]))
         console.print(table)
         console.print()
     n = {k: len(v) for k, v in data.items()}
     console.print(
         f"{n['untried']} classes untried, {n['inadequate']} tried only inadequately, "
-        f"{n['tried']} tried."
+        f"{n['tried']} tried, {n.get('barred', 0)} barred (unavailable to the patient)."
     )

@@ -40,7 +40,10 @@ DoseOpt = Annotated[
     str | None, typer.Option("--dose", metavar="TEXT", help='Dose, e.g. "50 mg twice daily".')
 ]
 ReasonOpt = Annotated[
-    str | None, typer.Option("--reason", metavar="TEXT", help="Why it was stopped.")
+    str | None,
+    typer.Option(
+        "--reason", metavar="TEXT", help='Why it was stopped, or why unavailable ("not covered").'
+    ),
 ]
 NoteOpt = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A free-text note.")]
 
@@ -67,7 +70,8 @@ def add(
             "--outcome",
             metavar="OUTCOME",
             help="ongoing (no --end), effective, partial, ineffective, not_tolerated, "
-            "contraindicated or stopped_other.",
+            "contraindicated, stopped_other, paused (a planned pause) or unavailable (could "
+            "not be had; --reason says why; --start alone is the date it was refused).",
         ),
     ] = None,
     reason: ReasonOpt = None,
@@ -85,7 +89,7 @@ def add(
 ) -> None:
     """Record a trial of a therapy (past trials with both --start and --end)."""
     from migrainecli.models import Trial
-    from migrainecli.treatments import add_trial, resolve_therapy
+    from migrainecli.treatments import add_trial, resolve_therapy, with_default_end
 
     res = resolve_therapy(therapy, kind=kind.value if kind else None, class_id=class_id)
     start_d, start_approx = parse_month_or_date(start, option="--start", allow_future=True)
@@ -96,7 +100,7 @@ def add(
         if end_d is not None:
             raise fail(
                 "An ended trial needs --outcome (effective, partial, ineffective, "
-                "not_tolerated, contraindicated or stopped_other)."
+                "not_tolerated, contraindicated, stopped_other, paused or unavailable)."
             )
         outcome = Outcome.ongoing
     trial = Trial(
@@ -114,6 +118,7 @@ def add(
     )
     with open_diary(ctx, write=True) as diary:
         trial_id = add_trial(diary, trial)
+    trial = with_default_end(trial)
     say(f"Recorded trial #{trial_id}: {_label(res.name, res.canonical)} [{res.class_id}], "
         f"{_span(trial)}, {trial.outcome}.")  # fmt: skip
 

@@ -46,7 +46,7 @@ from migrainecli.rules.months import (
     threshold_status,
 )
 from migrainecli.rules.overuse import MOH_THRESHOLDS, subtype_mark
-from migrainecli.rules.trials import adequacy, as_of_view, trial_response
+from migrainecli.rules.trials import adequacy, as_of_view, is_unavailable, trial_response
 from migrainecli.rules.verdicts import DISCLAIMER, Mark
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -83,10 +83,12 @@ def class_labels(catalogue: Catalogue) -> dict[str, str]:
 
 
 def preventive_views(trials: Iterable[Trial], as_of: date) -> list[Trial]:
-    """Preventive trials as they stood on ``as_of`` (started by then), oldest first."""
+    """Preventive trials as they stood on ``as_of`` (started by then), oldest first.
+    ``unavailable`` records are left out: the therapy was never taken (no band, no
+    response; clinical-criteria.md section 4b)."""
     views = []
     for t in sorted(trials, key=lambda t: (t.start, t.id or 0)):
-        if t.kind != "preventive":
+        if t.kind != "preventive" or is_unavailable(t, as_of):
             continue
         view = as_of_view(t, as_of)
         if view is not None:
@@ -473,6 +475,8 @@ def _trial_row(
         "outcome": view.outcome,
         "reason_stopped": t.reason,
         "adequate": a.adequate,
+        # False for an unavailable record: never taken, so adequacy does not apply
+        "adequacy_applies": not is_unavailable(t, as_of),
         "adequacy": a.reason,
         "failed": a.failed,
     }
@@ -525,7 +529,7 @@ def build_summary(
             continue
         row = _trial_row(t, as_of, catalogue, labels)
         if t.kind == "preventive":
-            r = next(responses, None)
+            r = None if is_unavailable(t, as_of) else next(responses, None)
             if r is not None:
                 row["response"] = {
                     k: r[k]
@@ -592,6 +596,15 @@ def build_summary(
         }
         for entry in part.inadequate
     ]
+    barred = [
+        {
+            "class": entry.class_id,
+            "label": labels.get(entry.class_id, entry.class_id),
+            "kind": entry.kind,
+            "trials": [f"{t.therapy}: {t.reason or 'unavailable'}" for t, _ in entry.trials],
+        }
+        for entry in part.barred
+    ]
 
     diary = sd["diary"]
     tracked_12 = sum(m["tracked_days"] for m in months)
@@ -633,6 +646,7 @@ def build_summary(
         "other_treatments": other,
         "acute_medication": acute,
         "untried": untried,
+        "barred": barred,
         "inadequate": inadequate,
         "thresholds": report["thresholds"],
         "disclaimer": DISCLAIMER,

@@ -458,6 +458,11 @@ def _yes_no(value: bool | None) -> str:
     return {True: "yes", False: "no", None: "ongoing"}[value]
 
 
+def _adequate_word(t: dict[str, Any]) -> str:
+    """"does not apply" for an unavailable record (``adequacy_applies`` from the data)."""
+    return _yes_no(t["adequate"]) if t.get("adequacy_applies", True) else "does not apply"
+
+
 def _dates(t: dict[str, Any]) -> str:
     return f"{_e(t['start'])}<br>→ {_e(t['stop'] or 'ongoing')}"
 
@@ -479,7 +484,7 @@ def _preventives(s: dict[str, Any]) -> str:
             f"<td class='d'>{_dates(t)}</td>"
             f"<td>{_e(t['duration'])}</td>"
             f"<td>{_outcome(t)}</td>"
-            f"<td><b>{_yes_no(t['adequate'])}</b><br><span class='muted small'>"
+            f"<td><b>{_adequate_word(t)}</b><br><span class='muted small'>"
             f"{_e(t['adequacy'])}</span></td>"
             f"<td>{_e(t.get('response_text', ''))}</td>"
             "</tr>"
@@ -581,9 +586,14 @@ def _untried(s: dict[str, Any]) -> str:
         f"<dt>Not adequately</dt><dd><b>{_e(e['label'])}</b>: {_e('; '.join(e['trials']))}</dd>"
         for e in s["inadequate"]
     )
+    barred = "".join(
+        f"<dt>Barred (unavailable)</dt><dd><b>{_e(e['label'])}</b>: "
+        f"{_e('; '.join(e['trials']))}</dd>"
+        for e in s.get("barred", [])
+    )
     return (
         "<section id='untried'><h2>Therapy classes not tried yet</h2>"
-        f"<dl class='untried'>{items}{inadequate}</dl></section>"
+        f"<dl class='untried'>{items}{inadequate}{barred}</dl></section>"
     )
 
 

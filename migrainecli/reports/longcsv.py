@@ -143,6 +143,8 @@ def summary_rows(s: dict[str, Any]) -> Iterator[Row]:
             yield ("untried", f"{kind}/{e['class']}", e["label"], "therapy catalogue")
     for e in s["inadequate"]:
         yield ("inadequate", f"{e['kind']}/{e['class']}", "; ".join(e["trials"]), ADEQUACY_SOURCE)
+    for e in s.get("barred", []):
+        yield ("barred", f"{e['kind']}/{e['class']}", "; ".join(e["trials"]), "2025 consensus")
     yield ("disclaimer", "text", s["disclaimer"], "")
 
 

@@ -652,6 +652,13 @@ def render_summary(s: dict[str, Any], console) -> None:
                 (0, 0, 0, 2),
             )
         )
+    for e in s.get("barred", []):
+        console.print(
+            Padding(
+                escape(f"barred (unavailable) — {e['label']}: " + "; ".join(e["trials"])),
+                (0, 0, 0, 2),
+            )
+        )
     console.print()
     console.print(Text(s["disclaimer"], style="italic"))
 
@@ -674,7 +681,8 @@ def _trial_block(t: dict[str, Any], *, response: bool):
     rest.append(f"{t['start']} → {t['stop'] or 'ongoing'}, {t['duration']}; {t['outcome']}")
     if t["reason_stopped"]:
         rest.append(f" ({t['reason_stopped']})")
-    rest.append(f"\nadequate trial: {_yes_no(t['adequate'])} — {t['adequacy']}")
+    word = _yes_no(t["adequate"]) if t.get("adequacy_applies", True) else "does not apply"
+    rest.append(f"\nadequate trial: {word} — {t['adequacy']}")
     if response and "response_text" in t:
         rest.append(f"\nresponse: {t['response_text']}")
     return Group(Padding(text, (0, 0, 0, 2)), Padding(rest, (0, 0, 0, 4)))

@@ -2,8 +2,8 @@
 
 clinical-criteria.md sections 2-5. Each criterion lives in a module of its own that
 opens with its citation: ``chronic`` (ICHD-3 1.3), ``overuse`` (ICHD-3 8.2),
-``ehf`` (EHF 2020 resistant and refractory), ``step_therapy`` (the AHS 2021 payer
-rule). Every
+``ehf`` (EHF 2020 resistant and refractory), ``probable_refractory`` (2025 consensus),
+``step_therapy`` (the AHS 2021 payer rule). Every
 evaluator takes the month counts of ``migrainecli.rules.months.monthly_counts`` (and
 the trials and catalogue where needed) and returns a typed verdict whose ``to_dict()``
 is its part of interface.md ``status --json`` and whose ``view()`` is the
@@ -63,6 +63,10 @@ from migrainecli.rules.overuse import (  # noqa: F401 - re-exported
     overuse_month,
     overuse_warning,
 )
+from migrainecli.rules.probable_refractory import (  # noqa: F401 - re-exported
+    ProbableRefractory,
+    probable_refractory_migraine,
+)
 from migrainecli.rules.step_therapy import (  # noqa: F401 - re-exported
     GUIDANCE,
     StepTherapy,
@@ -88,6 +92,7 @@ class StatusReport:
     resistant_migraine: EhfVerdict
     refractory_migraine: EhfVerdict
     cgrp_step_therapy: StepTherapy
+    probable_refractory_migraine: ProbableRefractory
     months: tuple[MonthCounts, ...] = ()
 
     def verdicts(self) -> tuple[Verdict, ...]:
@@ -108,6 +113,7 @@ class StatusReport:
                 "medication_overuse": self.medication_overuse.to_dict(),
                 "resistant_migraine": self.resistant_migraine.to_dict(),
                 "refractory_migraine": self.refractory_migraine.to_dict(),
+                "probable_refractory_migraine": self.probable_refractory_migraine.to_dict(),
                 "cgrp_step_therapy": self.cgrp_step_therapy.to_dict(),
             },
         }
@@ -125,6 +131,7 @@ def evaluate_all(data: DiaryData, as_of: date, catalogue: Catalogue) -> StatusRe
     tracked = sum(m.tracked_days for m in months)
     span = (as_of - start).days + 1 if start is not None and start <= as_of else 0
     chronic = chronic_migraine(months, as_of)
+    refractory = refractory_migraine(months, data.trials, as_of, catalogue, chronic, data.intakes)
     return StatusReport(
         as_of=as_of,
         start=start,
@@ -132,8 +139,10 @@ def evaluate_all(data: DiaryData, as_of: date, catalogue: Catalogue) -> StatusRe
         untracked_days=span - tracked,
         chronic_migraine=chronic,
         medication_overuse=medication_overuse(months, as_of),
-        resistant_migraine=resistant_migraine(months, data.trials, as_of, catalogue),
-        refractory_migraine=refractory_migraine(months, data.trials, as_of, catalogue),
+        resistant_migraine=resistant_migraine(
+            months, data.trials, as_of, catalogue, data.intakes
+        ),
+        refractory_migraine=refractory,
         cgrp_step_therapy=cgrp_step_therapy(
             months,
             data.trials,
@@ -142,6 +151,9 @@ def evaluate_all(data: DiaryData, as_of: date, catalogue: Catalogue) -> StatusRe
             chronic,
             scores=data.scores,
             failures_required=data.step_therapy_failures,
+        ),
+        probable_refractory_migraine=probable_refractory_migraine(
+            refractory, data.trials, as_of, catalogue
         ),
         months=tuple(months),
     )

@@ -13,6 +13,19 @@ counts EHF groups (CGRP mAbs and preventive gepants are one). Triptan condition:
 distinct triptans (names compared ignoring case and spacing, brand names resolved
 through the catalogue) with an acute trial ended ineffective, not tolerated or
 contraindicated; one triptan trial ended ``contraindicated`` means the class is.
+
+OnabotulinumtoxinA belongs to refractory's "every class" only when chronic migraine
+(ICHD-3 1.3, ``rules.chronic``) is met as of the date or the diary shows a past chronic
+run: the project's reading, stated in the output (Botox's evidence is from the PREEMPT
+trials in chronic migraine). Whether it is required is itself three-valued: with chronic
+migraine undetermined and Botox the class that decides, refractory is undetermined.
+A failed Botox trial still counts as a failed class for resistant migraine.
+
+Trials ended ``unavailable`` (section 4b) are never failures; an EHF class whose only
+records are ``unavailable`` is *barred* (``ClassRecord.barred``), which
+``rules.probable_refractory`` reads. Where the triptan condition is not met, triptans
+taken on diary days and recorded as not relieved on most of them are pointed out
+(``DiaryTriptan``), never counted.
 """
 
 from __future__ import annotations
@@ -22,7 +35,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from migrainecli.models import Trial
+from migrainecli.models import Intake, Trial
+from migrainecli.rules.chronic import ChronicMigraine, chronic_migraine
 from migrainecli.rules.evidence import (
     MonthEvidence,
     _check,
@@ -38,6 +52,8 @@ from migrainecli.rules.months import (
     all_of,
     and3,
     fact,
+    not3,
+    or3,
     window,
 )
 from migrainecli.rules.trials import (
@@ -45,6 +61,7 @@ from migrainecli.rules.trials import (
     adequacy,
     as_of_view,
     is_inadequate,
+    is_unavailable,
     trial_dict,
 )
 from migrainecli.rules.verdicts import Column, Verdict
@@ -60,6 +77,12 @@ REFRACTORY_MONTHS = 6
 TRIPTANS_REQUIRED = 2
 TRIPTAN_CLASS = "triptan"
 TRIPTAN_FAILURES = frozenset({"ineffective", "not_tolerated", "contraindicated"})
+BOTOX_CLASS = "onabotulinumtoxinA"
+# The project's reading of EHF 2020, said wherever the Botox rule decides.
+BOTOX_READING = (
+    "requiring onabotulinumtoxinA only in chronic migraine is the project's reading of "
+    "EHF 2020 (its evidence is from the PREEMPT trials in chronic migraine)"
+)
 
 
 def _group_names(groups: Sequence[str], class_ids: Sequence[str]) -> list[str]:
@@ -87,13 +110,48 @@ class ClassRecord:
     failed: bool
     trials: tuple[tuple[Trial, Adequacy], ...]
     as_of: date
+    barred: bool = False  # its only records are ``unavailable`` (section 4b)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "class": self.class_id,
             "group": self.group,
             "failed": self.failed,
+            "barred": self.barred,
             "trials": [trial_dict(t, self.as_of, a) for t, a in self.trials],
+        }
+
+    @property
+    def barriers(self) -> list[str]:
+        """The unavailable records in words: "Vyepti: not covered"."""
+        return [
+            t.therapy + (f": {t.reason}" if t.reason else ": unavailable")
+            for t, _ in self.trials
+            if is_unavailable(t, self.as_of)
+        ]
+
+
+@dataclass(frozen=True)
+class DiaryTriptan:
+    """A triptan taken on diary days, not relieved on most of them, with no failed trial
+    recorded: pointed out where the triptan condition is not met, never counted."""
+
+    name: str
+    intakes: int
+    not_relieved: int
+
+    def sentence(self) -> str:
+        return (
+            f"{self.name}: {_count(self.intakes, 'intake', 's')}, {self.not_relieved} not "
+            "relieved — record a trial to count it"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "therapy": self.name,
+            "intakes": self.intakes,
+            "not_relieved": self.not_relieved,
+            "note": self.sentence(),
         }
 
 
@@ -106,6 +164,7 @@ class TriptanCondition:
     contraindicated: bool
     trials: tuple[tuple[Trial, Adequacy], ...]
     as_of: date
+    diary: tuple[DiaryTriptan, ...] = ()  # only where the condition is not met
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -114,7 +173,18 @@ class TriptanCondition:
             "required": TRIPTANS_REQUIRED,
             "contraindicated": self.contraindicated,
             "trials": [trial_dict(t, self.as_of, a) for t, a in self.trials],
+            "diary_intakes_not_counted": [d.to_dict() for d in self.diary],
         }
+
+    def diary_line(self) -> str | None:
+        """The triptans of the diary a trial would count, in one line (or None)."""
+        if not self.diary:
+            return None
+        return (
+            "Triptans in the diary, not relieved on most intakes, with no trial recorded: "
+            + "; ".join(d.sentence() for d in self.diary)
+            + "."
+        )
 
 
 def _therapy_key(name: str, class_id: str, catalogue: Catalogue) -> str:
@@ -130,12 +200,37 @@ def _therapy_key(name: str, class_id: str, catalogue: Catalogue) -> str:
     return " ".join(name.casefold().split())
 
 
+def diary_triptans(
+    intakes: Iterable[Intake], as_of: date, catalogue: Catalogue, exclude: Iterable[str] = ()
+) -> tuple[DiaryTriptan, ...]:
+    """Triptans taken on diary days up to ``as_of`` whose intakes were recorded as not
+    relieved on most of them (more than half of the intakes), leaving out the triptans
+    in ``exclude`` (keys of ``_therapy_key``, e.g. those a failed trial already counts).
+    Ordered by first intake. EHF 2020 counts trials; these are only pointed out."""
+    skip = set(exclude)
+    counts: dict[str, list[int]] = {}
+    for i in sorted(intakes, key=lambda i: i.date):
+        if i.class_id != TRIPTAN_CLASS or i.date > as_of:
+            continue
+        key = _therapy_key(i.medication, TRIPTAN_CLASS, catalogue)
+        if key in skip:
+            continue
+        c = counts.setdefault(key, [0, 0])
+        c[0] += 1
+        c[1] += i.relieved is False
+    return tuple(DiaryTriptan(k, n, bad) for k, (n, bad) in counts.items() if 2 * bad > n)
+
+
 def triptan_condition(
-    trials: Iterable[Trial], as_of: date, catalogue: Catalogue
+    trials: Iterable[Trial],
+    as_of: date,
+    catalogue: Catalogue,
+    intakes: Iterable[Intake] = (),
 ) -> TriptanCondition:
     """EHF 2020: at least 2 distinct triptans failed (acute trials ended ineffective,
     not_tolerated or contraindicated), or the triptan class contraindicated (any
-    triptan trial ended ``contraindicated``)."""
+    triptan trial ended ``contraindicated``). Where it is not met, ``diary`` lists the
+    triptans of ``intakes`` not relieved on most intakes (``diary_triptans``)."""
     counted: list[tuple[Trial, Adequacy]] = []
     names: dict[str, str] = {}
     contraindicated = False
@@ -149,7 +244,10 @@ def triptan_condition(
         names.setdefault(_therapy_key(trial.therapy, trial.class_id, catalogue), trial.therapy)
         contraindicated = contraindicated or view.outcome == "contraindicated"
     ok = contraindicated or len(names) >= TRIPTANS_REQUIRED
-    return TriptanCondition(fact(ok), tuple(names.values()), contraindicated, tuple(counted), as_of)
+    diary = () if ok else diary_triptans(intakes, as_of, catalogue, exclude=names)
+    return TriptanCondition(
+        fact(ok), tuple(names.values()), contraindicated, tuple(counted), as_of, diary
+    )
 
 
 def ehf_classes(
@@ -172,10 +270,68 @@ def ehf_classes(
             (t, adequacy(t, as_of, catalogue)) for t in by_class.get(cls.id, []) if t.start <= as_of
         )
         # EHF 2020: lack of efficacy (after an adequate trial) or of tolerability;
-        # contraindication treated the same way (as EHF 2014 did).
+        # contraindication treated the same way (as EHF 2014 did). ``unavailable`` is
+        # never a failure (section 4b).
         failed = any(a.failed for _, a in judged)
-        records.append(ClassRecord(cls.id, group, failed, judged, as_of))
+        barred = bool(judged) and all(is_unavailable(t, as_of) for t, _ in judged)
+        records.append(ClassRecord(cls.id, group, failed, judged, as_of, barred))
     return records, groups
+
+
+def barred_groups(records: Sequence[ClassRecord]) -> tuple[str, ...]:
+    """EHF groups whose only records are ``unavailable`` (clinical-criteria.md 4b): the
+    group's classes together have records, and every one of them is unavailable."""
+    out = []
+    for g in dict.fromkeys(r.group for r in records):
+        members = [r for r in records if r.group == g]
+        if any(r.trials for r in members) and all(r.barred or not r.trials for r in members):
+            out.append(g)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class BotoxRequirement:
+    """Whether onabotulinumtoxinA is part of refractory's "every class" (the project's
+    reading, clinical-criteria.md section 4): met (required) when chronic migraine is met
+    as of the date or the diary shows a past chronic run, not_met when neither can be,
+    else undetermined."""
+
+    status: str
+    chronic_status: str
+    past_runs: tuple[str, ...]
+    as_of: date
+
+    def sentence(self) -> str:
+        when = self.as_of.isoformat()
+        runs = (
+            f"the diary shows a past chronic run ({', '.join(self.past_runs)})"
+            if self.past_runs
+            else "the diary shows no past chronic run"
+        )
+        chronic = f"chronic migraine is {self.chronic_status.replace('_', ' ')} as of {when}"
+        if self.status == MET:
+            head = "OnabotulinumtoxinA is required"
+        elif self.status == NOT_MET:
+            head = "OnabotulinumtoxinA is not required"
+        else:
+            head = "Whether onabotulinumtoxinA is required is undetermined"
+        return f"{head}: {chronic} and {runs}; {BOTOX_READING}."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "chronic_migraine": self.chronic_status,
+            "past_chronic_runs": list(self.past_runs),
+            "explanation": self.sentence(),
+        }
+
+
+def botox_requirement(chronic: ChronicMigraine, as_of: date) -> BotoxRequirement:
+    """clinical-criteria.md section 4: chronic migraine met as of the date, OR a past
+    chronic run in the diary (three-valued OR)."""
+    runs = tuple(f"{r.start} to {r.end}" for r in chronic.history)
+    status = or3(chronic.status, fact(bool(runs)))
+    return BotoxRequirement(status, chronic.status, runs, as_of)
 
 
 @dataclass(frozen=True)
@@ -195,6 +351,13 @@ class EhfVerdict:
     explanation: str
     source: str = "EHF 2020"
     method: str = field(default="")
+    botox: BotoxRequirement | None = None  # refractory only
+
+    def details(self) -> tuple[str, ...]:
+        lines = [self.botox.sentence()] if self.botox is not None else []
+        if (diary := self.triptans.diary_line()) is not None:
+            lines.append(diary)
+        return tuple(lines)
 
     def view(self) -> Verdict:
         """The verdict as every renderer shows it (``rules.verdicts``)."""
@@ -218,10 +381,12 @@ class EhfVerdict:
             explanation=self.explanation,
             columns=columns,
             months=tuple(m.marks(columns) for m in self.months),
+            details=self.details(),
             evidence=tuple(lines),
         )
 
     def to_dict(self) -> dict[str, Any]:
+        extra = {"onabotulinumtoxinA_required": self.botox.to_dict()} if self.botox else {}
         return {
             "status": self.status,
             "source": self.source,
@@ -242,6 +407,7 @@ class EhfVerdict:
             "triptan_condition": self.triptans.to_dict(),
             "months": [m.to_dict() for m in self.months],
             "explanation": self.explanation,
+            **extra,
         }
 
 
@@ -263,25 +429,43 @@ def _ehf(
     trials: Sequence[Trial],
     as_of: date,
     catalogue: Catalogue,
+    chronic: ChronicMigraine | None = None,
+    intakes: Sequence[Intake] = (),
 ) -> EhfVerdict:
     records, groups = ehf_classes(trials, as_of, catalogue)
     n_months = RESISTANT_MONTHS if tier == "resistant" else REFRACTORY_MONTHS
-    required = RESISTANT_CLASSES if tier == "resistant" else len(groups)
     failed_groups = tuple(g for g in groups if any(r.failed for r in records if r.group == g))
     failed_classes = tuple(r.class_id for r in records if r.failed)
-    short = tuple(r for r in records if r.group not in failed_groups)
-    triptans = triptan_condition(trials, as_of, catalogue)
+    triptans = triptan_condition(trials, as_of, catalogue, intakes)
+
+    botox: BotoxRequirement | None = None
+    if tier == "resistant":
+        required = RESISTANT_CLASSES
+        # EHF 2020: failed classes AND triptan condition AND >=8 debilitating days/month.
+        classes_status = fact(len(failed_groups) >= required)
+        wanted = list(groups)
+    else:
+        # EHF 2020 "all available classes"; onabotulinumtoxinA only when required (the
+        # project's reading, clinical-criteria.md section 4), itself three-valued.
+        botox = botox_requirement(chronic or chronic_migraine(months, as_of), as_of)
+        others = [g for g in groups if g != BOTOX_CLASS]
+        botox_ok = fact(BOTOX_CLASS not in groups or BOTOX_CLASS in failed_groups)
+        classes_status = and3(
+            fact(all(g in failed_groups for g in others)), or3(botox_ok, not3(botox.status))
+        )
+        wanted = others if botox.status == NOT_MET else list(groups)
+        required = len(wanted)
+    short = tuple(r for r in records if r.group not in failed_groups and r.group in wanted)
 
     win = window(months, as_of, n_months)
     evidence = tuple(debilitating_month(m) for m in win)
     months_status = all_of(e.status for e in evidence)
-    # EHF 2020: failed classes AND triptan condition AND >=8 debilitating days/month.
-    classes_status = fact(len(failed_groups) >= required)
     status = and3(classes_status, triptans.status, months_status)
 
     span = f"{evidence[0].month} to {evidence[-1].month}"
+    n_failed = len([g for g in failed_groups if g in wanted])
     done = [
-        f"{_count(len(failed_groups), 'preventive class', 'es')} failed ({required} needed)"
+        f"{_count(n_failed, 'preventive class', 'es')} failed ({required} needed)"
         + (f": {', '.join(_group_names(failed_groups, failed_classes))}" if failed_classes else ""),
         (
             "triptans contraindicated"
@@ -300,18 +484,25 @@ def _ehf(
     else:
         missing = []
         if classes_status != MET:
-            k = required - len(failed_groups)
-            still = _group_names(
-                list(dict.fromkeys(r.group for r in short)), [r.class_id for r in short]
-            )
-            missing.append(
-                (
-                    "one more failed preventive class"
-                    if k == 1
-                    else f"{k} more failed preventive classes"
+            still_groups = list(dict.fromkeys(r.group for r in short))
+            undecided = classes_status == UNDETERMINED  # only Botox's requirement decides
+            k = len(still_groups) if tier == "refractory" else required - len(failed_groups)
+            still = _group_names(still_groups, [r.class_id for r in short])
+            if undecided:
+                missing.append(
+                    "onabotulinumtoxinA decides: it is required only if chronic migraine is "
+                    f"met as of {as_of.isoformat()} (or the diary shows a past chronic run), "
+                    "and that is undetermined"
                 )
-                + f" (not yet failed: {', '.join(still)})"
-            )
+            else:
+                missing.append(
+                    (
+                        "one more failed preventive class"
+                        if k == 1
+                        else f"{k} more failed preventive classes"
+                    )
+                    + f" (not yet failed: {', '.join(still)})"
+                )
             inadequate = [
                 f"{t.therapy} ({r.class_id}): {a.reason}"
                 for r in short
@@ -341,14 +532,22 @@ def _ehf(
             f"{head} according to the recorded diary: {done[0]}; {done[1]}; debilitating "
             f"days {debil}. What would change the verdict: " + "; ".join(missing) + "."
         )
+    if tier == "resistant":
+        classes = f"at least 3 of the {len(groups)}"
+    else:
+        classes = (
+            f"all of the {len(groups)}"
+            " (onabotulinumtoxinA only in chronic migraine: met as of the date or a past "
+            "chronic run in the diary, the project's reading of the PREEMPT evidence)"
+        )
     method = (
-        f"{'at least 3' if tier == 'resistant' else 'all'} of the {len(groups)} EHF "
-        "preventive classes failed (CGRP monoclonal antibodies and preventive gepants are "
-        "one class; failure = ineffective after an adequate trial, not tolerated or "
-        "contraindicated), at least 2 different triptans failed (unless contraindicated), "
-        f"and at least 8 debilitating days in each of the {n_months} most recent complete "
-        "calendar months. 'Intractable' (ICD-10-CM G43.x1) has no numeric definition; the "
-        "tool maps it to the EHF resistant and refractory tiers"
+        f"{classes} EHF preventive classes failed (CGRP monoclonal antibodies and "
+        "preventive gepants are one class; failure = ineffective after an adequate trial, "
+        "not tolerated or contraindicated; paused and unavailable are never failures), at "
+        "least 2 different triptans failed (unless contraindicated), and at least 8 "
+        f"debilitating days in each of the {n_months} most recent complete calendar "
+        "months. 'Intractable' (ICD-10-CM G43.x1) has no numeric definition; the tool maps "
+        "it to the EHF resistant and refractory tiers"
     )
     return EhfVerdict(
         tier=tier,
@@ -363,21 +562,35 @@ def _ehf(
         months=evidence,
         explanation=explanation,
         method=method,
+        botox=botox,
     )
 
 
 def resistant_migraine(
-    months: Sequence[MonthCounts], trials: Sequence[Trial], as_of: date, catalogue: Catalogue
+    months: Sequence[MonthCounts],
+    trials: Sequence[Trial],
+    as_of: date,
+    catalogue: Catalogue,
+    intakes: Sequence[Intake] = (),
 ) -> EhfVerdict:
     """EHF 2020 resistant migraine (clinical-criteria.md section 4): >=3 failed EHF
     classes AND the triptan condition AND >=8 debilitating days in each of the 3 most
     recent complete months. Class failures are facts; the months are three-valued."""
-    return _ehf("resistant", months, trials, as_of, catalogue)
+    return _ehf("resistant", months, trials, as_of, catalogue, intakes=intakes)
 
 
 def refractory_migraine(
-    months: Sequence[MonthCounts], trials: Sequence[Trial], as_of: date, catalogue: Catalogue
+    months: Sequence[MonthCounts],
+    trials: Sequence[Trial],
+    as_of: date,
+    catalogue: Catalogue,
+    chronic: ChronicMigraine | None = None,
+    intakes: Sequence[Intake] = (),
 ) -> EhfVerdict:
     """EHF 2020 refractory migraine: every EHF class failed AND the triptan condition
-    AND >=8 debilitating days in each of the 6 most recent complete months."""
-    return _ehf("refractory", months, trials, as_of, catalogue)
+    AND >=8 debilitating days in each of the 6 most recent complete months.
+    OnabotulinumtoxinA is one of "every class" only when ``botox_requirement`` is met
+    (chronic migraine met as of the date, or a past chronic run); undetermined when that
+    is undetermined and Botox decides. ``chronic`` defaults to ICHD-3 1.3 over
+    ``months``."""
+    return _ehf("refractory", months, trials, as_of, catalogue, chronic, intakes)

@@ -17,6 +17,10 @@ Choices the criteria document leaves open (also in the README):
   record of a trial stands for "used for at least 2 attacks".
 - An ongoing trial puts its class under ``tried`` in the untried listing, and so
   does an effective or partial trial of any length.
+- ``paused`` (a planned pause, EHF 2022) is neither a failure nor an inadequate trial:
+  its class is *tried*. ``unavailable`` (the patient could not get it; section 4b) is
+  never a failure and says nothing of the therapy: ``adequate`` is None, and a class
+  whose only records are ``unavailable`` is *barred* in the untried listing.
 - In JSON a trial's ``reason`` is the adequacy reason ("ongoing, day 40 of 56");
   the reason the patient gave for stopping is ``reason_stopped``.
 """
@@ -123,6 +127,17 @@ def adequacy(trial: Trial, as_of: date, catalogue: Catalogue) -> Adequacy:
     outcome = view.outcome
     after = f"after {days} day{'s' if days != 1 else ''}"
 
+    if outcome == "unavailable":
+        # clinical-criteria.md section 4b: an access barrier, never a failure.
+        why = "unavailable" + (f" ({trial.reason})" if trial.reason else "")
+        return Adequacy(None, False, f"{why}: not tried, never a failure", 0, minimum)
+    if outcome == "paused":
+        # clinical-criteria.md section 4 (EHF 2022): a planned pause is not a failure and
+        # not an inadequate trial; the class is tried.
+        return Adequacy(
+            long_enough_or_none(days, minimum), False,
+            f"paused {after} (a planned pause: tried, not a failure)", days, minimum,
+        )  # fmt: skip
     if outcome in FAILURE_AT_ANY_DURATION:
         # EHF 2020: lack of tolerability is failure; contraindication treated alike
         # (as EHF 2014 did) - at any duration.
@@ -171,6 +186,16 @@ def adequacy(trial: Trial, as_of: date, catalogue: Catalogue) -> Adequacy:
     return Adequacy(long_enough, False, why, days, minimum)
 
 
+def long_enough_or_none(days: int, minimum: int | None) -> bool:
+    return minimum is None or days >= minimum
+
+
+def is_unavailable(trial: Trial, as_of: date) -> bool:
+    """A record of a therapy the patient could not get (section 4b), as of ``as_of``."""
+    view = as_of_view(trial, as_of)
+    return view is not None and view.outcome == "unavailable"
+
+
 def is_inadequate(trial: Trial, result: Adequacy) -> bool:
     """Ended ``ineffective`` or ``stopped_other`` before its class minimum (section 6)."""
     return result.adequate is False and trial.outcome in INADEQUATE_OUTCOMES
@@ -214,46 +239,52 @@ class ClassTrials:
 
 @dataclass(frozen=True)
 class Partition:
-    """Every catalogue class in exactly one of untried / inadequate / tried."""
+    """Every catalogue class in exactly one of untried / inadequate / tried / barred."""
 
     as_of: date
     untried: tuple[ClassTrials, ...]
     inadequate: tuple[ClassTrials, ...]
     tried: tuple[ClassTrials, ...]
+    barred: tuple[ClassTrials, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "untried": [c.to_dict(self.as_of, with_trials=False) for c in self.untried],
             "inadequate": [c.to_dict(self.as_of) for c in self.inadequate],
             "tried": [c.to_dict(self.as_of) for c in self.tried],
+            "barred": [c.to_dict(self.as_of) for c in self.barred],
         }
 
 
 def partition_classes(trials: Iterable[Trial], as_of: date, catalogue: Catalogue) -> Partition:
-    """Sort every catalogue class (catalogue order) into one of three lists.
+    """Sort every catalogue class (catalogue order) into one of four lists.
 
-    untried: no trial started on or before ``as_of``. inadequate: every trial of the
-    class ended ``ineffective`` or ``stopped_other`` before the class minimum
-    (section 6). tried: anything else - at least one adequate, ongoing, effective,
-    partial, not-tolerated or contraindicated trial. Trials of classes the catalogue
-    does not know are left out.
+    untried: no trial started on or before ``as_of``. barred: every record of the class
+    is ``unavailable`` (section 4b: the patient could not get it). inadequate: every
+    trial other than the ``unavailable`` records ended ``ineffective`` or
+    ``stopped_other`` before the class minimum (section 6). tried: anything else - at
+    least one adequate, ongoing, effective, partial, paused, not-tolerated or
+    contraindicated trial. Trials of classes the catalogue does not know are left out.
     """
     by_class: dict[str, list[tuple[Trial, Adequacy]]] = {}
     for trial in sorted(trials, key=lambda t: (t.start, t.id or 0)):
         if trial.start > as_of or trial.class_id not in catalogue.classes:
             continue
         by_class.setdefault(trial.class_id, []).append((trial, adequacy(trial, as_of, catalogue)))
-    untried, inadequate, tried = [], [], []
+    untried, inadequate, tried, barred = [], [], [], []
     for cls in catalogue.classes.values():
         recorded = by_class.get(cls.id, [])
         entry = ClassTrials(cls.id, cls.kind, tuple(recorded))
+        judged = [(t, a) for t, a in recorded if not is_unavailable(t, as_of)]
         if not recorded:
             untried.append(entry)
-        elif all(is_inadequate(t, a) for t, a in recorded):
+        elif not judged:
+            barred.append(entry)
+        elif all(is_inadequate(t, a) for t, a in judged):
             inadequate.append(entry)
         else:
             tried.append(entry)
-    return Partition(as_of, tuple(untried), tuple(inadequate), tuple(tried))
+    return Partition(as_of, tuple(untried), tuple(inadequate), tuple(tried), tuple(barred))
 
 
 # -- trial response (clinical-criteria.md section 7) ----------------------------------

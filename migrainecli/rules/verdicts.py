@@ -57,6 +57,7 @@ TITLES = {
     "medication_overuse": "Medication-overuse headache",
     "resistant_migraine": "Resistant migraine",
     "refractory_migraine": "Refractory migraine",
+    "probable_refractory_migraine": "Probable refractory migraine",
     "cgrp_step_therapy": "Payer step therapy for CGRP-targeting preventives (AHS 2021 rule)",
 }
 SHORT_TITLES = {
@@ -64,6 +65,7 @@ SHORT_TITLES = {
     "medication_overuse": "medication overuse",
     "resistant_migraine": "resistant",
     "refractory_migraine": "refractory",
+    "probable_refractory_migraine": "probable refractory",
     "cgrp_step_therapy": "CGRP payer step therapy",
 }
 VERDICT_WORDS = {"met": "MET", "not_met": "NOT MET", "undetermined": "UNDETERMINED"}

@@ -196,7 +196,9 @@ from migrainecli.cli import (  # noqa: E402
     gaps,
     io,
     maintenance,
+    periods,
     report,
+    scores,
     status,
     therapies,
     trials,
@@ -207,6 +209,8 @@ days.register(app)
 app.add_typer(trials.app, name="trial")
 therapies.register(app)
 app.add_typer(gaps.app, name="gap")
+app.add_typer(scores.app, name="score")
+app.add_typer(periods.app, name="period")
 app.add_typer(config.app, name="config")
 io.register(app)
 status.register(app)

@@ -360,8 +360,12 @@ def verdict_brief(criteria: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for key, c in criteria.items():
         brief = {"status": c["status"], "source": c["source"]}
+        if c.get("assessed") is False:
+            brief["status"] = "not_assessed"
         if "subtypes" in c:
             brief["subtypes"] = c["subtypes"]
+        if c.get("subtype"):
+            brief["subtypes"] = [c["subtype"]]
         out[key] = brief
     return out
 

@@ -50,6 +50,7 @@ from migrainecli.rules.ehf import (  # noqa: F401 - re-exported
     resistant_migraine,
     triptan_condition,
 )
+from migrainecli.rules.menstrual import MenstrualMigraine, menstrual_migraine
 from migrainecli.rules.months import MonthCounts, diary_start, monthly_counts
 from migrainecli.rules.overuse import (  # noqa: F401 - re-exported
     MOH_HEADACHE_DAYS,
@@ -62,6 +63,7 @@ from migrainecli.rules.overuse import (  # noqa: F401 - re-exported
     overuse_month,
     overuse_warning,
 )
+from migrainecli.rules.scores import scores_overview
 from migrainecli.rules.step_therapy import (  # noqa: F401 - re-exported
     STEP_HEADACHE_DAYS,
     STEP_ORAL_CLASSES,
@@ -88,7 +90,11 @@ class StatusReport:
     resistant_migraine: EhfVerdict
     refractory_migraine: EhfVerdict
     cgrp_step_therapy: StepTherapy
+    menstrual_migraine: MenstrualMigraine
     months: tuple[MonthCounts, ...] = ()
+    # clinical-criteria.md section 8: per instrument first, latest and change
+    # (``rules.scores.scores_overview``); not a verdict.
+    scores: dict[str, Any] | None = None
 
     def verdicts(self) -> tuple[Verdict, ...]:
         """Every verdict as the renderers show it, in the order of ``TITLES``."""
@@ -109,7 +115,9 @@ class StatusReport:
                 "resistant_migraine": self.resistant_migraine.to_dict(),
                 "refractory_migraine": self.refractory_migraine.to_dict(),
                 "cgrp_step_therapy": self.cgrp_step_therapy.to_dict(),
+                "menstrual_migraine": self.menstrual_migraine.to_dict(),
             },
+            "scores": self.scores or {"midas": None, "hit6": None},
         }
 
 
@@ -135,7 +143,9 @@ def evaluate_all(data: DiaryData, as_of: date, catalogue: Catalogue) -> StatusRe
         resistant_migraine=resistant_migraine(months, data.trials, as_of, catalogue),
         refractory_migraine=refractory_migraine(months, data.trials, as_of, catalogue),
         cgrp_step_therapy=cgrp_step_therapy(months, data.trials, as_of, catalogue, chronic),
+        menstrual_migraine=menstrual_migraine(data, as_of),
         months=tuple(months),
+        scores=scores_overview(data.scores, as_of),
     )
 
 

@@ -37,13 +37,13 @@ def test_status_json_shape_and_chronic_met(run):
     assert data["diary"]["start"] == "2026-01-31"
     assert set(data["criteria"]) == {
         "chronic_migraine", "medication_overuse", "resistant_migraine",
-        "refractory_migraine", "cgrp_step_therapy",
+        "refractory_migraine", "cgrp_step_therapy", "menstrual_migraine",
     }  # fmt: skip
     sources = {k: v["source"] for k, v in data["criteria"].items()}
     assert sources == {
         "chronic_migraine": "ICHD-3 1.3", "medication_overuse": "ICHD-3 8.2",
         "resistant_migraine": "EHF 2020", "refractory_migraine": "EHF 2020",
-        "cgrp_step_therapy": "AHS 2021",
+        "cgrp_step_therapy": "AHS 2021", "menstrual_migraine": "ICHD-3 A1.1",
     }  # fmt: skip
     cm = data["criteria"]["chronic_migraine"]
     assert cm["status"] == "met"

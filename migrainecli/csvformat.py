@@ -31,6 +31,8 @@ from migrainecli.models import (
     Day,
     Gap,
     Intake,
+    Period,
+    Score,
     Trial,
 )
 
@@ -41,6 +43,11 @@ INTAKE_DERIVED = ("class",)
 GAP_COLUMNS = ("start", "end", "reason")
 TRIAL_COLUMNS = ("therapy", "kind", "start", "end", "dose", "outcome", "reason", "note")
 TRIAL_DERIVED = ("class", "duration_days", "adequate")
+# scores.csv: ``total`` is written on export; on import empty or the sum (MIDAS).
+SCORE_COLUMNS = (
+    "date", "instrument", "total", "q1", "q2", "q3", "q4", "q5", "headache_days", "pain", "note",
+)  # fmt: skip
+PERIOD_COLUMNS = ("date", "note")
 # monthly.csv (export only): then one <class>_days column per acute class, active_preventives
 MONTHLY_COLUMNS = (
     "month", "tracked_days", "untracked_days", "headache_days", "migraine_days",
@@ -488,3 +495,29 @@ def parse_trial(row: Row) -> Trial:
     except MigraineError as e:
         raise row.error(str(e)) from None
     return trial
+
+
+def _whole(row: Row, col: str) -> int | None:
+    value = row.text(col)
+    if value is None:
+        return None
+    if not re.fullmatch(r"[0-9]+", value.strip()):
+        raise row.error(f"{col} must be a whole number, not {_show(value)}.")
+    return int(value.strip())
+
+
+def parse_score(row: Row) -> Score:
+    """A scores.csv row, checked by the rules of clinical-criteria.md section 8."""
+    from migrainecli.rules.scores import check_score
+
+    instrument = row.choice("instrument", ("midas", "hit6"), required=True)
+    numbers = {c: _whole(row, c) for c in SCORE_COLUMNS[2:-1]}
+    score = Score(row.date("date"), instrument, note=row.free_text("note"), **numbers)
+    try:
+        return check_score(score)
+    except MigraineError as e:
+        raise row.error(str(e)) from None
+
+
+def parse_period(row: Row) -> Period:
+    return Period(row.date("date"), row.free_text("note"))

@@ -7,7 +7,8 @@ the file, naming its line and the reason.
 
 Import semantics (documented in the README): days are created or replaced by
 date; intakes replace the intakes already logged on the dates the file
-covers; gaps and trials already recorded identically are skipped. Importing
+covers; gaps, trials and scores already recorded identically, and periods already
+recorded on the same date, are skipped. Importing
 the same file twice therefore leaves the diary as importing it once.
 """
 
@@ -26,6 +27,8 @@ from migrainecli.csvformat import (  # noqa: F401 - the format names, re-exporte
     INTAKE_DERIVED,
     MAX_CELL_CHARS,
     MONTHLY_COLUMNS,
+    PERIOD_COLUMNS,
+    SCORE_COLUMNS,
     TRIAL_COLUMNS,
     TRIAL_DERIVED,
     Row,
@@ -35,6 +38,8 @@ from migrainecli.csvformat import (  # noqa: F401 - the format names, re-exporte
     parse_day,
     parse_gap,
     parse_intake,
+    parse_period,
+    parse_score,
     parse_trial,
     read_json_rows,
     read_rows,
@@ -83,6 +88,16 @@ def export_trials(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
     return TRIAL_COLUMNS + TRIAL_DERIVED, rows
 
 
+def export_scores(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
+    rows = [[getattr(s, c) for c in SCORE_COLUMNS] for s in diary.scores()]
+    return SCORE_COLUMNS, rows
+
+
+def export_periods(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """Period dates are exported only by this kind, never inside another (section 9)."""
+    return PERIOD_COLUMNS, [[p.date, p.note] for p in diary.periods()]
+
+
 def export_monthly(diary) -> tuple[tuple[str, ...], list[list[Any]]]:
     """Export only: one row per calendar month (``reports.data.monthly_table``)."""
     from migrainecli.reports.data import export_monthly as monthly
@@ -108,6 +123,8 @@ FILE_KINDS: dict[str, FileKind] = {
     "trials": FileKind(
         TRIAL_COLUMNS, TRIAL_DERIVED, ("therapy", "start"), export_trials, parse_trial
     ),
+    "scores": FileKind(SCORE_COLUMNS, (), ("date", "instrument"), export_scores, parse_score),
+    "periods": FileKind(PERIOD_COLUMNS, (), ("date",), export_periods, parse_period),
     "monthly": FileKind(MONTHLY_COLUMNS, (), (), export_monthly, None),  # export only
 }
 
@@ -141,6 +158,10 @@ def parse_file(
         if progress:
             progress(row.line)
     return records
+
+
+def _score_key(s) -> tuple:
+    return tuple(getattr(s, c) for c in SCORE_COLUMNS)
 
 
 def import_records(diary, kind: str, records: list) -> dict[str, int]:
@@ -186,6 +207,25 @@ def import_records(diary, kind: str, records: list) -> dict[str, int]:
                 else:
                     have.append(t)
                     diary.save_trial(t)
+                    counts["added"] += 1
+        elif kind == "scores":
+            # A score already recorded with the same values is skipped.
+            have = {_score_key(s) for s in diary.scores()}
+            for _, s in records:
+                if _score_key(s) in have:
+                    counts["skipped"] += 1
+                else:
+                    have.add(_score_key(s))
+                    diary.add_score(s)
+                    counts["added"] += 1
+        elif kind == "periods":
+            have = {p.date for p in diary.periods()}
+            for _, p in records:
+                if p.date in have:
+                    counts["skipped"] += 1
+                else:
+                    have.add(p.date)
+                    diary.add_period(p)
                     counts["added"] += 1
         else:  # pragma: no cover
             raise ValueError(kind)

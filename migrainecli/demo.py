@@ -3,7 +3,10 @@
 The story: a year of diary. Headache days climb from an episodic pattern into
 chronic migraine with triptan and ibuprofen overuse; four oral preventives
 and two triptans have been tried; erenumab was started two months ago. A
-holiday week went untracked. Generated from a fixed seed relative to the
+holiday week went untracked. MIDAS and HIT-6 were filled in every few months (severe
+disability, improving on erenumab), and the first day of each period was recorded:
+migraine on day 1 in two of the last three cycles, and at other times too, gives a
+menstrually related migraine (ICHD-3 A1.1.2) verdict. Generated from a fixed seed relative to the
 as-of date, so it is the same every run on the same day.
 """
 
@@ -13,7 +16,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from migrainecli.models import Day, Gap, Intake, Trial
+from migrainecli.models import Day, Gap, Intake, Period, Score, Trial
 from migrainecli.rules.months import add_months
 from migrainecli.storage import Diary
 
@@ -115,6 +118,42 @@ def build_demo(path: Path, as_of: date) -> Diary:
               months_ago(9), "5 mg at night", "unavailable", "not marketed in the US"),
         Trial("Aimovig", "cgrp_mab", "preventive", months_ago(2, 1), None, "140 mg monthly"),
     ]  # fmt: skip
+    # The first day of each period, about every 28 days; the latest window (days -2 to +3)
+    # ended 5 days before the as-of date.
+    periods: list[date] = []
+    p = as_of - timedelta(days=10)
+    lengths = (28, 27, 29, 28, 30, 27)
+    while p - timedelta(days=2) >= start:
+        periods.append(p)
+        p -= timedelta(days=lengths[len(periods) % len(lengths)])
+    periods.reverse()
+    # A treated 8-hour migraine without aura on day 1 of two of the last three cycles.
+    by_date = {day.date: k for k, day in enumerate(days)}
+    for p in (periods[-3], periods[-1]):
+        attack = Day(p, "severe", 8.0, True, True, True, True, False, True, True, False, True,
+                     "serious")  # fmt: skip
+        if p in by_date:
+            days[by_date[p]] = attack
+        else:
+            days.append(attack)
+        intakes[:] = [i for i in intakes if i.date != p]
+        acute(p, "Relpax 40 mg", True)
+    days.sort(key=lambda day: day.date)
+    intakes.sort(key=lambda i: i.date)
+
+    # MIDAS and HIT-6 over the year: severe, then better on erenumab (started 2 months ago).
+    scores = [
+        Score(months_ago(11, 20), "midas", None, 12, 9, 15, 6, 6, 34, 7),
+        Score(months_ago(7, 12), "midas", None, 14, 10, 16, 8, 7, 41, 8),
+        Score(months_ago(3, 25), "midas", None, 16, 11, 17, 9, 8, 52, 8),
+        Score(as_of - timedelta(days=6), "midas", None, 5, 4, 6, 3, 2, 27, 6),
+        Score(months_ago(11, 20), "hit6", 66),
+        Score(months_ago(7, 12), "hit6", 67),
+        Score(months_ago(3, 25), "hit6", 68),
+        Score(as_of - timedelta(days=6), "hit6", 58),
+    ]
+    from migrainecli.rules.scores import check_score
+
     diary = Diary.open(path, write=True)
     with diary.write():
         diary.save_days(days)
@@ -122,4 +161,8 @@ def build_demo(path: Path, as_of: date) -> Diary:
         diary.add_gap(Gap(holiday[0], holiday[1], "holiday, diary left at home"))
         for t in trials:
             diary.save_trial(t)
+        for score in scores:
+            diary.add_score(check_score(score))
+        for p in periods:
+            diary.add_period(Period(p))
     return diary

@@ -16,7 +16,14 @@ from datetime import datetime
 
 from migrainecli.errors import NotFound
 
-_NOUN = {"days": "day", "intakes": "intake", "gaps": "gap", "trials": "trial"}
+_NOUN = {
+    "days": "day",
+    "intakes": "intake",
+    "gaps": "gap",
+    "trials": "trial",
+    "scores": "score",
+    "periods": "period",
+}
 
 
 def _n(count: int, noun: str) -> str:
@@ -31,7 +38,7 @@ def describe_rows(diary, groups: list[tuple[str, str, int, list, dict | None]]) 
     """What a change did, from its grouped journal rows: "logged 2026-11-20, added 2
     intakes" (``Diary.change_groups``)."""
     verbs = {"insert": "added", "update": "changed", "delete": "deleted"}
-    order = ("days", "intakes", "trials", "gaps", "settings")
+    order = ("days", "intakes", "trials", "gaps", "scores", "periods", "settings")
     parts = []
     for table, op, n, keys, old in sorted(groups, key=lambda g: order.index(g[0])):
         if table == "days":
@@ -40,6 +47,8 @@ def describe_rows(diary, groups: list[tuple[str, str, int, list, dict | None]]) 
         elif table == "settings":
             verb = "removed" if op == "delete" else "set"
             parts.append(f"{verb} {', '.join(sorted(keys))}")
+        elif table in ("scores", "periods") and n == 1:
+            parts.append(f"{verbs[op]} {_NOUN[table]} #{keys[0]}")
         elif table in ("trials", "gaps") and n == 1:
             key = keys[0]
             parts.append(f"{verbs[op]} {_NOUN[table]} #{key} ({_name(diary, table, key, old)})")

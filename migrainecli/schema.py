@@ -230,8 +230,59 @@ CREATE INDEX trials_class ON trials(class_id, start_date);
     db.executescript(journal_triggers("trials", key, columns))
 
 
+# m005 (section 8 and 9 of clinical-criteria.md): disability scores and period starts,
+# journaled like the m003 tables so that ``undo`` reverts them.
+JOURNALED_M005 = {
+    "scores": (
+        ("id",),
+        ("id", "date", "instrument", "total", "q1", "q2", "q3", "q4", "q5", "headache_days",
+         "pain", "note"),
+    ),  # fmt: skip
+    "periods": (("id",), ("id", "date", "note")),
+}
+
+
+def _days_item(col: str) -> str:
+    return f"{col} INTEGER CHECK ({col} BETWEEN 0 AND 90)"
+
+
+def m005_scores_periods(db: Database) -> None:
+    """MIDAS and HIT-6 scores (section 8) and the first days of periods (section 9)."""
+    items = ",\n  ".join(_days_item(f"q{k}") for k in range(1, 6))
+    db.executescript(
+        f"""
+CREATE TABLE scores (
+  id INTEGER PRIMARY KEY,
+  date TEXT NOT NULL CHECK ({_iso("date")}),
+  instrument TEXT NOT NULL CHECK (instrument IN ('midas', 'hit6')),
+  total INTEGER NOT NULL,
+  {items},
+  {_days_item("headache_days")},
+  pain INTEGER CHECK (pain BETWEEN 0 AND 10),
+  note TEXT,
+  CHECK (instrument != 'midas' OR (
+    q1 IS NOT NULL AND q2 IS NOT NULL AND q3 IS NOT NULL AND q4 IS NOT NULL
+    AND q5 IS NOT NULL AND q1 + q2 <= 90 AND q3 + q4 <= 90
+    AND total = q1 + q2 + q3 + q4 + q5)),
+  CHECK (instrument != 'hit6' OR (
+    total BETWEEN 36 AND 78 AND q1 IS NULL AND q2 IS NULL AND q3 IS NULL AND q4 IS NULL
+    AND q5 IS NULL AND headache_days IS NULL AND pain IS NULL))
+);
+CREATE INDEX scores_date ON scores(date, instrument);
+CREATE TABLE periods (
+  id INTEGER PRIMARY KEY,
+  date TEXT NOT NULL UNIQUE CHECK ({_iso("date")}),
+  note TEXT
+);
+"""
+    )
+    db.executescript(
+        "\n".join(journal_triggers(t, key, cols) for t, (key, cols) in JOURNALED_M005.items())
+    )
+
+
 # The schema steps, in order (sqlite-utils records each by its function name).
-STEPS = (m001_diary, m002_trials, m003_journal, m004_outcomes)
+STEPS = (m001_diary, m002_trials, m003_journal, m004_outcomes, m005_scores_periods)
 MIGRATION_NAMES = tuple(step.__name__ for step in STEPS)
 
 

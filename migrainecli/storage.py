@@ -22,7 +22,17 @@ from urllib.parse import quote
 
 from migrainecli.errors import DiaryFileError, NotFound
 from migrainecli.files import remove_stale
-from migrainecli.models import DAY_FIELDS, FEATURES, Day, DiaryData, Gap, Intake, Trial
+from migrainecli.models import (
+    DAY_FIELDS,
+    FEATURES,
+    Day,
+    DiaryData,
+    Gap,
+    Intake,
+    Period,
+    Score,
+    Trial,
+)
 
 # The schema steps, in order: defined in ``migrainecli.schema`` (a light import; it loads
 # sqlite-utils only when a diary needs migrating).
@@ -892,7 +902,65 @@ class Diary:
             trials=tuple(self.trials()),
             start=self.start(),
             step_therapy_failures=_failures(self.get_setting(STEP_THERAPY_FAILURES)),
+            scores=tuple(self.scores()),
+            periods=tuple(self.periods()),
         )
+
+    # -- disability scores (section 8) ---------------------------------------------------
+    def scores(self) -> list[Score]:
+        """Every MIDAS and HIT-6 score, by date (then as entered)."""
+        rows = self.conn.execute(f"SELECT {_SCORE_SELECT} FROM scores ORDER BY date, id")
+        return [_score(r) for r in rows]
+
+    def add_score(self, score: Score) -> int:
+        values = _score_row(score)
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        with self.write():
+            cur = self.conn.execute(
+                f"INSERT INTO scores ({cols}) VALUES ({marks})", list(values.values())
+            )
+        return int(cur.lastrowid)
+
+    def delete_score(self, score_id: int) -> Score:
+        missing = f"There is no score #{score_id}; 'migrainecli score list' shows them."
+        if not _storable_id(score_id):
+            raise NotFound(missing)
+        with self.write():
+            row = self.conn.execute(
+                f"SELECT {_SCORE_SELECT} FROM scores WHERE id = ?", [score_id]
+            ).fetchone()
+            if row is None:
+                raise NotFound(missing)
+            self.conn.execute("DELETE FROM scores WHERE id = ?", [score_id])
+        return _score(row)
+
+    # -- periods (section 9) -------------------------------------------------------------
+    def periods(self) -> list[Period]:
+        """Every recorded first day of a period, by date."""
+        rows = self.conn.execute("SELECT id, date, note FROM periods ORDER BY date")
+        return [Period(date.fromisoformat(d), note, id_) for id_, d, note in rows]
+
+    def add_period(self, period: Period) -> int:
+        with self.write():
+            cur = self.conn.execute(
+                "INSERT INTO periods (date, note) VALUES (?, ?)",
+                [period.date.isoformat(), period.note],
+            )
+        return int(cur.lastrowid)
+
+    def delete_period(self, period_id: int) -> Period:
+        missing = f"There is no period #{period_id}; 'migrainecli period list' shows them."
+        if not _storable_id(period_id):
+            raise NotFound(missing)
+        with self.write():
+            row = self.conn.execute(
+                "SELECT id, date, note FROM periods WHERE id = ?", [period_id]
+            ).fetchone()
+            if row is None:
+                raise NotFound(missing)
+            self.conn.execute("DELETE FROM periods WHERE id = ?", [period_id])
+        return Period(date.fromisoformat(row[1]), row[2], row[0])
 
     # -- trials ------------------------------------------------------------------------
     def trials(self) -> list[Trial]:
@@ -942,6 +1010,8 @@ _JOURNAL_KEYS = {
     "gaps": ("id",),
     "trials": ("id",),
     "settings": ("key",),
+    "scores": ("id",),  # m005
+    "periods": ("id",),  # m005
 }
 
 
@@ -1041,6 +1111,24 @@ def _trial(row: tuple) -> Trial:
         start_approximate=bool(sa),
         end_approximate=bool(ea),
     )
+
+
+_SCORE_COLUMNS = (
+    "date", "instrument", "total", "q1", "q2", "q3", "q4", "q5", "headache_days", "pain", "note",
+)  # fmt: skip
+_SCORE_SELECT = "id, " + ", ".join(_SCORE_COLUMNS)
+
+
+def _score(row: tuple) -> Score:
+    id_, d, instrument, total, q1, q2, q3, q4, q5, headache_days, pain, note = row
+    return Score(
+        date.fromisoformat(d), instrument, total, q1, q2, q3, q4, q5, headache_days, pain,
+        note, id_,
+    )  # fmt: skip
+
+
+def _score_row(s: Score) -> dict[str, object]:
+    return {c: (s.date.isoformat() if c == "date" else getattr(s, c)) for c in _SCORE_COLUMNS}
 
 
 def _trial_row(t: Trial) -> dict[str, object]:

@@ -38,12 +38,14 @@ def test_status_json_shape_and_chronic_met(run):
     assert set(data["criteria"]) == {
         "chronic_migraine", "medication_overuse", "resistant_migraine",
         "refractory_migraine", "probable_refractory_migraine", "cgrp_step_therapy",
+        "menstrual_migraine",
     }  # fmt: skip
     sources = {k: v["source"] for k, v in data["criteria"].items()}
     assert sources == {
         "chronic_migraine": "ICHD-3 1.3", "medication_overuse": "ICHD-3 8.2",
         "resistant_migraine": "EHF 2020", "refractory_migraine": "EHF 2020",
         "probable_refractory_migraine": "2025 consensus", "cgrp_step_therapy": "AHS 2021",
+        "menstrual_migraine": "ICHD-3 A1.1",
     }  # fmt: skip
     cm = data["criteria"]["chronic_migraine"]
     assert cm["status"] == "met"

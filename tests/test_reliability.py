@@ -301,7 +301,7 @@ def test_sigkill_during_a_migration_leaves_the_old_or_the_new_layout(tmp_path, w
     state = content(db)  # through SQLite's WAL recovery, changing nothing
     steps = [r[2] for r in state.pop("_sqlite_migrations")]
     trials = state.pop("trials", None)
-    for journal in ("changes", "change_rows"):  # m003 adds them empty
+    for journal in ("changes", "change_rows", "scores", "periods"):  # m003, m005 add them empty
         assert state.pop(journal, []) == []
     assert state == {k: v for k, v in before.items() if k != "_sqlite_migrations"}
     if expected == "before":
@@ -313,7 +313,7 @@ def test_sigkill_during_a_migration_leaves_the_old_or_the_new_layout(tmp_path, w
         assert len(diary.days()) == len(before["days"])
     after = content(db)
     assert [r[2] for r in after["_sqlite_migrations"]] == list(MIGRATION_NAMES)
-    added = ("_sqlite_migrations", "trials", "changes", "change_rows")
+    added = ("_sqlite_migrations", "trials", "changes", "change_rows", "scores", "periods")
     assert {k: v for k, v in after.items() if k not in added} == {
         k: v for k, v in before.items() if k != "_sqlite_migrations"
     }
@@ -504,7 +504,7 @@ def test_check_a_healthy_diary(run, tmp_path):
         "  ok       permissions: Readable and writable by you only.",
         "  ok       integrity: SQLite's integrity check found no damage.",
         "  ok       foreign keys: Every medication intake belongs to a logged day.",
-        "  ok       schema: Up to date (m001_diary, m002_trials, m003_journal, m004_outcomes).",
+        f"  ok       schema: Up to date ({', '.join(MIGRATION_NAMES)}).",
         "  ok       entries: No day before the date of birth; every intake's class is known.",
         "The diary is healthy.",
     ]

@@ -98,7 +98,7 @@ def test_report_json_shape(run, db_path):
     data = json.loads(r.stdout)
     assert set(data) == {
         "as_of", "months_requested", "period", "diary", "thresholds", "verdicts",
-        "overuse_warning", "months", "calendar", "bands", "trials",
+        "overuse_warning", "months", "calendar", "bands", "trials", "scores",
     }  # fmt: skip
     assert data["as_of"] == "2026-03-31" and data["months_requested"] == 12
     assert data["period"] == {"from": "2025-04", "to": "2026-03"}

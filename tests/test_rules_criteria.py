@@ -535,6 +535,7 @@ def test_status_json_shape():
         "refractory_migraine",
         "probable_refractory_migraine",
         "cgrp_step_therapy",
+        "menstrual_migraine",
     ]
     sources = {k: v["source"] for k, v in out["criteria"].items()}
     assert sources == {
@@ -544,10 +545,14 @@ def test_status_json_shape():
         "refractory_migraine": "EHF 2020",
         "probable_refractory_migraine": "2025 consensus",
         "cgrp_step_therapy": "AHS 2021",
+        "menstrual_migraine": "ICHD-3 A1.1",
     }
-    for verdict in out["criteria"].values():
+    for key, verdict in out["criteria"].items():
         assert verdict["status"] in (MET, NOT_MET, UNDETERMINED)
-        assert verdict["explanation"] and verdict["months"]
+        # menstrual migraine's evidence is its cycles, not months
+        evidence = "cycles" if key == "menstrual_migraine" else "months"
+        assert verdict["explanation"] and evidence in verdict
+        assert key == "menstrual_migraine" or verdict["months"]
     c = out["criteria"]
     assert c["chronic_migraine"]["status"] == MET
     assert c["medication_overuse"]["subtypes"] == ["8.2.2"]

@@ -95,11 +95,45 @@ EXPECTED_SCHEMA = {
         ")\n"
     ),
     "change_rows_change": ("CREATE INDEX change_rows_change ON change_rows(change_id)\n"),
+    # m005_scores_periods
+    "scores": (
+        "CREATE TABLE scores (\n"
+        "  id INTEGER PRIMARY KEY,\n"
+        "  date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(date, '+0 days') IS date),\n"
+        "  instrument TEXT NOT NULL CHECK (instrument IN ('midas', 'hit6')),\n"
+        "  total INTEGER NOT NULL,\n"
+        "  q1 INTEGER CHECK (q1 BETWEEN 0 AND 90),\n"
+        "  q2 INTEGER CHECK (q2 BETWEEN 0 AND 90),\n"
+        "  q3 INTEGER CHECK (q3 BETWEEN 0 AND 90),\n"
+        "  q4 INTEGER CHECK (q4 BETWEEN 0 AND 90),\n"
+        "  q5 INTEGER CHECK (q5 BETWEEN 0 AND 90),\n"
+        "  headache_days INTEGER CHECK (headache_days BETWEEN 0 AND 90),\n"
+        "  pain INTEGER CHECK (pain BETWEEN 0 AND 10),\n"
+        "  note TEXT,\n"
+        "  CHECK (instrument != 'midas' OR (\n"
+        "    q1 IS NOT NULL AND q2 IS NOT NULL AND q3 IS NOT NULL AND q4 IS NOT NULL\n"
+        "    AND q5 IS NOT NULL AND q1 + q2 <= 90 AND q3 + q4 <= 90\n"
+        "    AND total = q1 + q2 + q3 + q4 + q5)),\n"
+        "  CHECK (instrument != 'hit6' OR (\n"
+        "    total BETWEEN 36 AND 78 AND q1 IS NULL AND q2 IS NULL AND q3 IS NULL AND q4 IS NULL\n"
+        "    AND q5 IS NULL AND headache_days IS NULL AND pain IS NULL))\n"
+        ")\n"
+    ),
+    "scores_date": (
+        "CREATE INDEX scores_date ON scores(date, instrument)\n"
+    ),
+    "periods": (
+        "CREATE TABLE periods (\n"
+        "  id INTEGER PRIMARY KEY,\n"
+        "  date TEXT NOT NULL UNIQUE CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(date, '+0 days') IS date),\n"
+        "  note TEXT\n"
+        ")\n"
+    ),
 }
 # The journal's triggers: three per journaled table; one of them quoted in full.
 EXPECTED_TRIGGERS = sorted(
     f"{t}_journal_{op}"
-    for t in ("days", "intakes", "gaps", "trials", "settings")
+    for t in ("days", "intakes", "gaps", "trials", "settings", "scores", "periods")
     for op in ("insert", "update", "delete")
 )
 INTAKES_DELETE_TRIGGER = (
@@ -138,7 +172,10 @@ def test_migrations_create_the_exact_schema(tmp_path):
     assert _schema(path) == {k: "".join(v) for k, v in EXPECTED_SCHEMA.items()}
     conn = sqlite3.connect(path)
     applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
-    assert applied == ["m001_diary", "m002_trials", "m003_journal", "m004_outcomes"]
+    assert applied == list(MIGRATION_NAMES)
+    assert applied == [
+        "m001_diary", "m002_trials", "m003_journal", "m004_outcomes", "m005_scores_periods"
+    ]
     triggers = _schema(path, "only-triggers")
     assert sorted(triggers) == EXPECTED_TRIGGERS
     assert triggers["intakes_journal_delete"] == INTAKES_DELETE_TRIGGER

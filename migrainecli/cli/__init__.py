@@ -153,7 +153,8 @@ def _silence_stdout() -> None:
 SECTIONS: dict[str, dict[str, str]] = {
     "Diary": {
         "log": "days:log", "edit": "days:edit", "delete": "days:delete", "show": "days:show",
-        "days": "days:days", "gap": "gaps:app",
+        "days": "days:days", "gap": "gaps:app", "score": "scores:app",
+        "period": "periods:app",
     },
     "Treatments": {
         "trial": "trials:app", "therapies": "therapies:app", "untried": "therapies:untried",

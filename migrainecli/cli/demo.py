@@ -69,7 +69,8 @@ def demo(
     console.print(
         "[b]migrainecli demo[/b] — a made-up patient: a year of diary "
         f"({logged} logged days, {len(data.intakes)} acute-medication intakes, "
-        f"{len(data.trials)} treatment trials, one untracked holiday week)."
+        f"{len(data.trials)} treatment trials, {len(data.scores)} MIDAS and HIT-6 scores, "
+        f"{len(data.periods)} period starts, one untracked holiday week)."
     )
     if keep is not None:
         console.print(f"Sample diary (not yours), kept in: {escape(str(path))}", soft_wrap=True)
@@ -86,7 +87,7 @@ def demo(
         console.print("[b]Explore the sample[/b]")
         db = f"--db {path}"
     for cmd in ("days --from '14 days ago'", "trial list", "untried --kind preventive",
-                "status --json"):  # fmt: skip
+                "score list", "report", "status --json"):  # fmt: skip
         console.print(escape(f"  migrainecli {db} {cmd}"), soft_wrap=True)
     console.print("[b]Start your own diary[/b]")
     console.print('  migrainecli log --severity severe --nausea --photophobia --phonophobia '

@@ -10,8 +10,10 @@ import typer
 from migrainecli.cli.common import choices, diary_path, err, note, open_diary, print_json, say
 
 # The kinds of file, as csvio defines them; monthly is export only.
-ExportKind = choices("ExportKind", ("days", "intakes", "trials", "gaps", "monthly"))
-ImportKind = choices("ImportKind", ("days", "intakes", "trials", "gaps"))
+ExportKind = choices(
+    "ExportKind", ("days", "intakes", "trials", "gaps", "scores", "periods", "monthly")
+)
+ImportKind = choices("ImportKind", ("days", "intakes", "trials", "gaps", "scores", "periods"))
 
 
 class Format(str, Enum):
@@ -46,8 +48,9 @@ def export(
         bool, typer.Option("--force", help="Replace the --output file if it exists.")
     ] = False,
 ) -> None:
-    """Export days, intakes, trials, gaps or monthly counts.
+    """Export days, intakes, trials, gaps, scores, periods or monthly counts.
 
+    Period dates are written only by 'export periods', never inside another kind.
     CSV with the documented columns (stdout unless --output), or --format json.
     An existing --output file needs --force; a symbolic link is never written through.
     Without a diary file it says so on stderr and writes nothing, except that --format

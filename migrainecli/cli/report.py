@@ -95,6 +95,14 @@ def summary(
         bool, typer.Option("--force", help="Replace the --output file if it exists.")
     ] = False,
     as_of: AsOf = None,
+    include_cycles: Annotated[
+        bool,
+        typer.Option(
+            "--include-cycles",
+            help="Also show the recorded period starts and their windows (left out by "
+            "default: the summary shows the menstrual migraine verdict only).",
+        ),
+    ] = False,
 ) -> None:
     """The clinician summary, as text, CSV or HTML.
 
@@ -119,7 +127,9 @@ def summary(
     if no_diary(ctx):
         return
     data, status, when, catalogue, settings = _load(ctx, as_of, settings=True)
-    result = build_summary(data, status, when, catalogue, settings)
+    result = build_summary(
+        data, status, when, catalogue, settings, include_cycles=include_cycles
+    )
     if fmt is SummaryFormat.text:
         if output is None:
             from migrainecli.reports.terminal import render_summary

@@ -237,8 +237,13 @@ def calendar(
     months: Sequence[MonthCounts],
     as_of: date,
     catalogue: Catalogue | None = None,
+    *,
+    cycles: bool = False,
 ) -> list[dict]:
-    """One entry per month of ``months``, one cell per elapsed day (to ``as_of``)."""
+    """One entry per month of ``months``, one cell per elapsed day (to ``as_of``).
+
+    With ``cycles`` a cell in a menstrual window (days −2 to +3 of a recorded period,
+    ICHD-3 A1.1) has ``window`` true; without it no cell says anything of periods."""
     if not months:
         return []
     first = date(months[0].year, months[0].month, 1)
@@ -249,6 +254,11 @@ def calendar(
     for i in data.intakes:
         if first <= i.date <= as_of:
             intakes[i.date].append(i)
+    windows: set[date] = set()
+    if cycles:
+        from migrainecli.rules.menstrual import window_dates
+
+        windows = window_dates([p.date for p in data.periods], as_of)
     out = []
     for m in months:
         cells = []
@@ -263,6 +273,8 @@ def calendar(
                         "acute_medication": False,
                     }
                 )
+                if cycles:
+                    cells[-1]["window"] = d in windows
                 continue
             day = days.get(d)
             taken = intakes.get(d, ())
@@ -281,6 +293,8 @@ def calendar(
                     "acute_medication": bool(taken),
                 }
             )
+            if cycles:
+                cells[-1]["window"] = d in windows
         out.append({"month": m.label, "days": cells})
     return out
 
@@ -365,10 +379,14 @@ def verdict_brief(criteria: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for key, c in criteria.items():
         brief = {"status": c["status"], "source": c["source"]}
+        if c.get("assessed") is False:
+            brief["status"] = "not_assessed"
         if "subtypes" in c:
             brief["subtypes"] = c["subtypes"]
         if "guidance" in c:  # the payer step rule carries the AHS 2024 line everywhere
             brief["guidance"] = c["guidance"]
+        if c.get("subtype"):
+            brief["subtypes"] = [c["subtype"]]
         out[key] = brief
     return out
 
@@ -380,8 +398,12 @@ def build_report(
     catalogue: Catalogue,
     n_months: int = 12,
     status_dict: dict[str, Any] | None = None,
+    *,
+    cycles: bool = True,
 ) -> dict[str, Any]:
-    """Everything ``report`` shows (and ``report --json`` prints)."""
+    """Everything ``report`` shows (and ``report --json`` prints). ``cycles`` False
+    leaves the menstrual windows out of the calendar (the summary without
+    --include-cycles)."""
     sd = status_dict if status_dict is not None else status.to_dict()
     months = list(status.months)
     shown = shown_months(months, as_of, n_months)
@@ -407,9 +429,10 @@ def build_report(
         "verdicts": verdict_brief(sd["criteria"]),
         "overuse_warning": overuse.get("warning"),
         "months": [month_dict(m, acute_ids, limits, active) for m in shown],
-        "calendar": calendar(data, shown, as_of, catalogue),
+        "calendar": calendar(data, shown, as_of, catalogue, cycles=cycles and bool(data.periods)),
         "bands": bands(views, shown, as_of),
         "trials": trial_responses(views, months, as_of, catalogue),
+        "scores": sd["scores"],
     }
 
 
@@ -493,13 +516,21 @@ def build_summary(
     as_of: date,
     catalogue: Catalogue,
     settings: dict[str, str] | None = None,
+    *,
+    include_cycles: bool = False,
 ) -> dict[str, Any]:
-    """Everything the clinician summary shows, in every format."""
+    """Everything the clinician summary shows, in every format.
+
+    Period dates are health data of their own (clinical-criteria.md section 9): the
+    summary shows the menstrual migraine verdict only, and the cycles (period starts and
+    windows) only with ``include_cycles``."""
     from migrainecli.rules.trials import partition_classes
 
     settings = settings or {}
     sd = status.to_dict()
-    report = build_report(data, status, as_of, catalogue, SUMMARY_MONTHS, sd)
+    report = build_report(
+        data, status, as_of, catalogue, SUMMARY_MONTHS, sd, cycles=include_cycles
+    )
     labels = class_labels(catalogue)
     limits = class_limits(catalogue)
     months = report["months"]
@@ -649,5 +680,44 @@ def build_summary(
         "barred": barred,
         "inadequate": inadequate,
         "thresholds": report["thresholds"],
+        "scores": summary_scores(sd["scores"]),
+        "cycles": (
+            [
+                {"start": c["start"], "window": c["window"], "window_status": c["window_status"]}
+                for c in sd["criteria"]["menstrual_migraine"]["cycles"]
+            ]
+            if include_cycles
+            else None
+        ),
         "disclaimer": DISCLAIMER,
     }
+
+
+def summary_scores(scores: dict[str, Any]) -> dict[str, Any]:
+    """The disability scores of the summary's payer section: per instrument the first,
+    latest and change lines, and each MIDAS item of the first and latest score (payers
+    ask for each item, e.g. for onabotulinumtoxinA renewals)."""
+    from migrainecli.rules.scores import INSTRUMENT_NAMES, MIDAS_ITEMS, change_line
+
+    out: dict[str, Any] = {"lines": [], "midas_items": []}
+    for key, name in INSTRUMENT_NAMES.items():
+        entry = scores.get(key)
+        if entry is None:
+            out["lines"].append(f"{name}: none recorded")
+            continue
+        out["lines"].append(change_line(entry, name))
+    midas = scores.get("midas")
+    if midas is not None:
+        first, latest = midas["first"], midas["latest"]
+        for name, label in MIDAS_ITEMS:
+            out["midas_items"].append(
+                {
+                    "item": name,
+                    "label": label,
+                    "first": first["items"][name],
+                    "latest": latest["items"][name],
+                }
+            )
+        out["midas_dates"] = {"first": first["date"], "latest": latest["date"]}
+    out["by_instrument"] = scores
+    return out

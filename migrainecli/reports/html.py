@@ -81,6 +81,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .s-mild { background: #fde68a; }
 .s-moderate { background: #f59e0b; }
 .s-severe { background: #b91c1c; color: #fff; }
+.cal td.w { outline: 1pt solid #a3319f; outline-offset: -1pt; }
 .s-untracked { background: repeating-linear-gradient(45deg, #fff 0 1.5pt, #b0b6bb 1.5pt 2.2pt);
   color: #555; }
 .legend span.k { display: inline-block; width: 10pt; height: 8pt; vertical-align: -1pt;
@@ -428,7 +429,14 @@ def _calendar_table(s: dict[str, Any]) -> str:
             elif cell["state"] == "aura":  # ICHD-3 1.2.1.2 aura without headache
                 text = "a"
             title = f"{cell['date']}: {cell['state']}"
-            cells.append(f"<td class='s-{cell['state']}' title='{_e(title)}'>{text}</td>")
+            window = ""
+            if cell.get("window"):  # only with --include-cycles
+                title += ", menstrual window"
+                text += "○"
+                window = " w"
+            cells.append(
+                f"<td class='s-{cell['state']}{window}' title='{_e(title)}'>{text}</td>"
+            )
         cells += ["<td></td>"] * (31 - len(month["days"]))
         rows.append(f"<tr><td class='m'>{_e(month['month'])}</td>{''.join(cells)}</tr>")
     legend = (
@@ -577,6 +585,38 @@ def _acute(s: dict[str, Any]) -> str:
     )
 
 
+def _scores(s: dict[str, Any]) -> str:
+    """Disability scores for payer forms: first, latest and change, each MIDAS item."""
+    sc = s["scores"]
+    lines = "".join(f"<li>{_e(line)}</li>" for line in sc["lines"])
+    items = ""
+    if sc["midas_items"]:
+        dates = sc["midas_dates"]
+        rows = "".join(
+            f"<tr><td>{_e(i['item'])}</td><td>{_e(i['label'])}</td>"
+            f"<td class='n'>{i['first']}</td><td class='n'>{i['latest']}</td></tr>"
+            for i in sc["midas_items"]
+        )
+        items = (
+            "<table class='scores'><thead><tr><th>MIDAS item</th><th>days in the last 3 "
+            f"months</th><th>first {_e(dates['first'])}</th><th>latest {_e(dates['latest'])}"
+            f"</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    cycles = ""
+    if s.get("cycles") is not None:
+        entries = "".join(
+            f"<li>period starting {_e(c['start'])}: window {_e(c['window']['from'])} to "
+            f"{_e(c['window']['to'])}, {_e(c['window_status'].replace('_', ' '))}</li>"
+            for c in s["cycles"]
+        )
+        entries = entries or "<li>none with an ended window</li>"
+        cycles = f"<h3>Recorded cycles</h3><ul>{entries}</ul>"
+    return (
+        "<section id='scores' class='keep'><h2>Disability scores (for payer forms)</h2>"
+        f"<ul>{lines}</ul>{items}{cycles}</section>"
+    )
+
+
 def _untried(s: dict[str, Any]) -> str:
     items = "".join(
         f"<dt>{_e(kind.capitalize())}</dt><dd>{_e(', '.join(e['label'] for e in entries))}</dd>"
@@ -646,6 +686,7 @@ def render_html(s: dict[str, Any]) -> str:
     if s["months"]:
         body.append(_acute(s))
         body.append(_calendar_table(s))
+    body.append(_scores(s))
     body.append(_untried(s))
     body.append(_explanations(s))
     body.append(_methods(s))

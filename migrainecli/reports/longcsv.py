@@ -48,6 +48,9 @@ RESPONSE_FIELDS = (
 Row = tuple[str, str, Any, str]
 
 
+SCORE_SOURCES = {"midas": "MIDAS (Stewart 2001)", "hit6": "HIT-6 (Kosinski 2003)"}
+
+
 def summary_rows(s: dict[str, Any]) -> Iterator[Row]:
     """Every figure of the summary as (section, item, value, source)."""
     yield ("summary", "title", s["title"], "")
@@ -137,6 +140,23 @@ def summary_rows(s: dict[str, Any]) -> Iterator[Row]:
                 m["pool_days"],
                 "diary",
             )
+
+    sc = s["scores"]
+    for key, entry in sc["by_instrument"].items():
+        if entry is None:
+            continue
+        for which in ("first", "latest"):
+            score = entry[which]
+            yield ("scores", f"{key}/{which}/date", score["date"], "diary")
+            yield ("scores", f"{key}/{which}/total", score["total"], "diary")
+            yield ("scores", f"{key}/{which}/grade", score["text"], SCORE_SOURCES[key])
+        yield ("scores", f"{key}/change", entry["change"], "diary")
+    for item in sc["midas_items"]:
+        for which in ("first", "latest"):
+            yield ("scores", f"midas/{which}/{item['item']}", item[which], "diary")
+    for n, c in enumerate(s.get("cycles") or (), 1):
+        yield ("cycles", f"{n}/start", c["start"], "diary")
+        yield ("cycles", f"{n}/window_status", c["window_status"], "ICHD-3 A1.1")
 
     for kind, entries in s["untried"].items():
         for e in entries:

@@ -221,14 +221,18 @@ def heatmap_lines(calendar: Sequence[dict[str, Any]]) -> list:
                 line.append("M", style=f"bold {style}")
             else:
                 line.append(GLYPH[state], style=style)
-            line.append("+" if cell["acute_medication"] else " ", style="bold cyan")
+            if cell.get("window"):
+                line.append("⊕" if cell["acute_medication"] else "○", style="bold magenta")
+            else:
+                line.append("+" if cell["acute_medication"] else " ", style="bold cyan")
         line.rstrip()
         lines.append(line)
     return lines
 
 
-def heatmap_legend(aura: bool = False) -> list:
-    """The calendar's legend; ``aura`` adds the aura-only glyph (when the calendar has one)."""
+def heatmap_legend(aura: bool = False, windows: bool = False) -> list:
+    """The calendar's legend; ``aura`` adds the aura-only glyph (when the calendar has one),
+    ``windows`` the menstrual window marks."""
     from rich.text import Text
 
     first = Text("")
@@ -247,12 +251,31 @@ def heatmap_legend(aura: bool = False) -> list:
     second.append(" acute medication taken  ")
     second.append("×", style=SEVERITY_STYLE["untracked"])
     second.append(" untracked (before the diary start or in a gap)")
-    if not aura:
-        return [first, second]
-    third = Text("")
-    third.append(GLYPH["aura"], style=SEVERITY_STYLE["aura"])
-    third.append(" aura without headache (ICHD-3 1.2.1.2; not a headache day)")
-    return [first, second, third]
+    lines = [first, second]
+    if aura:
+        third = Text("")
+        third.append(GLYPH["aura"], style=SEVERITY_STYLE["aura"])
+        third.append(" aura without headache (ICHD-3 1.2.1.2; not a headache day)")
+        lines.append(third)
+    if windows:
+        fourth = Text("")
+        fourth.append("○", style="bold magenta")
+        fourth.append(" menstrual window day (−2 to +3 of a period), ")
+        fourth.append("⊕", style="bold magenta")
+        fourth.append(" with acute medication")
+        lines.append(fourth)
+    return lines
+
+
+def score_lines(scores: dict[str, Any]) -> list[str]:
+    """First (baseline), latest and change of each instrument (section 8)."""
+    from migrainecli.rules.scores import INSTRUMENT_NAMES, change_line
+
+    lines = []
+    for key, name in INSTRUMENT_NAMES.items():
+        entry = scores.get(key)
+        lines.append(f"{name}: none recorded" if entry is None else change_line(entry, name))
+    return lines
 
 
 # -- the trend chart ------------------------------------------------------------------
@@ -401,6 +424,7 @@ def verdict_line(verdicts: dict[str, Any]):
 def render_report(r: dict[str, Any], console) -> None:
     """``report`` for humans: month table, calendar, trend with trial bands, responses."""
     from rich.markup import escape
+    from rich.padding import Padding
     from rich.text import Text
 
     r = visible_tree(r)  # stored text shows its control characters, never obeys them
@@ -437,8 +461,16 @@ def render_report(r: dict[str, Any], console) -> None:
     for line in heatmap_lines(r["calendar"]):
         console.print(line, no_wrap=True, overflow="crop")
     aura = any(c["state"] == "aura" for m in r["calendar"] for c in m["days"])
-    for line in heatmap_legend(aura):
+    windows = any(c.get("window") for m in r["calendar"] for c in m["days"])
+    for line in heatmap_legend(aura, windows):
         console.print(line)
+
+    scores = r.get("scores") or {}
+    if any(scores.values()):
+        console.print()
+        console.print("[b]Disability scores[/b] (first = baseline, latest, change)")
+        for line in score_lines(scores):
+            console.print(Padding(escape(line), (0, 0, 0, 2)))
 
     console.print()
     console.print("[b]Headache and migraine days per month[/b], preventive trials below")
@@ -532,7 +564,12 @@ def status_view(report) -> dict[str, Any]:
         d = v.to_dict()
         d["evidence_lines"] = list(v.evidence)
         verdicts.append(d)
-    return {"as_of": data["as_of"], "diary": data["diary"], "verdicts": verdicts}
+    return {
+        "as_of": data["as_of"],
+        "diary": data["diary"],
+        "scores": data["scores"],
+        "verdicts": verdicts,
+    }
 
 
 def render_status(report, console) -> None:
@@ -553,6 +590,17 @@ def render_status(report, console) -> None:
             f"days, {d['untracked_days']} untracked."
         )
         console.print(line)
+    scores = s.get("scores") or {}
+    if any(scores.values()):
+        from migrainecli.rules.scores import INSTRUMENT_NAMES, latest_line
+
+        latest = Text("Latest scores", style="bold")
+        latest.append(
+            ": "
+            + "; ".join(latest_line(scores.get(k), n) for k, n in INSTRUMENT_NAMES.items())
+            + "."
+        )
+        console.print(latest)
     console.print(Text(f"Marks: {MARK_LEGEND}.", style="bright_black"))
     for v in s["verdicts"]:
         console.print()
@@ -638,6 +686,40 @@ def render_summary(s: dict[str, Any], console) -> None:
                 style="bright_black",
             )
         )
+
+    sc = s.get("scores")
+    if sc is not None:
+        console.print()
+        console.print("[b]Disability scores[/b] (for payer forms; first = baseline)")
+        for line in sc["lines"]:
+            console.print(Padding(escape(line), (0, 0, 0, 2)))
+        if sc["midas_items"]:
+            dates = sc["midas_dates"]
+            console.print(
+                Padding(f"MIDAS items (days), first {dates['first']} → latest "
+                        f"{dates['latest']}:", (0, 0, 0, 2))
+            )  # fmt: skip
+            for item in sc["midas_items"]:
+                console.print(
+                    Padding(
+                        escape(f"{item['item']} {item['label']}: {item['first']} → "
+                               f"{item['latest']}"),
+                        (0, 0, 0, 4),
+                    )
+                )  # fmt: skip
+    if s.get("cycles") is not None:
+        console.print()
+        console.print("[b]Recorded cycles[/b] (shown with --include-cycles)")
+        if not s["cycles"]:
+            console.print("  No cycle with an ended window recorded.")
+        for c in s["cycles"]:
+            console.print(
+                Padding(
+                    f"period starting {c['start']}: window {c['window']['from']} to "
+                    f"{c['window']['to']}, {c['window_status'].replace('_', ' ')}",
+                    (0, 0, 0, 2),
+                )
+            )
 
     console.print()
     console.print("[b]Classes not tried yet[/b]")

@@ -51,6 +51,7 @@ from migrainecli.rules.ehf import (  # noqa: F401 - re-exported
     resistant_migraine,
     triptan_condition,
 )
+from migrainecli.rules.menstrual import MenstrualMigraine, menstrual_migraine
 from migrainecli.rules.months import MonthCounts, diary_start, monthly_counts
 from migrainecli.rules.overuse import (  # noqa: F401 - re-exported
     MOH_HEADACHE_DAYS,
@@ -67,6 +68,7 @@ from migrainecli.rules.probable_refractory import (  # noqa: F401 - re-exported
     ProbableRefractory,
     probable_refractory_migraine,
 )
+from migrainecli.rules.scores import scores_overview
 from migrainecli.rules.step_therapy import (  # noqa: F401 - re-exported
     GUIDANCE,
     StepTherapy,
@@ -93,7 +95,11 @@ class StatusReport:
     refractory_migraine: EhfVerdict
     cgrp_step_therapy: StepTherapy
     probable_refractory_migraine: ProbableRefractory
+    menstrual_migraine: MenstrualMigraine
     months: tuple[MonthCounts, ...] = ()
+    # clinical-criteria.md section 8: per instrument first, latest and change
+    # (``rules.scores.scores_overview``); not a verdict.
+    scores: dict[str, Any] | None = None
 
     def verdicts(self) -> tuple[Verdict, ...]:
         """Every verdict as the renderers show it, in the order of ``TITLES``."""
@@ -115,7 +121,9 @@ class StatusReport:
                 "refractory_migraine": self.refractory_migraine.to_dict(),
                 "probable_refractory_migraine": self.probable_refractory_migraine.to_dict(),
                 "cgrp_step_therapy": self.cgrp_step_therapy.to_dict(),
+                "menstrual_migraine": self.menstrual_migraine.to_dict(),
             },
+            "scores": self.scores or {"midas": None, "hit6": None},
         }
 
 
@@ -155,7 +163,9 @@ def evaluate_all(data: DiaryData, as_of: date, catalogue: Catalogue) -> StatusRe
         probable_refractory_migraine=probable_refractory_migraine(
             refractory, data.trials, as_of, catalogue
         ),
+        menstrual_migraine=menstrual_migraine(data, as_of),
         months=tuple(months),
+        scores=scores_overview(data.scores, as_of),
     )
 
 

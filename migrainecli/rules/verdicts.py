@@ -59,6 +59,7 @@ TITLES = {
     "refractory_migraine": "Refractory migraine",
     "probable_refractory_migraine": "Probable refractory migraine",
     "cgrp_step_therapy": "Payer step therapy for CGRP-targeting preventives (AHS 2021 rule)",
+    "menstrual_migraine": "Menstrual migraine",
 }
 SHORT_TITLES = {
     "chronic_migraine": "chronic migraine",
@@ -67,10 +68,23 @@ SHORT_TITLES = {
     "refractory_migraine": "refractory",
     "probable_refractory_migraine": "probable refractory",
     "cgrp_step_therapy": "CGRP payer step therapy",
+    "menstrual_migraine": "menstrual migraine",
 }
-VERDICT_WORDS = {"met": "MET", "not_met": "NOT MET", "undetermined": "UNDETERMINED"}
+# "not_assessed" is a view status only (a criterion with nothing to read, e.g. menstrual
+# migraine with no period recorded); its JSON status stays "undetermined".
+VERDICT_WORDS = {
+    "met": "MET",
+    "not_met": "NOT MET",
+    "undetermined": "UNDETERMINED",
+    "not_assessed": "NOT ASSESSED",
+}
 # rich styles of the terminal; the HTML page has its classes ``v-met`` etc.
-VERDICT_STYLES = {"met": "bold red", "not_met": "bold green", "undetermined": "bold yellow"}
+VERDICT_STYLES = {
+    "met": "bold red",
+    "not_met": "bold green",
+    "undetermined": "bold yellow",
+    "not_assessed": "bright_black",
+}
 DISCLAIMER = (
     "These are published criteria read from the recorded diary, not a diagnosis; "
     "a clinician decides what they mean."

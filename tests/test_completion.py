@@ -34,9 +34,9 @@ def bash_complete(line: str) -> list[str]:
 
 
 COMMANDS = [
-    "log", "edit", "delete", "show", "days", "gap", "trial", "therapies", "untried", "status",
-    "report", "summary", "export", "import", "backup", "restore", "check", "undo", "config",
-    "path", "demo",
+    "log", "edit", "delete", "show", "days", "gap", "score", "period", "trial", "therapies",
+    "untried", "status", "report", "summary", "export", "import", "backup", "restore",
+    "check", "undo", "config", "path", "demo",
 ]  # fmt: skip
 
 
@@ -54,7 +54,8 @@ COMMANDS = [
         ("migrainecli trial add x --kind ",
          ["preventive", "acute", "procedure", "neuromodulation", "behavioural", "lifestyle"]),
         ("migrainecli trial stop 1 --outcome ine", ["ineffective"]),
-        ("migrainecli export ", ["days", "intakes", "trials", "gaps", "monthly"]),
+        ("migrainecli export ",
+         ["days", "intakes", "trials", "gaps", "scores", "periods", "monthly"]),
         ("migrainecli config get ",
          ["start", "name", "dob", "date-order", "step-therapy-failures"]),
         ("migrainecli config set da", ["date-order"]),

@@ -3,26 +3,27 @@
 exported only by ``export periods`` and shown in summaries only with --include-cycles.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import note, open_diary, parse_date, print_json, say
+from migrainecli.cli.common import note, open_diary, parse_date, print_json, say, sub_app
 
-app = typer.Typer(
-    help="Record the first day of each period (for the menstrual migraine criterion)."
-)
+app = sub_app("Record the first day of each period (for the menstrual migraine criterion).")
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
     when: Annotated[
-        str, typer.Argument(help="The first day of bleeding, e.g. 2026-11-03 or yesterday.")
+        str,
+        typer.Argument(
+            metavar="DATE", help="The first day of bleeding, e.g. 2026-11-03 or yesterday."
+        ),
     ],
-    text: Annotated[str | None, typer.Option("--note", "-n", help="A note.")] = None,
+    text: Annotated[
+        str | None, typer.Option("--note", "-n", metavar="TEXT", help="A note.")
+    ] = None,
 ) -> None:
     """Record the first day of a period (one date, not a range).
 
@@ -85,7 +86,9 @@ def list_(
 @app.command("delete")
 def delete(
     ctx: typer.Context,
-    period_id: Annotated[int, typer.Argument(help="The period's number from 'period list'.")],
+    period_id: Annotated[
+        int, typer.Argument(metavar="N", help="The period's number from 'period list'.")
+    ],
 ) -> None:
     """Delete a recorded period start ('migrainecli undo' brings it back)."""
     with open_diary(ctx, write=True) as diary:

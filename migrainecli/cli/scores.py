@@ -4,26 +4,25 @@ Both questionnaires are copyrighted: the tool takes the numbers and shows short 
 of its own, never the questions' wording.
 """
 
-from __future__ import annotations
-
+from datetime import date
 from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import note, open_diary, parse_date, print_json, say, today
+from migrainecli.cli.common import note, open_diary, parse_date, print_json, say, sub_app
 
-app = typer.Typer(
-    help="Record MIDAS and HIT-6 disability scores (the numbers only; the questionnaires "
+app = sub_app(
+    "Record MIDAS and HIT-6 disability scores (the numbers only; the questionnaires "
     "are not reproduced)."
 )
-add_app = typer.Typer(help="Add a MIDAS or HIT-6 score.")
+add_app = sub_app("Add a MIDAS or HIT-6 score.")
 app.add_typer(add_app, name="add")
 
 _DATE_HELP = "The date the questionnaire was filled in (default: today)."
 
 
 def _days(help_text: str):
-    return typer.Option(help=f"{help_text} (days in the last 3 months, 0-90).")
+    return typer.Option(metavar="N", help=f"{help_text} (days in the last 3 months, 0-90).")
 
 
 def _save(ctx: typer.Context, score) -> None:
@@ -41,7 +40,9 @@ def _save(ctx: typer.Context, score) -> None:
 @add_app.command("midas")
 def add_midas(
     ctx: typer.Context,
-    when: Annotated[str | None, typer.Option("--date", "-d", help=_DATE_HELP)] = None,
+    when: Annotated[
+        str | None, typer.Option("--date", "-d", metavar="DATE", help=_DATE_HELP)
+    ] = None,
     q1: Annotated[int | None, _days("Days missed work or school")] = None,
     q2: Annotated[
         int | None, _days("Days work or school productivity halved, not counting q1's")
@@ -53,12 +54,16 @@ def add_midas(
     q5: Annotated[int | None, _days("Days missed family, social or leisure activities")] = None,
     headache_days: Annotated[
         int | None,
-        typer.Option("--headache-days", help="Unscored: headache days in the last 3 months."),
+        typer.Option(
+            "--headache-days", metavar="N", help="Unscored: headache days in the last 3 months."
+        ),
     ] = None,
     pain: Annotated[
-        int | None, typer.Option("--pain", help="Unscored: average pain, 0-10.")
+        int | None, typer.Option("--pain", metavar="N", help="Unscored: average pain, 0-10.")
     ] = None,
-    text: Annotated[str | None, typer.Option("--note", "-n", help="A note.")] = None,
+    text: Annotated[
+        str | None, typer.Option("--note", "-n", metavar="TEXT", help="A note.")
+    ] = None,
 ) -> None:
     """Add a MIDAS score: the five scored items (q1 + q2 and q3 + q4 at most 90 each).
 
@@ -69,7 +74,7 @@ def add_midas(
     from migrainecli.cli.common import usage_error
     from migrainecli.models import Score
 
-    d = parse_date(when, option="--date") if when else today()
+    d = parse_date(when, option="--date") if when else date.today()
     items = [q1, q2, q3, q4, q5]
     if all(v is None for v in items) and headache_days is None and pain is None:
         from migrainecli.cli.guided import on_terminal
@@ -121,9 +126,13 @@ def _ask_number(prompt: str, lo: int, hi: int, *, required: bool) -> int | None:
 @add_app.command("hit6")
 def add_hit6(
     ctx: typer.Context,
-    total: Annotated[int, typer.Option("--total", help="The HIT-6 total, 36-78.")],
-    when: Annotated[str | None, typer.Option("--date", "-d", help=_DATE_HELP)] = None,
-    text: Annotated[str | None, typer.Option("--note", "-n", help="A note.")] = None,
+    total: Annotated[int, typer.Option("--total", metavar="N", help="The HIT-6 total, 36-78.")],
+    when: Annotated[
+        str | None, typer.Option("--date", "-d", metavar="DATE", help=_DATE_HELP)
+    ] = None,
+    text: Annotated[
+        str | None, typer.Option("--note", "-n", metavar="TEXT", help="A note.")
+    ] = None,
 ) -> None:
     """Add a HIT-6 score (total 36-78).
 
@@ -132,7 +141,7 @@ def add_hit6(
     """
     from migrainecli.models import Score
 
-    d = parse_date(when, option="--date") if when else today()
+    d = parse_date(when, option="--date") if when else date.today()
     _save(ctx, Score(d, "hit6", total, note=text))
 
 
@@ -178,7 +187,9 @@ def list_(
 @app.command("delete")
 def delete(
     ctx: typer.Context,
-    score_id: Annotated[int, typer.Argument(help="The score's number from 'score list'.")],
+    score_id: Annotated[
+        int, typer.Argument(metavar="N", help="The score's number from 'score list'.")
+    ],
 ) -> None:
     """Delete a score ('migrainecli undo' brings it back)."""
     from migrainecli.rules.scores import INSTRUMENT_NAMES

@@ -10,8 +10,8 @@ import typer
 from migrainecli.cli.common import choices, diary_path, err, note, open_diary, print_json, say
 
 # The kinds of file, as csvio defines them; monthly is export only.
-ExportKind = choices("ExportKind", ("days", "intakes", "trials", "gaps", "monthly"))
-ImportKind = choices("ImportKind", ("days", "intakes", "trials", "gaps"))
+ExportKind = choices("ExportKind", ("days", "intakes", "trials", "gaps", "monthly", "fhir"))
+ImportKind = choices("ImportKind", ("days", "intakes", "trials", "gaps", "migrainebuddy"))
 
 
 class Format(str, Enum):
@@ -27,7 +27,9 @@ def export(
     kind: Annotated[
         ExportKind,
         typer.Argument(
-            metavar="KIND", help="days, intakes, trials, gaps or monthly.", show_default=False
+            metavar="KIND",
+            help="days, intakes, trials, gaps, monthly or fhir (a FHIR R4 Bundle).",
+            show_default=False,
         ),
     ],
     output: Annotated[
@@ -45,15 +47,30 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --output file if it exists.")
     ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="fhir: evaluate as if today were DATE."),
+    ] = None,
 ) -> None:
-    """Export days, intakes, trials, gaps or monthly counts.
+    """Export days, intakes, trials, gaps, monthly counts or a FHIR R4 Bundle.
 
     CSV with the documented columns (stdout unless --output), or --format json.
     An existing --output file needs --force; a symbolic link is never written through.
     Without a diary file it says so on stderr and writes nothing, except that --format
-    json on stdout prints [] so that scripts always read valid JSON.
+    json on stdout prints [] so that scripts always read valid JSON. 'export fhir' writes
+    one FHIR R4 Bundle (JSON) for a clinic's record system; docs/fhir.md describes it.
     """
     from migrainecli import csvio
+
+    if kind.value == "fhir" or as_of is not None:
+        from migrainecli.cli.common import usage_error
+        from migrainecli.cli.fhir import export_fhir
+
+        if kind.value != "fhir":
+            raise usage_error("--as-of applies to 'export fhir' only.")
+        if fmt is not Format.csv:
+            raise usage_error("'export fhir' writes FHIR JSON; leave out --format.")
+        return export_fhir(ctx, output, force, as_of)
     from migrainecli.cli.common import no_diary, output_path
     from migrainecli.files import check_new_output
 

@@ -12,6 +12,7 @@ from migrainecli.cli.common import choices, diary_path, err, note, open_diary, p
 # The kinds of file, as csvio defines them; monthly is export only.
 ExportKind = choices("ExportKind", ("days", "intakes", "trials", "gaps", "monthly", "fhir"))
 ImportKind = choices("ImportKind", ("days", "intakes", "trials", "gaps", "migrainebuddy"))
+DateOrder = choices("DateOrder", ("dmy", "mdy", "ymd"))
 
 
 class Format(str, Enum):
@@ -113,7 +114,11 @@ def import_(
     ctx: typer.Context,
     kind: Annotated[
         ImportKind,
-        typer.Argument(metavar="KIND", help="What the file holds: days, intakes, trials or gaps."),
+        typer.Argument(
+            metavar="KIND",
+            help="What the file holds: days, intakes, trials, gaps, or migrainebuddy (the "
+            "Migraine Buddy app's CSV export).",
+        ),
     ],
     file: Annotated[
         str, typer.Argument(metavar="FILE", help="CSV or JSON file to read ('-' for stdin).")
@@ -128,14 +133,42 @@ def import_(
             show_default=False,
         ),
     ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="migrainebuddy: write (default: a dry run).")
+    ] = False,
+    order: Annotated[
+        DateOrder | None,
+        typer.Option(
+            "--date-order",
+            metavar="ORDER",
+            help="migrainebuddy: how the phone wrote dates: dmy, mdy or ymd "
+            "(default: the diary's date-order setting).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Import a CSV or JSON file, all or nothing.
 
     Reads what 'export' writes (CSV, or --format json), or a spreadsheet saved as CSV.
     JSON is checked by the same rules as CSV; messages then name the record number.
+    'import migrainebuddy FILE' reads the Migraine Buddy app's CSV export: it shows what
+    it would log and writes only with --yes.
     """
     from migrainecli import csvio
     from migrainecli.errors import MigraineError
+
+    if kind.value == "migrainebuddy":
+        from migrainecli.cli.migrainebuddy import import_migrainebuddy
+
+        if fmt is not None:
+            from migrainecli.cli.common import usage_error
+
+            raise usage_error("'import migrainebuddy' reads the app's CSV; leave out --format.")
+        return import_migrainebuddy(ctx, file, yes, order.value if order else None)
+    if yes or order is not None:
+        from migrainecli.cli.common import usage_error
+
+        raise usage_error("--yes and --date-order apply to 'import migrainebuddy' only.")
 
     if file == "-":
         fh = sys.stdin.buffer

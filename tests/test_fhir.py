@@ -99,9 +99,7 @@ def test_month_counts_round_trip_against_the_diary(run, demo):
     found = _monthly_observations(bundle)
     # Read the diary back through its own CSV exports.
     days = list(csv.DictReader(io.StringIO(run("--db", str(demo), "export", "days").stdout)))
-    intakes = list(
-        csv.DictReader(io.StringIO(run("--db", str(demo), "export", "intakes").stdout))
-    )
+    intakes = list(csv.DictReader(io.StringIO(run("--db", str(demo), "export", "intakes").stdout)))
     headache, migraine, acute = Counter(), Counter(), Counter()
     for d in days:
         if d["severity"] != "none":
@@ -155,9 +153,7 @@ def test_trials_become_medication_statements(run, demo):
     bundle = export(run, demo)
     trials = list(csv.DictReader(io.StringIO(run("--db", str(demo), "export", "trials").stdout)))
     statements = of_type(bundle, "MedicationStatement")
-    assert len(statements) == sum(
-        t["kind"] in ("preventive", "acute", "procedure") for t in trials
-    )
+    assert len(statements) == sum(t["kind"] in ("preventive", "acute", "procedure") for t in trials)
     by_name = {s["medicationCodeableConcept"]["text"]: s for s in statements}
     for t in trials:
         if t["kind"] not in ("preventive", "acute", "procedure"):

@@ -54,7 +54,7 @@ COMMANDS = [
         ("migrainecli trial add x --kind ",
          ["preventive", "acute", "procedure", "neuromodulation", "behavioural", "lifestyle"]),
         ("migrainecli trial stop 1 --outcome ine", ["ineffective"]),
-        ("migrainecli export ", ["days", "intakes", "trials", "gaps", "monthly"]),
+        ("migrainecli export ", ["days", "intakes", "trials", "gaps", "monthly", "fhir"]),
         ("migrainecli config get ", ["start", "name", "dob", "date-order"]),
         ("migrainecli config set da", ["date-order"]),
         ("migrainecli log --med sumatrip", ["sumatriptan", "sumatriptan+naproxen"]),

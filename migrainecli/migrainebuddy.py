@@ -391,8 +391,9 @@ def _reason(e: MigraineError) -> str:
 def apply_plan(diary, plan: Plan) -> dict[str, int]:
     """Write the plan in one transaction: days replaced by date, their intakes replaced."""
     with diary.write():
+        start_before = diary.start()
         existing = {d.date for d in diary.days()}
-        counts = {
+        counts: dict = {
             "added": sum(d not in existing for d in plan.days),
             "replaced": sum(d in existing for d in plan.days),
             "intakes": len(plan.intakes),
@@ -401,4 +402,13 @@ def apply_plan(diary, plan: Plan) -> dict[str, int]:
         for d in sorted(plan.days):
             diary.delete_intakes(d)
         diary.add_intakes(plan.intakes)
+        start_after = diary.start()
+        counts["start_moved"] = (
+            (start_before, start_after)
+            if start_before is not None and start_after != start_before
+            else None
+        )
+        counts["in_gaps"] = [
+            (g, n) for g in diary.gaps() if (n := sum(g.start <= d <= g.end for d in plan.days))
+        ]
     return counts

@@ -196,3 +196,11 @@ def test_options_only_where_they_apply(run, tmp_path):
     assert (
         run("import", "migrainebuddy", fixture("full_2024.csv"), "--format", "csv").exit_code == 2
     )
+
+
+def test_notes_for_days_in_a_gap_and_a_moved_start(run):
+    assert run("log", "2024-12-01", "--severity", "mild").exit_code == 0
+    assert run("gap", "add", "2024-10-20..2024-10-25").exit_code == 0
+    result = imported(run, "full_2024.csv", "--date-order", "dmy")
+    assert "3 imported days are inside the untracked period #1" in result.stderr
+    assert "now starts on 2024-10-16 instead of 2024-12-01" in result.stderr

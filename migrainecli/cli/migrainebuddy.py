@@ -43,6 +43,20 @@ def import_migrainebuddy(ctx: typer.Context, file: str, yes: bool, order: str | 
         parts.append(f"{counts['replaced']} replaced")
     parts.append(_n(counts["intakes"], "intake"))
     say(f"Imported Migraine Buddy file {file}: {', '.join(parts)}.")
+    from migrainecli.cli.common import note
+
+    for g, n in counts["in_gaps"]:
+        note(
+            f"Note: {_n(n, 'imported day')} {'is' if n == 1 else 'are'} inside the untracked "
+            f"period #{g.id} ({g.start} to {g.end}), so not counted; "
+            f"'migrainecli gap delete {g.id}' counts {'it' if n == 1 else 'them'}."
+        )
+    if counts["start_moved"]:
+        old, new = counts["start_moved"]
+        note(
+            f"The diary now starts on {new} instead of {old}: the unlogged days between "
+            "count as headache-free unless you record them as a gap ('migrainecli gap add')."
+        )
 
 
 def _table(ctx: typer.Context, plan) -> None:

@@ -242,3 +242,24 @@ def test_scores_become_observations_generically():
     assert "component" not in scores["hit6-total"]
     # September and October are complete: 2 months x 3 measures.
     assert len(_monthly_observations(bundle)) == 6
+
+
+def test_month_only_trial_dates_and_untracked_days(run, db_path):
+    assert run("log", "2026-08-03", "--severity", "severe", "--nausea").exit_code == 0
+    assert run("gap", "add", "2026-09-10..2026-09-12").exit_code == 0
+    result = run(
+        "trial", "add", "propranolol 80 mg", "--start", "2026-01", "--end", "2026-06",
+        "--outcome", "not_tolerated", "--reason", "fatigue",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    bundle = export(run, db_path)
+    validate(bundle)
+    (statement,) = of_type(bundle, "MedicationStatement")
+    assert statement["effectivePeriod"] == {"start": "2026-01", "end": "2026-06"}
+    assert statement["status"] == "stopped"
+    assert statement["statusReason"][0]["text"] == "fatigue"
+    found = _monthly_observations(bundle)
+    september = found[("2026-09", "headache-days")]
+    assert september["component"][1]["valueQuantity"]["value"] == 3
+    assert any("lower bound" in n["text"] for n in september["note"])
+    assert found[("2026-08", "headache-days")]["valueQuantity"]["value"] == 1

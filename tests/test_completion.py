@@ -55,7 +55,7 @@ COMMANDS = [
          ["preventive", "acute", "procedure", "neuromodulation", "behavioural", "lifestyle"]),
         ("migrainecli trial stop 1 --outcome ine", ["ineffective"]),
         ("migrainecli export ",
-         ["days", "intakes", "trials", "gaps", "scores", "periods", "monthly"]),
+         ["days", "intakes", "trials", "gaps", "scores", "periods", "monthly", "fhir"]),
         ("migrainecli config get ",
          ["start", "name", "dob", "date-order", "step-therapy-failures"]),
         ("migrainecli config set da", ["date-order"]),

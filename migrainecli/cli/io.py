@@ -11,9 +11,12 @@ from migrainecli.cli.common import choices, diary_path, err, note, open_diary, p
 
 # The kinds of file, as csvio defines them; monthly is export only.
 ExportKind = choices(
-    "ExportKind", ("days", "intakes", "trials", "gaps", "scores", "periods", "monthly")
+    "ExportKind", ("days", "intakes", "trials", "gaps", "scores", "periods", "monthly", "fhir")
 )
-ImportKind = choices("ImportKind", ("days", "intakes", "trials", "gaps", "scores", "periods"))
+ImportKind = choices(
+    "ImportKind", ("days", "intakes", "trials", "gaps", "scores", "periods", "migrainebuddy")
+)
+DateOrder = choices("DateOrder", ("dmy", "mdy", "ymd"))
 
 
 class Format(str, Enum):
@@ -29,7 +32,9 @@ def export(
     kind: Annotated[
         ExportKind,
         typer.Argument(
-            metavar="KIND", help="days, intakes, trials, gaps or monthly.", show_default=False
+            metavar="KIND",
+            help="days, intakes, trials, gaps, monthly or fhir (a FHIR R4 Bundle).",
+            show_default=False,
         ),
     ],
     output: Annotated[
@@ -47,16 +52,31 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --output file if it exists.")
     ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="fhir: evaluate as if today were DATE."),
+    ] = None,
 ) -> None:
-    """Export days, intakes, trials, gaps, scores, periods or monthly counts.
+    """Export days, intakes, trials, gaps, scores, periods, monthly counts or FHIR R4.
 
     Period dates are written only by 'export periods', never inside another kind.
     CSV with the documented columns (stdout unless --output), or --format json.
     An existing --output file needs --force; a symbolic link is never written through.
     Without a diary file it says so on stderr and writes nothing, except that --format
-    json on stdout prints [] so that scripts always read valid JSON.
+    json on stdout prints [] so that scripts always read valid JSON. 'export fhir' writes
+    one FHIR R4 Bundle (JSON) for a clinic's record system; docs/fhir.md describes it.
     """
     from migrainecli import csvio
+
+    if kind.value == "fhir" or as_of is not None:
+        from migrainecli.cli.common import usage_error
+        from migrainecli.cli.fhir import export_fhir
+
+        if kind.value != "fhir":
+            raise usage_error("--as-of applies to 'export fhir' only.")
+        if fmt is not Format.csv:
+            raise usage_error("'export fhir' writes FHIR JSON; leave out --format.")
+        return export_fhir(ctx, output, force, as_of)
     from migrainecli.cli.common import no_diary, output_path
     from migrainecli.files import check_new_output
 
@@ -99,7 +119,11 @@ def import_(
     ctx: typer.Context,
     kind: Annotated[
         ImportKind,
-        typer.Argument(metavar="KIND", help="What the file holds: days, intakes, trials or gaps."),
+        typer.Argument(
+            metavar="KIND",
+            help="What the file holds: days, intakes, trials, gaps, or migrainebuddy (the "
+            "Migraine Buddy app's CSV export).",
+        ),
     ],
     file: Annotated[
         str, typer.Argument(metavar="FILE", help="CSV or JSON file to read ('-' for stdin).")
@@ -114,14 +138,42 @@ def import_(
             show_default=False,
         ),
     ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="migrainebuddy: write (default: a dry run).")
+    ] = False,
+    order: Annotated[
+        DateOrder | None,
+        typer.Option(
+            "--date-order",
+            metavar="ORDER",
+            help="migrainebuddy: how the phone wrote dates: dmy, mdy or ymd "
+            "(default: the diary's date-order setting).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Import a CSV or JSON file, all or nothing.
 
     Reads what 'export' writes (CSV, or --format json), or a spreadsheet saved as CSV.
     JSON is checked by the same rules as CSV; messages then name the record number.
+    'import migrainebuddy FILE' reads the Migraine Buddy app's CSV export: it shows what
+    it would log and writes only with --yes.
     """
     from migrainecli import csvio
     from migrainecli.errors import MigraineError
+
+    if kind.value == "migrainebuddy":
+        from migrainecli.cli.migrainebuddy import import_migrainebuddy
+
+        if fmt is not None:
+            from migrainecli.cli.common import usage_error
+
+            raise usage_error("'import migrainebuddy' reads the app's CSV; leave out --format.")
+        return import_migrainebuddy(ctx, file, yes, order.value if order else None)
+    if yes or order is not None:
+        from migrainecli.cli.common import usage_error
+
+        raise usage_error("--yes and --date-order apply to 'import migrainebuddy' only.")
 
     if file == "-":
         fh = sys.stdin.buffer

@@ -192,7 +192,7 @@ def test_formula_neutralisation_is_reversible(cell):
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     notes=st.lists(

@@ -207,7 +207,13 @@ def test_a_temporary_file_still_being_written_is_kept(tmp_path):
 def test_sigkill_at_random_moments_of_restore(tmp_path):
     from tests.kill_restore import run_kills
 
-    outcome = run_kills(tmp_path, 32, reads=(("check",),))
+    outcome = run_kills(tmp_path, 16, reads=(("check",),))
+    if not (outcome["before"] and outcome["after"]):
+        # A loaded machine can shift the window the kills land in (they are timed against
+        # one whole restore): kill again before calling the test unable to see both ends.
+        (tmp_path / "again").mkdir()
+        more = run_kills(tmp_path / "again", 32, seed=12, reads=(("check",),))
+        outcome = {k: outcome[k] + more[k] for k in outcome}
     assert outcome["before"] and outcome["after"], outcome
 
 

@@ -140,7 +140,7 @@ def _records(diary: Diary) -> tuple:
     )
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_diary())
 def test_any_diary_survives_export_then_import_unchanged(data):
     with tempfile.TemporaryDirectory() as tmp:

@@ -254,12 +254,12 @@ def build_bundle(
 
     # -- verdicts ------------------------------------------------------------------------
     for v in status.verdicts():
-        headline = f"{v.title} ({v.source}): {v.words} as of {as_of.isoformat()}"
+        headline = f"{v.heading}: {v.words} as of {as_of.isoformat()}"
         obs = {
             "text": _narrative(f"{headline}: {NOT_A_DIAGNOSIS}.", v.explanation, *v.details),
             "status": "final",
             "category": SURVEY,
-            "code": _concept(CRITERION_SYSTEM, v.key, v.title, f"{v.title} ({v.source})"),
+            "code": _concept(CRITERION_SYSTEM, v.key, v.title, v.heading),
             "subject": subject,
             "effectiveDateTime": as_of.isoformat(),
             "valueCodeableConcept": _concept(

@@ -20,9 +20,7 @@ from tests.verdict_diaries import DIARIES
 
 WIDE = {"COLUMNS": "140"}
 TITLE_KEYS = {title: key for key, title in TITLES.items()}
-TITLE = re.compile(
-    r"^(?P<title>[A-Z][\w ()-]+?) \((?P<source>[^)]+)\): (MET|NOT MET|UNDETERMINED)"
-)
+TITLE = re.compile(r"^(?P<heading>[A-Z][^:]*?): (MET|NOT MET|UNDETERMINED)")
 ROW = re.compile(r"^\s+(\d{4}-\d{2})\s+\d+\s+(.*?)\s+(met|not met|undetermined)\s*$")
 CELL = re.compile(r"(\d+) ([✓✗?–])")
 HEADER = re.compile(r"([\w.]+) (?:≥\d+|(\d+)–(\d+))")  # a threshold, or a range (AHS 2021)
@@ -35,6 +33,15 @@ EXPECTED_POOL = {
 }
 
 
+def _key_of(heading: str) -> str | None:
+    """The verdict a heading names: "Title (source)", or the title alone when it names its
+    source itself."""
+    for title, key in TITLE_KEYS.items():
+        if heading == title or heading.startswith(f"{title} ("):
+            return key
+    return None
+
+
 def text_marks(text: str) -> dict[tuple[str, str, str], str]:
     """{(verdict key, month, threshold name): "count mark"} from the verdict tables."""
     out: dict[tuple[str, str, str], str] = {}
@@ -42,8 +49,9 @@ def text_marks(text: str) -> dict[tuple[str, str, str], str]:
     headers: list[str] = []
     for line in text.splitlines():
         m = TITLE.match(line)
-        if m and m["title"] in TITLE_KEYS:
-            key, headers = TITLE_KEYS[m["title"]], []
+        found = m and _key_of(m["heading"])
+        if found:
+            key, headers = found, []
             continue
         if not line.strip():
             key = None

@@ -377,7 +377,7 @@ def _explanations(s: dict[str, Any]) -> str:
     for v in s["verdicts"]:
         why = " ".join(_e(x) for x in [*v["details"], v["explanation"]])
         items.append(
-            f"<p class='keep'><b>{_e(v['title'])} ({_e(v['source'])}): "
+            f"<p class='keep'><b>{_e(v['heading'])}: "
             f"<span class='badge v-{_e(v['status'])}'>{VERDICT[v['status']]}</span></b> "
             f"{why}</p>"
         )
@@ -639,7 +639,7 @@ def _untried(s: dict[str, Any]) -> str:
 
 def _methods(s: dict[str, Any]) -> str:
     rows = "".join(
-        f"<p class='small'><b>{_e(v['title'])} ({_e(v['source'])})</b>: {_e(v['method'])}.</p>"
+        f"<p class='small'><b>{_e(v['heading'])}</b>: {_e(v['method'])}.</p>"
         for v in s["verdicts"]
         if v["method"]
     )

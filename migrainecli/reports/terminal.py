@@ -544,7 +544,7 @@ def render_verdict(v: dict[str, Any], console, *, evidence: bool = False) -> Non
     from rich.padding import Padding
     from rich.text import Text
 
-    line = Text(f"{v['title']} ({v['source']}): ", style="bold")
+    line = Text(f"{v['heading']}: ", style="bold")
     line.append(VERDICT_WORDS[v["status"]], style=VERDICT_STYLES[v["status"]])
     console.print(line)
     if v["evidence"]:

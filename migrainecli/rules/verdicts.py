@@ -170,6 +170,12 @@ class Verdict:
         return SHORT_TITLES[self.key]
 
     @property
+    def heading(self) -> str:
+        """"Title (source)", the way every renderer heads the verdict; a title that names
+        its source already ("... (AHS 2021 rule)") is not followed by it again."""
+        return self.title if self.source in self.title else f"{self.title} ({self.source})"
+
+    @property
     def words(self) -> str:
         return VERDICT_WORDS[self.status]
 
@@ -178,6 +184,7 @@ class Verdict:
         return {
             "key": self.key,
             "title": self.title,
+            "heading": self.heading,
             "status": self.status,
             "source": self.source,
             "method": self.method,

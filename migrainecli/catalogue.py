@@ -1,4 +1,4 @@
-"""The therapy catalogue (shared/docs/therapy-classes.md) and name resolution.
+"""The therapy catalogue (docs/therapy-classes.md) and name resolution.
 
 The classes and their members live in ``data/therapies.json``, read once per process.
 Names are compared by *key*: case folded, accents dropped and every character that is not
@@ -137,7 +137,7 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class TherapyClass:
-    """One class of therapy-classes.md with the flags the clinical rules read."""
+    """One class of docs/therapy-classes.md with the flags the clinical rules read."""
 
     id: str
     kind: str  # one of models.KINDS
@@ -146,7 +146,7 @@ class TherapyClass:
     ehf: bool  # EHF 2020 preventive class
     ehf_group: str | None  # the EHF class it counts as (cgrp_mab + gepant_preventive share one)
     oral: bool  # oral preventive: decides only the adequate-trial minimum (section 6)
-    min_adequate_days: int | None  # clinical-criteria.md section 6; None = no minimum
+    min_adequate_days: int | None  # docs/criteria.md section 6; None = no minimum
     members: tuple[Member, ...]
 
 

@@ -1,4 +1,4 @@
-"""CSV and JSON as files: the columns of interface.md, quoting, the formula guard and
+"""CSV and JSON as files: the columns of docs/interface.md, quoting, the formula guard and
 parsing rows into records. No diary: ``csvio`` exports from and imports into one.
 
 Export writes RFC 4180 CSV (csv module), booleans as 1/0, empty cells for "not
@@ -36,7 +36,7 @@ from migrainecli.models import (
     Trial,
 )
 
-DAY_COLUMNS = DAY_FIELDS  # interface.md days.csv
+DAY_COLUMNS = DAY_FIELDS  # docs/interface.md days.csv
 DAY_DERIVED = ("migraine_day", "debilitating")
 INTAKE_COLUMNS = ("date", "medication", "dose", "relieved")
 INTAKE_DERIVED = ("class",)
@@ -507,7 +507,7 @@ def _whole(row: Row, col: str) -> int | None:
 
 
 def parse_score(row: Row) -> Score:
-    """A scores.csv row, checked by the rules of clinical-criteria.md section 8."""
+    """A scores.csv row, checked by the rules of docs/criteria.md section 8."""
     from migrainecli.rules.scores import check_score
 
     instrument = row.choice("instrument", ("midas", "hit6"), required=True)

@@ -1,4 +1,4 @@
-"""CSV export and import over the diary, with the columns of interface.md.
+"""CSV export and import over the diary, with the columns of docs/interface.md.
 
 The file format (columns, quoting, formula guard, parsing) is ``csvformat``; this module
 reads the diary for ``export`` and writes validated records for ``import``. Import

@@ -1,4 +1,4 @@
-"""Reading the dates a user types (interface.md "Dates").
+"""Reading the dates a user types (docs/interface.md "Dates").
 
 Accepted: ISO dates (2026-11-03), ``today``, ``yesterday``, ``N days ago``
 (also ``N weeks ago``), weekday names meaning the most recent such day (today if

@@ -23,7 +23,7 @@ FEATURES = (
     "aura",
 )
 # The columns of a diary day, in the order of Day's fields: the ``days`` table (storage),
-# days.csv (csvformat, interface.md) and the day listings all read this one list.
+# days.csv (csvformat, docs/interface.md) and the day listings all read this one list.
 DAY_FIELDS = ("date", "severity", "hours", *FEATURES, "believed_migraine", "impairment", "note")
 KINDS = ("preventive", "acute", "procedure", "neuromodulation", "behavioural", "lifestyle")
 OUTCOMES = (
@@ -37,7 +37,7 @@ OUTCOMES = (
     "paused",  # a planned pause (EHF 2022): not a failure, class tried
     "unavailable",  # could not be had (not covered, not marketed, age): never a failure
 )
-# Outcomes that end a trial without judging the therapy (clinical-criteria.md 4, 4b, 6).
+# Outcomes that end a trial without judging the therapy (docs/criteria.md 4, 4b, 6).
 UNAVAILABLE = "unavailable"
 PAUSED = "paused"
 
@@ -107,7 +107,7 @@ INSTRUMENTS = ("midas", "hit6")
 
 @dataclass(slots=True)
 class Score:
-    """One disability questionnaire result (clinical-criteria.md section 8).
+    """One disability questionnaire result (docs/criteria.md section 8).
 
     MIDAS keeps its five scored items (``q1``..``q5``, days in the last 3 months) and the
     two optional unscored answers; ``total`` is their sum. HIT-6 has only ``total``.

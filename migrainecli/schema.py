@@ -230,7 +230,7 @@ CREATE INDEX trials_class ON trials(class_id, start_date);
     db.executescript(journal_triggers("trials", key, columns))
 
 
-# m005 (section 8 and 9 of clinical-criteria.md): disability scores and period starts,
+# m005 (section 8 and 9 of docs/criteria.md): disability scores and period starts,
 # journaled like the m003 tables so that ``undo`` reverts them.
 JOURNALED_M005 = {
     "scores": (

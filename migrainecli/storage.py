@@ -887,7 +887,7 @@ class Diary:
         """The diary as plain data for the rules and reports, in a handful of queries.
 
         Days logged as explicitly headache-free are left out: the rules count them
-        exactly as unlogged tracked days (clinical-criteria.md section 1), and leaving
+        exactly as unlogged tracked days (docs/criteria.md section 1), and leaving
         them out halves the work on a long diary. ``start`` still counts them. An
         aura-only day (severity none with an aura, ICHD-3 1.2.1.2) is kept: it counts
         for ICHD-3 1.3 B and shows in the calendar.

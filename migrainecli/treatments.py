@@ -6,7 +6,7 @@ dates (ended but ``ongoing``, or ongoing with a final outcome), an unknown
 therapy (with the closest catalogue names), and an exact duplicate trial.
 
 An ``unavailable`` trial (the patient could not get the therapy: not covered, not
-marketed, age; clinical-criteria.md section 4b) is dated by when it was asked for and
+marketed, age; docs/criteria.md section 4b) is dated by when it was asked for and
 refused: ``start`` is that date and ``end`` defaults to it (``trial add X --outcome
 unavailable --start DATE --reason "not covered"``); an ``end`` after the start is allowed
 and reads as the span from the request to the refusal. It never counts as days on

@@ -1,4 +1,4 @@
-"""The therapy catalogue (shared/docs/therapy-classes.md) and name resolution.
+"""The therapy catalogue (docs/therapy-classes.md) and name resolution.
 
 Table-driven from the data file itself: every name and alias in ``therapies.json`` must
 resolve to its own class. The class ids and the clinical flags are written out literally
@@ -31,7 +31,7 @@ from migrainecli.models import KINDS
 DATA = json.loads(files("migrainecli").joinpath("data/therapies.json").read_text("utf-8"))
 CAT = load_catalogue()
 
-# therapy-classes.md, in document order. Public interface: never edit to make a test pass.
+# docs/therapy-classes.md, in document order. Public interface: never edit to make a test pass.
 DOC_CLASS_IDS = [
     # Acute
     "triptan",
@@ -87,7 +87,7 @@ KIND = {
     "medication_withdrawal": "lifestyle",
 }
 
-# ICHD-3 8.2 subtypes (therapy-classes.md "moh"; clinical-criteria.md section 3).
+# ICHD-3 8.2 subtypes (docs/therapy-classes.md "moh"; docs/criteria.md section 3).
 MOH = {
     "triptan": "8.2.2",
     "ergot": "8.2.1",
@@ -98,7 +98,7 @@ MOH = {
     "ditan": "8.2.8",
 }
 
-# EHF 2020 preventive classes (clinical-criteria.md section 4) and the class each counts as.
+# EHF 2020 preventive classes (docs/criteria.md section 4) and the class each counts as.
 EHF_GROUP = {
     "beta_blocker": "beta_blocker",
     "anticonvulsant": "anticonvulsant",
@@ -110,7 +110,7 @@ EHF_GROUP = {
     "gepant_preventive": "cgrp_pathway",
 }
 
-# Oral preventives: the flag decides only the adequate-trial minimum (therapy-classes.md).
+# Oral preventives: the flag decides only the adequate-trial minimum (docs/therapy-classes.md).
 ORAL = {
     "beta_blocker",
     "anticonvulsant",
@@ -120,7 +120,7 @@ ORAL = {
     "other_preventive",
 }
 
-# Adequate trial (clinical-criteria.md section 6); nutraceutical as an oral preventive is
+# Adequate trial (docs/criteria.md section 6); nutraceutical as an oral preventive is
 # the project's choice. Every other class has no minimum.
 MIN_ADEQUATE_DAYS = {
     **dict.fromkeys(ORAL, 56),
@@ -130,7 +130,7 @@ MIN_ADEQUATE_DAYS = {
     "gepant_preventive": 84,
 }
 
-# Every name therapy-classes.md gives, under its class.
+# Every name docs/therapy-classes.md gives, under its class.
 DOC_NAMES = {
     "triptan": [
         "sumatriptan", "Imitrex", "Imigran", "Zembrace", "Tosymra", "Onzetra", "rizatriptan",
@@ -220,7 +220,7 @@ DOC_NAMES = {
     "medication_withdrawal": ["acute-medication withdrawal", "detoxification programme"],
 }  # fmt: skip
 
-# The one name meant to be in two classes (therapy-classes.md).
+# The one name meant to be in two classes (docs/therapy-classes.md).
 TWO_CLASS_NAMES = {"rimegepant", "Nurtec", "Nurtec ODT", "Vydura"}
 
 
@@ -261,7 +261,7 @@ def test_data_file_fields():
             assert all(a and a == a.strip() and "  " not in a for a in names)
 
 
-# ICHD-3 1.3 C3 with combination products (clinical-criteria.md section 1): which
+# ICHD-3 1.3 C3 with combination products (docs/criteria.md section 1): which
 # combination products contain a triptan or an ergot. Written out from the documents.
 C3_COMBINATIONS = {"sumatriptan+naproxen": ("triptan",), "ergotamine+caffeine": ("ergot",)}
 
@@ -286,7 +286,7 @@ def test_ichd3_1_3_c3_contains_only_on_combination_products_with_a_triptan_or_er
         assert member.class_id == "combination_analgesic" and member.contains
 
 
-# ICHD-3 8.2.3 subforms (clinical-criteria.md section 3): which simple analgesic each is.
+# ICHD-3 8.2.3 subforms (docs/criteria.md section 3): which simple analgesic each is.
 ANALGESIC_KINDS = {"paracetamol", "aspirin", "nsaid", "other"}
 
 
@@ -329,7 +329,7 @@ def test_class_flags_follow_the_documents(class_id):
 
 
 def test_ehf_counts_seven_preventive_classes():
-    # clinical-criteria.md section 4: CGRP antibodies and preventive gepants are one class.
+    # docs/criteria.md section 4: CGRP antibodies and preventive gepants are one class.
     groups = {c.ehf_group for c in CAT.classes.values() if c.ehf}
     assert len(groups) == 7
     assert "cgrp_pathway" in groups
@@ -382,13 +382,13 @@ def test_rimegepant_members_are_the_same_in_both_classes():
      "Cafergot", "Nurofen Plus", "Panadol Extra"],
 )  # fmt: skip
 def test_combination_products_are_only_combination_analgesics(product):
-    # clinical-criteria.md section 3: a combination counts only under 8.2.5.
+    # docs/criteria.md section 3: a combination counts only under 8.2.5.
     assert [m.class_id for m in CAT.lookup(product)] == ["combination_analgesic"]
 
 
 @pytest.mark.parametrize("text", ["aspirin+paracetamol", "aspirin/acetaminophen"])
 def test_aspirin_with_paracetamol_alone_is_not_a_combination(text):
-    # clinical-criteria.md section 3: "aspirin+paracetamol alone is not one".
+    # docs/criteria.md section 3: "aspirin+paracetamol alone is not one".
     assert CAT.resolve(text).class_id == "simple_analgesic"
 
 
@@ -815,7 +815,7 @@ def test_any_text_resolves_or_raises_a_domain_error(text):
 
 
 def test_other_preventive_is_oral_not_ehf_and_counts_only_for_trial_length():
-    """therapy-classes.md: memantine, levetiracetam and enalapril (CHS 2024, weak) are a
+    """docs/therapy-classes.md: memantine, levetiracetam and enalapril (CHS 2024, weak) are a
     preventive class of their own, oral (56-day minimum), not an EHF class."""
     c = CAT.classes["other_preventive"]
     assert (c.kind, c.oral, c.ehf, c.ehf_group, c.min_adequate_days) == (

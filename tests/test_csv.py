@@ -1,4 +1,4 @@
-"""CSV export/import (interface.md): columns, exact round trips, all-or-nothing imports."""
+"""CSV export/import (docs/interface.md): columns, exact round trips, all-or-nothing imports."""
 
 from __future__ import annotations
 

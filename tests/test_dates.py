@@ -1,4 +1,4 @@
-"""interface.md "Dates": every accepted form, and the refusals."""
+"""docs/interface.md "Dates": every accepted form, and the refusals."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""Menstrual migraine, ICHD-3 A1.1 (clinical-criteria.md section 9), through the CLI on
+"""Menstrual migraine, ICHD-3 A1.1 (docs/criteria.md section 9), through the CLI on
 real diaries: each test is named after the clause it pins.
 
 The diary starts 2026-01-01 (``config set start``) and is read as of 2026-06-30. The

@@ -76,7 +76,7 @@ RESPONSE_AS_OF = date(2026, 3, 31)
 
 
 def response_diary(path: Path) -> None:
-    """Migraine days per month with known trial responses (clinical-criteria.md 7).
+    """Migraine days per month with known trial responses (docs/criteria.md 7).
 
     2025-01..03: 10 a month (topiramate baseline); 2025-04..05: 8 (titration, not
     counted); 2025-06..09: 4 (on treatment); 2025-10: 4; 2025-11..2026-03: 3.

@@ -1,4 +1,4 @@
-"""The criteria verdicts, one rule boundary per test (clinical-criteria.md sections 2-5)."""
+"""The criteria verdicts, one rule boundary per test (docs/criteria.md sections 2-5)."""
 
 from __future__ import annotations
 
@@ -518,7 +518,7 @@ def test_ehf_2020_refractory_5_vs_6_months():
 # -- AHS 2021 payer step therapy: tests/test_step_therapy.py ---------------------------
 
 
-# -- the whole report (interface.md status --json) -------------------------------------
+# -- the whole report (docs/interface.md status --json) -------------------------------------
 def test_status_json_shape():
     data = diary(
         *(month_with(m, headache=15, migraine=8, triptan=10) for m in Q1),

@@ -1,7 +1,7 @@
 """Issue 14: EHF 2020 fixes (onabotulinumtoxinA only in chronic migraine), the outcomes
 ``paused`` and ``unavailable``, probable refractory migraine (2025 consensus) and triptan
 evidence from the diary. One small diary per rule boundary, through the rules and the
-CLI (clinical-criteria.md sections 4, 4b and 6)."""
+CLI (docs/criteria.md sections 4, 4b and 6)."""
 
 from __future__ import annotations
 

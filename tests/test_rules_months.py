@@ -1,4 +1,4 @@
-"""Month counts and three-valued logic (clinical-criteria.md section 1)."""
+"""Month counts and three-valued logic (docs/criteria.md section 1)."""
 
 from __future__ import annotations
 

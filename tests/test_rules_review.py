@@ -1,4 +1,4 @@
-"""Boundaries found in review of the rules (clinical-criteria.md sections 1, 3, 4, 7)."""
+"""Boundaries found in review of the rules (docs/criteria.md sections 1, 3, 4, 7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Trials: duration, adequacy, class partition, response (clinical-criteria.md 4, 6, 7)."""
+"""Trials: duration, adequacy, class partition, response (docs/criteria.md 4, 6, 7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""MIDAS and HIT-6 disability scores (clinical-criteria.md section 8) through the CLI on
+"""MIDAS and HIT-6 disability scores (docs/criteria.md section 8) through the CLI on
 real diaries; the boundary tests are named after the grade or category edge they pin."""
 
 from __future__ import annotations

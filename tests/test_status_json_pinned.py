@@ -1,4 +1,4 @@
-"""``status --json`` (interface.md) pinned byte for byte on the demo diary and edge
+"""``status --json`` (docs/interface.md) pinned byte for byte on the demo diary and edge
 diaries, recorded before the verdict view was introduced: the view must not change it.
 
 Refresh on purpose only: ``pytest --update-golden`` (see conftest.py).

@@ -1,5 +1,5 @@
 """Payer step therapy for CGRP-targeting preventives, the AHS 2021 rule
-(clinical-criteria.md section 5), one clause per test: through the rules and the CLI."""
+(docs/criteria.md section 5), one clause per test: through the rules and the CLI."""
 
 from __future__ import annotations
 

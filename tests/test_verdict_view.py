@@ -158,7 +158,7 @@ def test_the_8_2_6_cell_says_why(db_path, run):
 
 def test_status_json_is_built_by_one_function():
     """``StatusReport.to_dict`` is the only producer of ``status --json``; the view is
-    never serialised into it (interface.md)."""
+    never serialised into it (docs/interface.md)."""
     import inspect
 
     from migrainecli.cli import status

@@ -1,5 +1,5 @@
 """Small diaries for the verdict-view tests: ICHD-3 8.2.6 applies, does not apply, and
-is undetermined (clinical-criteria.md section 3), plus the demo diary.
+is undetermined (docs/criteria.md section 3), plus the demo diary.
 
 Each builder writes through ``Diary`` (never a mock) and returns the as-of date its
 answer is known at.

@@ -1,5 +1,5 @@
 """``period``: the first days of menstruation, for ICHD-3 A1.1 menstrual migraine
-(clinical-criteria.md section 9). Period dates are health data of their own: they are
+(docs/criteria.md section 9). Period dates are health data of their own: they are
 exported only by ``export periods`` and shown in summaries only with --include-cycles.
 """
 

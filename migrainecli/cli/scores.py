@@ -1,4 +1,4 @@
-"""``score``: MIDAS and HIT-6 disability scores (clinical-criteria.md section 8).
+"""``score``: MIDAS and HIT-6 disability scores (docs/criteria.md section 8).
 
 Both questionnaires are copyrighted: the tool takes the numbers and shows short labels
 of its own, never the questions' wording.

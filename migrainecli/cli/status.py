@@ -1,4 +1,4 @@
-"""``status``: the verdicts of clinical-criteria.md read from the diary, with evidence."""
+"""``status``: the verdicts of docs/criteria.md read from the diary, with evidence."""
 
 from datetime import date
 from typing import Annotated

@@ -165,7 +165,7 @@ def untried(
         for e in (e for v in data.values() for e in v if e["class"] == TRIPTAN_CLASS):
             e["diary_intakes_not_counted"] = [h.to_dict() for h in hints]
     # An acute class taken on diary days but never recorded as a trial stays "untried"
-    # (clinical-criteria.md section 6 counts trials); say how often it was taken.
+    # (docs/criteria.md section 6 counts trials); say how often it was taken.
     for e in data["untried"]:
         if e["class"] in used:
             e["intake_days"] = len(used[e["class"]])

@@ -2,7 +2,7 @@
 
 Everything here is computed from what ``evaluate_all`` already has: the month counts of
 its one ``monthly_counts`` pass, the trials and the verdicts. Trial response is
-``rules.trials.trial_response`` (clinical-criteria.md section 7), adequacy is
+``rules.trials.trial_response`` (docs/criteria.md section 7), adequacy is
 ``rules.trials.adequacy`` (section 6); nothing clinical is re-implemented here.
 
 Choices made here (also in the README):
@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 SUMMARY_MONTHS = 12
 CHART_MONTHS = 24
-RESPONSE_SOURCE = "Tassorelli et al., Cephalalgia 2018 (clinical-criteria.md section 7)"
+RESPONSE_SOURCE = "Tassorelli et al., Cephalalgia 2018 (docs/criteria.md section 7)"
 THRESHOLDS = {
     "headache_days": CM_HEADACHE_DAYS,  # ICHD-3 1.3 A and 8.2 A
     "migraine_days": CM_MIGRAINE_DAYS,  # ICHD-3 1.3 C
@@ -85,7 +85,7 @@ def class_labels(catalogue: Catalogue) -> dict[str, str]:
 def preventive_views(trials: Iterable[Trial], as_of: date) -> list[Trial]:
     """Preventive trials as they stood on ``as_of`` (started by then), oldest first.
     ``unavailable`` records are left out: the therapy was never taken (no band, no
-    response; clinical-criteria.md section 4b)."""
+    response; docs/criteria.md section 4b)."""
     views = []
     for t in sorted(trials, key=lambda t: (t.start, t.id or 0)):
         if t.kind != "preventive" or is_unavailable(t, as_of):
@@ -185,7 +185,7 @@ def shown_months(months: Sequence[MonthCounts], as_of: date, n: int) -> list[Mon
     return [m for m in months if m.key >= first]
 
 
-# -- export monthly (interface.md monthly.csv) ------------------------------------------
+# -- export monthly (docs/interface.md monthly.csv) ------------------------------------------
 def monthly_columns(acute_ids: Sequence[str]) -> tuple[str, ...]:
     from migrainecli.csvformat import MONTHLY_COLUMNS  # the file format; not for status
 
@@ -195,7 +195,7 @@ def monthly_columns(acute_ids: Sequence[str]) -> tuple[str, ...]:
 def monthly_table(
     data: DiaryData, as_of: date, catalogue: Catalogue
 ) -> tuple[tuple[str, ...], list[list[Any]]]:
-    """interface.md ``monthly.csv``: one row per calendar month from the diary start
+    """docs/interface.md ``monthly.csv``: one row per calendar month from the diary start
     month to the as-of month (the last row is that month so far)."""
     months = monthly_counts(data, as_of, catalogue)
     acute_ids = acute_classes(catalogue)
@@ -328,7 +328,7 @@ def months_for(trial: Trial, months: Sequence[MonthCounts]) -> Sequence[MonthCou
 def trial_responses(
     views: Sequence[Trial], months: Sequence[MonthCounts], as_of: date, catalogue: Catalogue
 ) -> list[dict[str, Any]]:
-    """clinical-criteria.md section 7 for every preventive trial (``trial_response``),
+    """docs/criteria.md section 7 for every preventive trial (``trial_response``),
     with the trial's dose, outcome, duration and adequacy as of ``as_of``."""
     out = []
     for view in views:
@@ -521,7 +521,7 @@ def build_summary(
 ) -> dict[str, Any]:
     """Everything the clinician summary shows, in every format.
 
-    Period dates are health data of their own (clinical-criteria.md section 9): the
+    Period dates are health data of their own (docs/criteria.md section 9): the
     summary shows the menstrual migraine verdict only, and the cycles (period starts and
     windows) only with ``include_cycles``."""
     from migrainecli.rules.trials import partition_classes

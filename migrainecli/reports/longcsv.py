@@ -15,7 +15,7 @@ from typing import IO, Any
 from migrainecli.reports.data import RESPONSE_SOURCE
 
 COLUMNS = ("section", "item", "value", "source")
-ADEQUACY_SOURCE = "clinical-criteria.md section 6"
+ADEQUACY_SOURCE = "docs/criteria.md section 6"
 MONTH_FIELDS = (
     "complete",
     "tracked_days",

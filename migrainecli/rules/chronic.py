@@ -1,4 +1,4 @@
-"""Chronic migraine — ICHD-3 1.3 (clinical-criteria.md section 2).
+"""Chronic migraine — ICHD-3 1.3 (docs/criteria.md section 2).
 
 Source: Headache Classification Committee of the IHS, ICHD-3, Cephalalgia
 2018;38:1-211, code 1.3.
@@ -153,7 +153,7 @@ def chronic_history(months: Sequence[MonthCounts]) -> list[Run]:
 
 
 def chronic_migraine(months: Sequence[MonthCounts], as_of: date) -> ChronicMigraine:
-    """ICHD-3 1.3 as computed in clinical-criteria.md section 2.
+    """ICHD-3 1.3 as computed in docs/criteria.md section 2.
 
     ``met`` when each of the 3 most recent complete calendar months has >=15 headache
     days (A) and >=8 migraine days (C), three-valued per month, AND criterion B: >=5

@@ -1,14 +1,14 @@
 """The verdicts of ``status``: every criterion evaluated once, ``evaluate_all``.
 
-clinical-criteria.md sections 2-5. Each criterion lives in a module of its own that
+docs/criteria.md sections 2-5. Each criterion lives in a module of its own that
 opens with its citation: ``chronic`` (ICHD-3 1.3), ``overuse`` (ICHD-3 8.2),
 ``ehf`` (EHF 2020 resistant and refractory), ``probable_refractory`` (2025 consensus),
 ``step_therapy`` (the AHS 2021 payer rule). Every
 evaluator takes the month counts of ``migrainecli.rules.months.monthly_counts`` (and
 the trials and catalogue where needed) and returns a typed verdict whose ``to_dict()``
-is its part of interface.md ``status --json`` and whose ``view()`` is the
+is its part of docs/interface.md ``status --json`` and whose ``view()`` is the
 ``rules.verdicts.Verdict`` every renderer formats. Verdicts are three-valued: ``met``,
-``not_met``, ``undetermined`` (clinical-criteria.md "Three-valued verdicts").
+``not_met``, ``undetermined`` (docs/criteria.md "Three-valued verdicts").
 
 Choices the criteria document leaves open (also in the README): the window is the 3
 (EHF refractory: 6) most recent *complete* calendar months on or before the as-of
@@ -83,7 +83,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 # -- everything -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StatusReport:
-    """What ``status`` prints; ``to_dict()`` is interface.md ``status --json``."""
+    """What ``status`` prints; ``to_dict()`` is docs/interface.md ``status --json``."""
 
     as_of: date
     start: date | None
@@ -97,7 +97,7 @@ class StatusReport:
     probable_refractory_migraine: ProbableRefractory
     menstrual_migraine: MenstrualMigraine
     months: tuple[MonthCounts, ...] = ()
-    # clinical-criteria.md section 8: per instrument first, latest and change
+    # docs/criteria.md section 8: per instrument first, latest and change
     # (``rules.scores.scores_overview``); not a verdict.
     scores: dict[str, Any] | None = None
 
@@ -106,7 +106,7 @@ class StatusReport:
         return tuple(getattr(self, key).view() for key in TITLES)
 
     def to_dict(self) -> dict[str, Any]:
-        """interface.md ``status --json``: the one function that builds it."""
+        """docs/interface.md ``status --json``: the one function that builds it."""
         return {
             "as_of": self.as_of.isoformat(),
             "diary": {
@@ -128,7 +128,7 @@ class StatusReport:
 
 
 def evaluate_all(data: DiaryData, as_of: date, catalogue: Catalogue) -> StatusReport:
-    """Every criterion of clinical-criteria.md for the diary as of ``as_of``.
+    """Every criterion of docs/criteria.md for the diary as of ``as_of``.
 
     ``diary.tracked_days`` counts tracked days from the start to ``as_of``;
     ``diary.untracked_days`` the days in that span inside gaps (days of the start

@@ -1,4 +1,4 @@
-"""What one diary day counts as (clinical-criteria.md section 1, ICHD-3 1.3 C)."""
+"""What one diary day counts as (docs/criteria.md section 1, ICHD-3 1.3 C)."""
 
 from __future__ import annotations
 
@@ -140,7 +140,7 @@ def classify_day(
     # ICHD-3 1.3 C2: aura (ICHD-3 1.2 B and C, as reported by the patient).
     c2 = bool(day.aura)
     # ICHD-3 1.3 C3: believed migraine at onset and relieved by a triptan or ergot, or
-    # by a product containing one (the project's reading, clinical-criteria.md section 1).
+    # by a product containing one (the project's reading, docs/criteria.md section 1).
     c3 = c3_combination = False
     if day.believed_migraine:
         how = {c3_relief(i, catalogue) for i in intakes}

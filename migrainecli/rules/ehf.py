@@ -1,4 +1,4 @@
-"""Resistant and refractory migraine — EHF 2020 (clinical-criteria.md section 4).
+"""Resistant and refractory migraine — EHF 2020 (docs/criteria.md section 4).
 
 Source: Sacco S et al., "European Headache Federation consensus on the definition of
 resistant and refractory migraine", J Headache Pain 2020;21:76,
@@ -254,7 +254,7 @@ def ehf_classes(
     trials: Iterable[Trial], as_of: date, catalogue: Catalogue
 ) -> tuple[list[ClassRecord], dict[str, list[str]]]:
     """Every EHF 2020 preventive class (catalogue order) with its trials and whether
-    it failed (clinical-criteria.md section 4), and the EHF groups {group: class ids}
+    it failed (docs/criteria.md section 4), and the EHF groups {group: class ids}
     (CGRP mAbs and preventive gepants form one group, "cgrp_pathway")."""
     by_class: dict[str, list[Trial]] = {}
     for trial in sorted(trials, key=lambda t: (t.start, t.id or 0)):
@@ -279,7 +279,7 @@ def ehf_classes(
 
 
 def barred_groups(records: Sequence[ClassRecord]) -> tuple[str, ...]:
-    """EHF groups whose only records are ``unavailable`` (clinical-criteria.md 4b): the
+    """EHF groups whose only records are ``unavailable`` (docs/criteria.md 4b): the
     group's classes together have records, and every one of them is unavailable."""
     out = []
     for g in dict.fromkeys(r.group for r in records):
@@ -292,7 +292,7 @@ def barred_groups(records: Sequence[ClassRecord]) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class BotoxRequirement:
     """Whether onabotulinumtoxinA is part of refractory's "every class" (the project's
-    reading, clinical-criteria.md section 4): met (required) when chronic migraine is met
+    reading, docs/criteria.md section 4): met (required) when chronic migraine is met
     as of the date or the diary shows a past chronic run, not_met when neither can be,
     else undetermined."""
 
@@ -327,7 +327,7 @@ class BotoxRequirement:
 
 
 def botox_requirement(chronic: ChronicMigraine, as_of: date) -> BotoxRequirement:
-    """clinical-criteria.md section 4: chronic migraine met as of the date, OR a past
+    """docs/criteria.md section 4: chronic migraine met as of the date, OR a past
     chronic run in the diary (three-valued OR)."""
     runs = tuple(f"{r.start} to {r.end}" for r in chronic.history)
     status = or3(chronic.status, fact(bool(runs)))
@@ -446,7 +446,7 @@ def _ehf(
         wanted = list(groups)
     else:
         # EHF 2020 "all available classes"; onabotulinumtoxinA only when required (the
-        # project's reading, clinical-criteria.md section 4), itself three-valued.
+        # project's reading, docs/criteria.md section 4), itself three-valued.
         botox = botox_requirement(chronic or chronic_migraine(months, as_of), as_of)
         others = [g for g in groups if g != BOTOX_CLASS]
         botox_ok = fact(BOTOX_CLASS not in groups or BOTOX_CLASS in failed_groups)
@@ -573,7 +573,7 @@ def resistant_migraine(
     catalogue: Catalogue,
     intakes: Sequence[Intake] = (),
 ) -> EhfVerdict:
-    """EHF 2020 resistant migraine (clinical-criteria.md section 4): >=3 failed EHF
+    """EHF 2020 resistant migraine (docs/criteria.md section 4): >=3 failed EHF
     classes AND the triptan condition AND >=8 debilitating days in each of the 3 most
     recent complete months. Class failures are facts; the months are three-valued."""
     return _ehf("resistant", months, trials, as_of, catalogue, intakes=intakes)

@@ -2,7 +2,7 @@
 (``Check``, three-valued, with its mark) and the months a verdict used
 (``MonthEvidence``), and the plain-language phrases the explanations share.
 
-clinical-criteria.md section 1, "Three-valued verdicts from incomplete diaries": for a
+docs/criteria.md section 1, "Three-valued verdicts from incomplete diaries": for a
 month and threshold T on a count n with u untracked days, n >= T meets, n + u < T
 cannot meet, otherwise undetermined.
 """

@@ -1,4 +1,4 @@
-"""Menstrual migraine — ICHD-3 appendix A1.1.1 and A1.1.2 (clinical-criteria.md section 9).
+"""Menstrual migraine — ICHD-3 appendix A1.1.1 and A1.1.2 (docs/criteria.md section 9).
 
 Source: Headache Classification Committee of the International Headache Society, "The
 International Classification of Headache Disorders, 3rd edition", Cephalalgia
@@ -188,7 +188,7 @@ def _day_states(data: DiaryData, as_of: date):
 
 
 def menstrual_migraine(data: DiaryData, as_of: date) -> MenstrualMigraine:
-    """ICHD-3 A1.1 (clinical-criteria.md section 9) as of ``as_of``."""
+    """ICHD-3 A1.1 (docs/criteria.md section 9) as of ``as_of``."""
     periods = sorted({p.date for p in data.periods if p.date <= as_of})
     if not data.periods:
         return MenstrualMigraine(

@@ -1,6 +1,6 @@
 """Month-by-month counts of a diary, and the three-valued logic every criterion uses.
 
-clinical-criteria.md section 1 ("Diary vocabulary", "Three-valued verdicts"). One
+docs/criteria.md section 1 ("Diary vocabulary", "Three-valued verdicts"). One
 pass over the diary: days and intakes are bucketed by date once, gaps are merged
 once, and each calendar month is filled from those buckets, so a 20-year diary
 costs about what its number of days costs, never months x days.
@@ -10,7 +10,7 @@ Choices the criteria document leaves open (also in the README):
 - The diary start is ``data.start`` or, when unset, the earliest logged day.
   Days of the start month before the start date are untracked.
 - A date inside a gap is untracked even when the patient logged something on it
-  (clinical-criteria.md: a tracked day "is not inside a recorded gap"); what was
+  (docs/criteria.md: a tracked day "is not inside a recorded gap"); what was
   logged there is not counted.
 - Days after the as-of date are neither tracked nor untracked: the current month
   counts only the days up to the as-of date and says ``complete = False``.
@@ -47,7 +47,7 @@ POOL_SUBTYPE = "8.2.6"
 OTHER_SUBTYPE = "8.2.8"
 MOH_SUBTYPES = (*SINGLE_CLASS_SUBTYPES, POOL_SUBTYPE, OTHER_SUBTYPE)
 _POOL_CODES = frozenset(SINGLE_CLASS_SUBTYPES)
-# ICHD-3 8.2.3 subforms (clinical-criteria.md section 3): which simple analgesics count
+# ICHD-3 8.2.3 subforms (docs/criteria.md section 3): which simple analgesics count
 # for each, as the catalogue members' ``analgesics`` name them. A day of aspirin counts
 # for 8.2.3.2 (NSAIDs pooled, aspirin included) and 8.2.3.2.1 (aspirin) alike.
 ANALGESIC_SUBTYPE = "8.2.3"
@@ -59,7 +59,7 @@ SUBFORMS = {
 }
 
 
-# -- three-valued logic (clinical-criteria.md "Three-valued verdicts") --------------------
+# -- three-valued logic (docs/criteria.md "Three-valued verdicts") --------------------
 def threshold_status(n: int, u: int, threshold: int) -> str:
     """One month and one threshold ``T``: count ``n`` with ``u`` untracked days.
 
@@ -74,7 +74,7 @@ def threshold_status(n: int, u: int, threshold: int) -> str:
 
 
 def range_status(n: int, u: int, lo: int, hi: int) -> str:
-    """One month and a count range ``lo..hi`` (clinical-criteria.md section 5): count
+    """One month and a count range ``lo..hi`` (docs/criteria.md section 5): count
     ``n`` with ``u`` untracked days.
 
     In the range (met) when ``n >= lo`` and ``n + u <= hi``; out of it (not_met) when
@@ -153,7 +153,7 @@ def latest_complete_month(as_of: date) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class MonthCounts:
-    """What one calendar month of the diary holds (clinical-criteria.md section 1).
+    """What one calendar month of the diary holds (docs/criteria.md section 1).
 
     ``tracked_days + untracked_days == elapsed_days`` (the month's days up to the
     as-of date; ``days_in_month`` when ``complete``). ``class_days`` has a key for

@@ -1,4 +1,4 @@
-"""Medication-overuse headache — ICHD-3 8.2 (clinical-criteria.md section 3).
+"""Medication-overuse headache — ICHD-3 8.2 (docs/criteria.md section 3).
 
 Source: ICHD-3 8.2 and subtypes 8.2.1-8.2.8, in days of intake per month.
 
@@ -76,7 +76,7 @@ MOH_NAMES = {
     "8.2.6": "several acute classes together",
     "8.2.8": "gepants/ditans",
 }
-WARNING_MARGIN = 2  # days (clinical-criteria.md section 3)
+WARNING_MARGIN = 2  # days (docs/criteria.md section 3)
 # ICHD-3 8.2.3 subforms: each needs >=15 days of intake in every month of the window.
 SUBFORM_THRESHOLD = 15
 SUBFORM_NAMES = {
@@ -193,7 +193,7 @@ def subform_sentence(subforms: Sequence[str], open_: Sequence[str]) -> str:
 
 def subform_statuses(evidence: Sequence[MonthEvidence]) -> dict[str, str]:
     """Each ICHD-3 8.2.3 subform over the window, three-valued: >=15 days of intake of
-    that subform in every month (clinical-criteria.md section 3)."""
+    that subform in every month (docs/criteria.md section 3)."""
     return {
         code: all_of(
             threshold_status(e.counts["subform_days"][code], e.untracked_days, SUBFORM_THRESHOLD)
@@ -308,7 +308,7 @@ def overuse_month(m: MonthCounts) -> MonthEvidence:
 
 
 def overuse_warning(months: Sequence[MonthCounts], as_of: date) -> tuple[str | None, dict | None]:
-    """clinical-criteria.md section 3: the current, incomplete month already within 2
+    """docs/criteria.md section 3: the current, incomplete month already within 2
     days of a medication threshold (or over it). Returns (warning, current counts)."""
     if not months:
         return None, None
@@ -345,7 +345,7 @@ def overuse_warning(months: Sequence[MonthCounts], as_of: date) -> tuple[str | N
 
 
 def medication_overuse(months: Sequence[MonthCounts], as_of: date) -> MedicationOveruse:
-    """ICHD-3 8.2 as computed in clinical-criteria.md section 3.
+    """ICHD-3 8.2 as computed in docs/criteria.md section 3.
 
     Each of the 3 most recent complete months: AND(>=15 headache days, OR(subtypes)).
     ``subtypes``: the codes holding together with A in every month of the window.

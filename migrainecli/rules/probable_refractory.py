@@ -1,4 +1,4 @@
-"""Probable refractory migraine — 2025 international consensus (clinical-criteria.md 4b).
+"""Probable refractory migraine — 2025 international consensus (docs/criteria.md 4b).
 
 Source: Robblee J et al., "Reaching international consensus on the definition of
 refractory migraine using the Delphi method", Cephalalgia 2025,
@@ -125,7 +125,7 @@ class ProbableRefractory:
 def probable_refractory_migraine(
     refractory: EhfVerdict, trials, as_of: date, catalogue
 ) -> ProbableRefractory:
-    """clinical-criteria.md section 4b, three-valued:
+    """docs/criteria.md section 4b, three-valued:
     NOT refractory AND some class barred AND every class failed or barred AND the
     triptan condition AND >=8 debilitating days in each of the 6 months of refractory.
     OnabotulinumtoxinA counts only as refractory counts it (``refractory.botox``)."""

@@ -1,4 +1,4 @@
-"""Disability scores: MIDAS grades and HIT-6 impact categories (clinical-criteria.md
+"""Disability scores: MIDAS grades and HIT-6 impact categories (docs/criteria.md
 section 8).
 
 MIDAS: Stewart WF, Lipton RB, Dowson AJ, Sawyer J, "Development and testing of the

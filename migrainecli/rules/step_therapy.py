@@ -1,5 +1,5 @@
 """Payer step therapy for CGRP-targeting preventives — the AHS 2021 rule
-(clinical-criteria.md section 5).
+(docs/criteria.md section 5).
 
 Sources: Ailani J, Burch RC, Robbins MS, "The American Headache Society Consensus
 Statement: Update on integrating new migraine treatments into clinical practice",
@@ -418,7 +418,7 @@ def cgrp_step_therapy(
     scores: Sequence[Score] = (),
     failures_required: int | None = None,
 ) -> StepTherapy:
-    """The AHS 2021 payer rule (clinical-criteria.md section 5); see the module
+    """The AHS 2021 payer rule (docs/criteria.md section 5); see the module
     docstring. ``chronic`` is the chronic-migraine verdict when already computed;
     ``failures_required`` is N (None: the data file's default, 2)."""
     rules = load_ahs_rules()

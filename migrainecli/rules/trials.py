@@ -1,6 +1,6 @@
 """Therapy trials: duration, adequacy, class partition and response.
 
-clinical-criteria.md sections 4 (what counts as a failed class), 6 (adequate
+docs/criteria.md sections 4 (what counts as a failed class), 6 (adequate
 trial) and 7 (trial response). Pure functions over ``migrainecli.models.Trial``.
 
 Choices the criteria document leaves open (also in the README):
@@ -62,7 +62,7 @@ def duration_days(trial: Trial, as_of: date) -> int:
 
 
 def _minimum_phrase(cls: TherapyClass | None, minimum: int) -> str:
-    """Why ``minimum`` days, citing clinical-criteria.md section 6."""
+    """Why ``minimum`` days, citing docs/criteria.md section 6."""
     if cls is not None and cls.id == "onabotulinumtoxinA":
         return f"{minimum} days (2 injection cycles, 24 weeks)"
     if cls is not None and cls.ehf_group == "cgrp_pathway":
@@ -91,7 +91,7 @@ class Adequacy:
     """Whether a trial was long enough, and whether it counts as failure of its class."""
 
     adequate: bool | None  # None: ongoing, too early to say
-    failed: bool  # a failure of its class (EHF 2020; clinical-criteria.md sections 4, 6)
+    failed: bool  # a failure of its class (EHF 2020; docs/criteria.md sections 4, 6)
     reason: str
     duration_days: int
     minimum_days: int | None
@@ -107,7 +107,7 @@ class Adequacy:
 
 
 def adequacy(trial: Trial, as_of: date, catalogue: Catalogue) -> Adequacy:
-    """clinical-criteria.md section 6 (adequate trial) and section 4 (class failure).
+    """docs/criteria.md section 6 (adequate trial) and section 4 (class failure).
 
     ``failed``: ended ``ineffective`` after an adequate trial, or ended
     ``not_tolerated``/``contraindicated`` at any duration. ``adequate``: None while
@@ -128,11 +128,11 @@ def adequacy(trial: Trial, as_of: date, catalogue: Catalogue) -> Adequacy:
     after = f"after {days} day{'s' if days != 1 else ''}"
 
     if outcome == "unavailable":
-        # clinical-criteria.md section 4b: an access barrier, never a failure.
+        # docs/criteria.md section 4b: an access barrier, never a failure.
         why = "unavailable" + (f" ({trial.reason})" if trial.reason else "")
         return Adequacy(None, False, f"{why}: not tried, never a failure", 0, minimum)
     if outcome == "paused":
-        # clinical-criteria.md section 4 (EHF 2022): a planned pause is not a failure and
+        # docs/criteria.md section 4 (EHF 2022): a planned pause is not a failure and
         # not an inadequate trial; the class is tried.
         return Adequacy(
             long_enough_or_none(days, minimum), False,
@@ -158,7 +158,7 @@ def adequacy(trial: Trial, as_of: date, catalogue: Catalogue) -> Adequacy:
     long_enough = minimum is None or days >= minimum
     if outcome == "ineffective":
         if long_enough:
-            # clinical-criteria.md section 6: an adequate ineffective trial is failure.
+            # docs/criteria.md section 6: an adequate ineffective trial is failure.
             if minimum:
                 why = f"ineffective {after} (adequate: at least {_minimum_phrase(cls, minimum)})"
             elif cls is not None and cls.kind == "acute":
@@ -221,7 +221,7 @@ def trial_dict(trial: Trial, as_of: date, result: Adequacy) -> dict[str, Any]:
     }
 
 
-# -- the untried listing (interface.md "untried --json") ------------------------------
+# -- the untried listing (docs/interface.md "untried --json") ------------------------------
 @dataclass(frozen=True)
 class ClassTrials:
     """One catalogue class with the trials recorded for it (as of the as-of date)."""
@@ -287,7 +287,7 @@ def partition_classes(trials: Iterable[Trial], as_of: date, catalogue: Catalogue
     return Partition(as_of, tuple(untried), tuple(inadequate), tuple(tried), tuple(barred))
 
 
-# -- trial response (clinical-criteria.md section 7) ----------------------------------
+# -- trial response (docs/criteria.md section 7) ----------------------------------
 @dataclass(frozen=True)
 class Response:
     """Mean monthly migraine days before and on a trial; numbers, not a judgement."""
@@ -321,7 +321,7 @@ class Response:
 
 
 def trial_response(trial: Trial, months: Sequence[MonthCounts]) -> Response:
-    """clinical-criteria.md section 7.
+    """docs/criteria.md section 7.
 
     Baseline: the up to 3 complete calendar months before the start month. On
     treatment: the complete months from the second month after the start month (the

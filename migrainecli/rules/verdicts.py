@@ -15,7 +15,7 @@ The rules decide; this module only names and holds what they decided, once:
 
 No renderer decides whether a month meets, a subtype applies or a class failed: it
 reads ``mark``, ``status`` and the lines given here. ``status --json`` is not built
-from the view but from the rules' ``to_dict()`` (interface.md, unchanged).
+from the view but from the rules' ``to_dict()`` (docs/interface.md, unchanged).
 """
 
 from __future__ import annotations

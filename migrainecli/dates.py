@@ -226,8 +226,8 @@ def parse_month_or_date(
     year = month = None
     m = _MONTH_ONLY.match(words)
     if m:
-        year, month = (int(m.group(1)), int(m.group(2))) if m.group(1) else (
-            int(m.group(4)), int(m.group(3))
+        year, month = (
+            (int(m.group(1)), int(m.group(2))) if m.group(1) else (int(m.group(4)), int(m.group(3)))
         )
     else:
         parts = words.split()

@@ -90,7 +90,7 @@ def _short_date(d: date) -> str:
 
 
 def describe_features(day: Day) -> str:
-    """"one side, throbbing, nausea; no aura": what a day recorded, in the questions' words."""
+    """ "one side, throbbing, nausea; no aura": what a day recorded, in the questions' words."""
     present = [_PLAIN[f][0] for f in FEATURE_FIELDS if getattr(day, f)]
     absent = [_PLAIN[f][1] for f in FEATURE_FIELDS if getattr(day, f) is False]
     return "; ".join(part for part in (", ".join(present), ", ".join(absent)) if part)
@@ -135,7 +135,9 @@ class Interview:
             if len(starts) > 1:
                 self._tell(f"Type {' or '.join(starts)} (or its number).")
             else:
-                self._tell(f"Type one of: {', '.join(options)} (or its number 0-{len(options)-1}).")
+                self._tell(
+                    f"Type one of: {', '.join(options)} (or its number 0-{len(options) - 1})."
+                )
 
     def _optional_choice(
         self, question: str, options: tuple[str, ...], default: str | None
@@ -237,9 +239,7 @@ class Interview:
                 return
         for name, question in _YES_NO:
             self._set(name, self._yes_no(question, getattr(prev, name) if prev else None))
-        nausea, vomiting = self._stomach(
-            (prev.nausea, prev.vomiting) if prev else (None, None)
-        )
+        nausea, vomiting = self._stomach((prev.nausea, prev.vomiting) if prev else (None, None))
         self._set("nausea", nausea)
         self._set("vomiting", vomiting)
         for name, question in _SENSES:

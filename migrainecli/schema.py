@@ -121,8 +121,20 @@ JOURNALED = {
     "gaps": (("id",), ("id", "start_date", "end_date", "reason")),
     "trials": (
         ("id",),
-        ("id", "therapy", "class_id", "kind", "start_date", "end_date", "dose", "outcome",
-         "reason", "note", "start_approximate", "end_approximate"),
+        (
+            "id",
+            "therapy",
+            "class_id",
+            "kind",
+            "start_date",
+            "end_date",
+            "dose",
+            "outcome",
+            "reason",
+            "note",
+            "start_approximate",
+            "end_approximate",
+        ),
     ),  # fmt: skip
     "settings": (("key",), ("key", "value")),
 }
@@ -235,8 +247,20 @@ CREATE INDEX trials_class ON trials(class_id, start_date);
 JOURNALED_M005 = {
     "scores": (
         ("id",),
-        ("id", "date", "instrument", "total", "q1", "q2", "q3", "q4", "q5", "headache_days",
-         "pain", "note"),
+        (
+            "id",
+            "date",
+            "instrument",
+            "total",
+            "q1",
+            "q2",
+            "q3",
+            "q4",
+            "q5",
+            "headache_days",
+            "pain",
+            "note",
+        ),
     ),  # fmt: skip
     "periods": (("id",), ("id", "date", "note")),
 }

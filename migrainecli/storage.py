@@ -573,8 +573,7 @@ class Diary:
             [describe_rows(self, groups), change_id],
         )
         conn.execute(
-            "DELETE FROM changes WHERE id NOT IN "
-            "(SELECT id FROM changes ORDER BY id DESC LIMIT ?)",
+            "DELETE FROM changes WHERE id NOT IN (SELECT id FROM changes ORDER BY id DESC LIMIT ?)",
             [JOURNAL_KEEP],
         )
 
@@ -614,8 +613,7 @@ class Diary:
     def changes(self, limit: int = JOURNAL_KEEP) -> list[tuple[int, str, str, str]]:
         """The recorded changes, newest first: (id, UTC time, command, summary)."""
         return self.conn.execute(
-            "SELECT id, at, command, summary FROM changes WHERE open = 0 "
-            "ORDER BY id DESC LIMIT ?",
+            "SELECT id, at, command, summary FROM changes WHERE open = 0 ORDER BY id DESC LIMIT ?",
             [limit],
         ).fetchall()
 
@@ -650,6 +648,7 @@ class Diary:
                     "The diary was changed outside migrainecli after that change, so undo "
                     "cannot put it back exactly; nothing was undone."
                 ) from None
+
     def _begin_immediate(self) -> None:
         """BEGIN IMMEDIATE within the busy timeout; after ``WAIT_NOTICE_S`` say we wait."""
         conn = self.conn
@@ -831,8 +830,7 @@ class Diary:
             for g in overlapped:
                 if g.start <= gap.start and gap.end <= g.end:
                     raise InvalidValue(
-                        f"That period is already recorded as gap #{g.id} ({g.start} to "
-                        f"{g.end})."
+                        f"That period is already recorded as gap #{g.id} ({g.start} to {g.end})."
                     )
             reasons: list[str] = []
             for text in [g.reason for g in overlapped] + [gap.reason]:
@@ -1041,8 +1039,11 @@ _DAY_COLUMNS = DAY_FIELDS
 _DAY_SELECT = ", ".join(_DAY_COLUMNS)
 # An upsert that would store the same values changes nothing (and journals nothing).
 _DAY_DIFFERS = (
-    "WHERE (" + ", ".join(_DAY_COLUMNS[1:]) + ") IS NOT ("
-    + ", ".join(f"excluded.{c}" for c in _DAY_COLUMNS[1:]) + ")"
+    "WHERE ("
+    + ", ".join(_DAY_COLUMNS[1:])
+    + ") IS NOT ("
+    + ", ".join(f"excluded.{c}" for c in _DAY_COLUMNS[1:])
+    + ")"
 )
 # Insert or replace a day (``_day_row`` gives its values in ``_DAY_COLUMNS`` order).
 _DAY_UPSERT = (

@@ -105,4 +105,3 @@ def snapshot(path: Path) -> dict:
         }
     finally:
         conn.close()
-

@@ -819,7 +819,11 @@ def test_other_preventive_is_oral_not_ehf_and_counts_only_for_trial_length():
     preventive class of their own, oral (56-day minimum), not an EHF class."""
     c = CAT.classes["other_preventive"]
     assert (c.kind, c.oral, c.ehf, c.ehf_group, c.min_adequate_days) == (
-        "preventive", True, False, None, 56,
+        "preventive",
+        True,
+        False,
+        None,
+        56,
     )
     assert [m.name for m in c.members] == ["memantine", "levetiracetam", "enalapril"]
     for brand in ("Namenda", "Keppra", "Vasotec"):

@@ -26,8 +26,7 @@ def test_two_different_db_options_are_a_usage_error(run, tmp_path):
     r = run("--db", str(tmp_path / "a.db"), "status", "--db", str(tmp_path / "b.db"))
     assert r.exit_code == 2
     assert r.stderr.endswith(
-        f"Error: --db is given twice ({tmp_path / 'a.db'} and {tmp_path / 'b.db'}); give it "
-        "once.\n"
+        f"Error: --db is given twice ({tmp_path / 'a.db'} and {tmp_path / 'b.db'}); give it once.\n"
     )
 
 
@@ -77,9 +76,7 @@ def test_a_gap_inside_a_recorded_gap_is_refused_and_changes_nothing(run, db_path
     before = snapshot(db_path)
     r = run("gap", "add", f"{D[11]}..{D[12]}")
     assert r.exit_code == 1
-    assert r.stderr == (
-        f"Error: That period is already recorded as gap #1 ({D[10]} to {D[14]}).\n"
-    )
+    assert r.stderr == (f"Error: That period is already recorded as gap #1 ({D[10]} to {D[14]}).\n")
     assert snapshot(db_path) == before
 
 

@@ -83,9 +83,13 @@ def test_status_human_view(run):
     r = run("status", "--as-of", AS_OF)
     assert r.exit_code == 0
     out = r.stdout
-    for title in ("Chronic migraine (ICHD-3 1.3): MET", "Medication-overuse headache (ICHD-3 8.2)",
-                  "Resistant migraine (EHF 2020)", "Refractory migraine (EHF 2020)",
-                  "Payer step therapy for CGRP-targeting preventives (AHS 2021 rule): "):
+    for title in (
+        "Chronic migraine (ICHD-3 1.3): MET",
+        "Medication-overuse headache (ICHD-3 8.2)",
+        "Resistant migraine (EHF 2020)",
+        "Refractory migraine (EHF 2020)",
+        "Payer step therapy for CGRP-targeting preventives (AHS 2021 rule): ",
+    ):
         # fmt: skip
         assert title in out
     assert "headache ≥15" in out and "16 ✓" in out

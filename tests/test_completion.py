@@ -126,7 +126,7 @@ def test_the_bash_script_completes_when_sourced():
         + '\nCOMP_WORDS=(migrainecli log --severity ""); COMP_CWORD=3\n'
         + "_migrainecli_completion migrainecli\n"
         + 'printf "%s\\n" "${COMPREPLY[@]}"\n'
-        + 'COMP_WORDS=(migrainecli trial add Aimo); COMP_CWORD=3\n'
+        + "COMP_WORDS=(migrainecli trial add Aimo); COMP_CWORD=3\n"
         + "_migrainecli_completion migrainecli\n"
         + 'printf "%s\\n" "${COMPREPLY[@]}"\n'
     )

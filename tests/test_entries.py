@@ -162,9 +162,7 @@ def test_numeric_date_with_one_reading_is_read_that_way(run):
     assert run("log", typed, "-s", "mild", "--yes").stdout.startswith(f"Logged {d.isoformat()}")
 
 
-@pytest.mark.parametrize(
-    ("order", "expected"), [("dmy", "2025-11-05"), ("mdy", "2025-05-11")]
-)
+@pytest.mark.parametrize(("order", "expected"), [("dmy", "2025-11-05"), ("mdy", "2025-05-11")])
 def test_date_order_setting_reads_numeric_dates_everywhere(run, order, expected):
     assert run("config", "set", "date-order", order).exit_code == 0
     r = run("log", "05/11/2025", "-s", "mild", "--yes")
@@ -219,8 +217,10 @@ def test_trial_month_only_date_is_the_first_and_approximate(run, typed):
     assert "2025-01 to 2025-04-15" in r.stdout
     (t,) = json.loads(run("trial", "list", "--json").stdout)
     assert t["start"] == "2025-01" and t["duration_days"] == 105  # from 1 January
-    assert run("export", "trials").stdout.splitlines()[1].startswith(
-        "Topamax,preventive,2025-01,2025-04-15,"
+    assert (
+        run("export", "trials")
+        .stdout.splitlines()[1]
+        .startswith("Topamax,preventive,2025-01,2025-04-15,")
     )
 
 
@@ -430,6 +430,7 @@ def test_sigkill_at_random_moments_leaves_diary_and_journal_consistent(tmp_path,
         ["log", f"{ago(199)}..{ago(20)}", "-s", "moderate", "--med", "naproxen", "--yes"],
         ["delete", f"{ago(300)}..{ago(230)}", "--yes"],
     ]
+
     def state() -> dict:  # the whole diary, journal included, but for the changes' times
         tables = snapshot(db_path)
         tables["changes"] = [(i, None, *rest) for i, _at, *rest in tables["changes"]]
@@ -529,7 +530,8 @@ def test_a_write_that_changes_nothing_records_no_change(run, tmp_path):
     (tmp_path / "d.csv").write_text(f"date,severity,nausea\n{D1},mild,1\n", encoding="utf-8")
     run("import", "days", str(tmp_path / "d.csv"))
     assert [c["command"] for c in json.loads(run("undo", "--list", "--json").stdout)] == [
-        "config set", "log",
+        "config set",
+        "log",
     ]
 
 

@@ -111,8 +111,12 @@ def test_guided_log_first_headache_day_asks_each_feature(run):
         "note": None,
     }  # fmt: skip
     assert day["intakes"] == [
-        {"medication": "ibuprofen", "dose": "400 mg", "relieved": False,
-         "class": "simple_analgesic"}
+        {
+            "medication": "ibuprofen",
+            "dose": "400 mg",
+            "relieved": False,
+            "class": "simple_analgesic",
+        }
     ]
 
 

@@ -393,8 +393,10 @@ def test_a_full_disk_is_named_and_nothing_changes(run, full_disk):
     assert failed
     for r in failed:
         line = _one_sentence(r)
-        assert line == "Error: The disk is full: free space and run the command again; " \
-            "nothing was changed.", line
+        assert (
+            line == "Error: The disk is full: free space and run the command again; "
+            "nothing was changed."
+        ), line
     filler.unlink()
     assert run("--db", str(db), "check").exit_code == 0
     assert db.read_bytes() == before or run("--db", str(db), "days").exit_code == 0

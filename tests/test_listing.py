@@ -81,7 +81,8 @@ def test_all_lists_every_day_and_marks_the_day_with_a_note(diary):
     r = diary("days", "--all", env=PIPED)
     assert r.exit_code == 0
     assert r.stdout == (
-        "All 3 logged days, from 2025-03-05 to 2025-04-10.\n" + TABLE_TOP
+        "All 3 logged days, from 2025-03-05 to 2025-04-10.\n"
+        + TABLE_TOP
         + "2025-03-05*  severe    U N       serious     sumatriptan, ibuprofen  migraine C1  yes\n"
         "2025-03-06   none                                                    free\n"
         "2025-04-10   mild      Au                                            migraine C2\n"
@@ -93,15 +94,17 @@ def test_month_lists_one_calendar_month_and_notes_prints_the_text(diary):
     r = diary("days", "--month", "2025-03", "--notes", env=PIPED)
     assert r.exit_code == 0
     assert r.stdout == (
-        "Days logged from 2025-03-01 to 2025-03-31 (2 of 3 logged days).\n" + TABLE_TOP
+        "Days logged from 2025-03-01 to 2025-03-31 (2 of 3 logged days).\n"
+        + TABLE_TOP
         + "2025-03-05*  severe    U N       serious     sumatriptan, ibuprofen  migraine C1  yes\n"
         "  note: took a nap\n"
         "2025-03-06   none                                                    free\n"
         f"{LEGEND}\n"
     )
-    assert diary("days", "--month", "Mar 2025", env=PIPED).stdout == diary(
-        "days", "--month", "2025-03", env=PIPED
-    ).stdout
+    assert (
+        diary("days", "--month", "Mar 2025", env=PIPED).stdout
+        == diary("days", "--month", "2025-03", env=PIPED).stdout
+    )
 
 
 def test_last_n_logged_days(diary):
@@ -124,8 +127,10 @@ def test_last_n_logged_days(diary):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--all", "--month", "2025-03"), "--all lists every day, so it cannot be combined "
-         "with --month; give one of them."),
+        (
+            ("--all", "--month", "2025-03"),
+            "--all lists every day, so it cannot be combined with --month; give one of them.",
+        ),
         (("--all", "-n", "3"), "--all lists every day, so it cannot be combined with -n"),
         (("--all", "--from", "2025-01-01"), "cannot be combined with --from"),
         (("--month", "2025-03", "--to", "2025-03-10"), "--month and --to both say which days"),
@@ -293,7 +298,5 @@ def test_confirmation_wraps_on_a_terminal_only():
     text = "Logged 2025-03-05: headache day, not a migraine day (0 of the 4 pain features)."
     assert confirmation(text, False, 40) == text
     assert confirmation(text, True, 40) == (
-        "Logged 2025-03-05: headache day, not a\n"
-        "  migraine day (0 of the 4 pain\n"
-        "  features)."
+        "Logged 2025-03-05: headache day, not a\n  migraine day (0 of the 4 pain\n  features)."
     )

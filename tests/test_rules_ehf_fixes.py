@@ -109,8 +109,10 @@ def test_ehf_2020_chronic_undetermined_and_botox_deciding_is_undetermined():
     assert verdict.botox.status == UNDETERMINED
     assert verdict.status == UNDETERMINED
     assert "onabotulinumtoxinA decides" in verdict.explanation
-    assert verdict.view().details[0].startswith(
-        "Whether onabotulinumtoxinA is required is undetermined"
+    assert (
+        verdict.view()
+        .details[0]
+        .startswith("Whether onabotulinumtoxinA is required is undetermined")
     )
     # Botox failed: it no longer decides
     everything = tuple(failed(c) for c in EHF_CLASSES) + TRIPTANS
@@ -166,10 +168,14 @@ def test_section_4b_unavailable_is_never_a_failure_and_bars_its_class():
 
 # -- probable refractory migraine, 2025 consensus (section 4b) --------------------------
 def test_2025_consensus_all_unfailed_classes_unavailable_is_probable_refractory():
-    trials = tuple(failed(c) for c in NOT_BOTOX[:4]) + (
-        unavailable("cgrp_mab", "not covered"),
-        unavailable("angiotensin_blocker", "not marketed"),
-    ) + TRIPTANS
+    trials = (
+        tuple(failed(c) for c in NOT_BOTOX[:4])
+        + (
+            unavailable("cgrp_mab", "not covered"),
+            unavailable("angiotensin_blocker", "not marketed"),
+        )
+        + TRIPTANS
+    )
     ref, verdict = probable(six_months(), trials)
     assert ref.status == NOT_MET
     assert verdict.status == MET
@@ -274,7 +280,10 @@ def test_cli_trial_add_unavailable_with_only_start_ends_that_day(run):
     assert "2025-06-01 to 2025-06-01, unavailable" in r.output
     [t] = json.loads(run("trial", "list", "--json").stdout)
     assert (t["start"], t["end"], t["outcome"], t["reason"]) == (
-        "2025-06-01", "2025-06-01", "unavailable", "not covered"
+        "2025-06-01",
+        "2025-06-01",
+        "unavailable",
+        "not covered",
     )
     assert t["failed"] is False
 

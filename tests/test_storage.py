@@ -119,9 +119,7 @@ EXPECTED_SCHEMA = {
         "    AND q5 IS NULL AND headache_days IS NULL AND pain IS NULL))\n"
         ")\n"
     ),
-    "scores_date": (
-        "CREATE INDEX scores_date ON scores(date, instrument)\n"
-    ),
+    "scores_date": ("CREATE INDEX scores_date ON scores(date, instrument)\n"),
     "periods": (
         "CREATE TABLE periods (\n"
         "  id INTEGER PRIMARY KEY,\n"
@@ -174,7 +172,11 @@ def test_migrations_create_the_exact_schema(tmp_path):
     applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
     assert applied == list(MIGRATION_NAMES)
     assert applied == [
-        "m001_diary", "m002_trials", "m003_journal", "m004_outcomes", "m005_scores_periods"
+        "m001_diary",
+        "m002_trials",
+        "m003_journal",
+        "m004_outcomes",
+        "m005_scores_periods",
     ]
     triggers = _schema(path, "only-triggers")
     assert sorted(triggers) == EXPECTED_TRIGGERS

@@ -176,9 +176,7 @@ def parse_date(text: str, *, option: str | None = None, allow_future: bool = Fal
         raise MigraineError(f"{option}: {e}" if option else str(e)) from None
 
 
-def parse_month_or_date(
-    text: str, *, option: str, allow_future: bool = False
-) -> tuple[date, bool]:
+def parse_month_or_date(text: str, *, option: str, allow_future: bool = False) -> tuple[date, bool]:
     """A trial date: a day, or a month (its first day, flagged approximate)."""
     try:
         return dates.parse_month_or_date(text, allow_future=allow_future, order=date_order)

@@ -74,8 +74,7 @@ Impair = Annotated[
         "--impairment",
         "-i",
         metavar="LEVEL",
-        help="How much it limited your day despite medication: none, mild, serious or "
-        "bedbound.",
+        help="How much it limited your day despite medication: none, mild, serious or bedbound.",
     ),
 ]
 Meds = Annotated[
@@ -86,7 +85,7 @@ Meds = Annotated[
         metavar="NAME",
         autocompletion=complete_therapy,
         help='Acute medication taken that day, dose allowed: --med "sumatriptan 50 mg". '
-        'Repeat for each intake; say whether each one helped after a colon: '
+        "Repeat for each intake; say whether each one helped after a colon: "
         '--med "ibuprofen 400 mg: not relieved" --med "Imitrex 100 mg: relieved".',
     ),
 ]
@@ -465,7 +464,11 @@ def _month(text: str) -> tuple[date, date]:
 
 
 def _window(
-    from_: str | None, to: str | None, month: str | None, last: int | None, all_: bool,
+    from_: str | None,
+    to: str | None,
+    month: str | None,
+    last: int | None,
+    all_: bool,
     as_json: bool,
 ) -> tuple[date | None, date | None, bool]:
     """(start, end, default) of the days to list; None is open-ended.
@@ -540,8 +543,11 @@ def day_lines(rows, *, width: int | None, notes: bool) -> list[str]:
         assert width is not None
         lines: list[str] = []
         for day, intakes, verdict in rows:
-            head = [day.date.isoformat() + (NOTE_MARK if day.note else ""), day.severity,
-                    _counts(verdict)] + (["debilitating"] if verdict.debilitating else [])
+            head = [
+                day.date.isoformat() + (NOTE_MARK if day.note else ""),
+                day.severity,
+                _counts(verdict),
+            ] + (["debilitating"] if verdict.debilitating else [])
             lines += wrap("  ".join(head), width, "    ")
             feats = ", ".join(f for f in FEATURES if getattr(day, f))
             for label, value in (
@@ -588,9 +594,7 @@ def days(
         typer.Option("--last", "-n", metavar="N", min=1, help="Only the last N logged days."),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="List every logged day.")] = False,
-    notes: Annotated[
-        bool, typer.Option("--notes", help="Print each day's note under it.")
-    ] = False,
+    notes: Annotated[bool, typer.Option("--notes", help="Print each day's note under it.")] = False,
     pager: Annotated[
         bool,
         typer.Option(

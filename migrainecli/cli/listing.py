@@ -115,8 +115,7 @@ def table(
     wrappable = [k for k in wrappable if k < n]
     if width is not None and wrappable and sum(widths) + len(GAP) * (n - 1) > width:
         cells = [
-            c if c is not None else [[t] for t in row]
-            for c, row in zip(cells, texts, strict=True)
+            c if c is not None else [[t] for t in row] for c, row in zip(cells, texts, strict=True)
         ]
         _narrow(cells, widths, {k: cell_len(headers[k]) for k in wrappable}, width)
     fmt = GAP.join(("{:>%d}" if k in right else "{:<%d}") % w for k, w in enumerate(widths))

@@ -35,9 +35,10 @@ def _load(ctx: typer.Context, as_of: str | None, *, settings: bool = False):
 def report(
     ctx: typer.Context,
     months: Annotated[
-        int, typer.Option(
+        int,
+        typer.Option(
             "--months", "-n", min=1, max=1200, metavar="N", help="How many months to show."
-        )
+        ),
     ] = 12,
     as_of: AsOf = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -127,9 +128,7 @@ def summary(
     if no_diary(ctx):
         return
     data, status, when, catalogue, settings = _load(ctx, as_of, settings=True)
-    result = build_summary(
-        data, status, when, catalogue, settings, include_cycles=include_cycles
-    )
+    result = build_summary(data, status, when, catalogue, settings, include_cycles=include_cycles)
     if fmt is SummaryFormat.text:
         if output is None:
             from migrainecli.reports.terminal import render_summary

@@ -8,9 +8,7 @@ import typer
 from migrainecli.cli.common import clean, complete_therapy, out, print_json, sub_app
 from migrainecli.cli.trials import Kind
 
-app = sub_app(
-    "The therapy catalogue: classes, names and brands.", invoke_without_command=True
-)
+app = sub_app("The therapy catalogue: classes, names and brands.", invoke_without_command=True)
 
 
 @app.callback()
@@ -47,8 +45,10 @@ def therapies(
     width = output_width(piped=80)
     lines = ["Therapy catalogue"]
     rows = [(c.id, c.kind, "; ".join(_member_text(m) for m in c.members)) for c in classes]
-    listing = [] if is_narrow(width) else table(
-        ("class", "kind", "members (brands)"), rows, width=width, wrappable=(2,)
+    listing = (
+        []
+        if is_narrow(width)
+        else table(("class", "kind", "members (brands)"), rows, width=width, wrappable=(2,))
     )
     if listing and fits(listing, width):
         lines += listing
@@ -66,11 +66,14 @@ def _member_text(m) -> str:
 
 @app.command("show")
 def show(
-    name: Annotated[str, typer.Argument(
+    name: Annotated[
+        str,
+        typer.Argument(
             metavar="NAME",
             help="A therapy or medication name, brand or generic.",
             autocompletion=complete_therapy,
-        )],
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Tell what a name resolves to in the catalogue."""

@@ -528,9 +528,7 @@ def build_summary(
 
     settings = settings or {}
     sd = status.to_dict()
-    report = build_report(
-        data, status, as_of, catalogue, SUMMARY_MONTHS, sd, cycles=include_cycles
-    )
+    report = build_report(data, status, as_of, catalogue, SUMMARY_MONTHS, sd, cycles=include_cycles)
     labels = class_labels(catalogue)
     limits = class_limits(catalogue)
     months = report["months"]

@@ -434,9 +434,7 @@ def _calendar_table(s: dict[str, Any]) -> str:
                 title += ", menstrual window"
                 text += "○"
                 window = " w"
-            cells.append(
-                f"<td class='s-{cell['state']}{window}' title='{_e(title)}'>{text}</td>"
-            )
+            cells.append(f"<td class='s-{cell['state']}{window}' title='{_e(title)}'>{text}</td>")
         cells += ["<td></td>"] * (31 - len(month["days"]))
         rows.append(f"<tr><td class='m'>{_e(month['month'])}</td>{''.join(cells)}</tr>")
     legend = (
@@ -467,7 +465,7 @@ def _yes_no(value: bool | None) -> str:
 
 
 def _adequate_word(t: dict[str, Any]) -> str:
-    """"does not apply" for an unavailable record (``adequacy_applies`` from the data)."""
+    """ "does not apply" for an unavailable record (``adequacy_applies`` from the data)."""
     return _yes_no(t["adequate"]) if t.get("adequacy_applies", True) else "does not apply"
 
 

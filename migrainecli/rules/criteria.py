@@ -147,9 +147,7 @@ def evaluate_all(data: DiaryData, as_of: date, catalogue: Catalogue) -> StatusRe
         untracked_days=span - tracked,
         chronic_migraine=chronic,
         medication_overuse=medication_overuse(months, as_of),
-        resistant_migraine=resistant_migraine(
-            months, data.trials, as_of, catalogue, data.intakes
-        ),
+        resistant_migraine=resistant_migraine(months, data.trials, as_of, catalogue, data.intakes),
         refractory_migraine=refractory,
         cgrp_step_therapy=cgrp_step_therapy(
             months,

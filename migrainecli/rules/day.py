@@ -132,9 +132,7 @@ def classify_day(
     # ICHD-3 1.3 C1 = ICHD-3 1.1 C (2 of 4 pain features: unilateral, pulsating,
     # moderate or severe intensity, aggravated by activity) and 1.1 D (nausea and/or
     # vomiting, or photophobia and phonophobia together).
-    n_pain = (
-        bool(day.unilateral) + bool(day.pulsating) + (severity != "mild") + bool(day.activity)
-    )
+    n_pain = bool(day.unilateral) + bool(day.pulsating) + (severity != "mild") + bool(day.activity)
     accompanied = bool(day.nausea or day.vomiting or (day.photophobia and day.phonophobia))
     c1 = n_pain >= 2 and accompanied
     # ICHD-3 1.3 C2: aura (ICHD-3 1.2 B and C, as reported by the patient).

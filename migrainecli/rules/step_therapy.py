@@ -102,9 +102,7 @@ class AhsRules:
 def rules_from_data(data: dict) -> AhsRules:
     return AhsRules(
         options=tuple(
-            AhsOption(
-                o["id"], o["label"], {m["name"]: m.get("only_as") for m in o["members"]}
-            )
+            AhsOption(o["id"], o["label"], {m["name"]: m.get("only_as") for m in o["members"]})
             for o in data["options"]
         ),
         not_options={n["name"]: n["why"] for n in data["not_options"]},

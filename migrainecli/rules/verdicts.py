@@ -171,7 +171,7 @@ class Verdict:
 
     @property
     def heading(self) -> str:
-        """"Title (source)", the way every renderer heads the verdict; a title that names
+        """ "Title (source)", the way every renderer heads the verdict; a title that names
         its source already ("... (AHS 2021 rule)") is not followed by it again."""
         return self.title if self.source in self.title else f"{self.title} ({self.source})"
 

@@ -147,31 +147,14 @@ def untried(
     """
     from migrainecli.catalogue import load_catalogue
     from migrainecli.cli.common import no_diary, open_diary, parse_date
-    from migrainecli.rules.ehf import TRIPTAN_CLASS, triptan_condition
-    from migrainecli.rules.trials import partition_classes
+    from migrainecli.rules.untried import untried_classes
 
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
     if no_diary(ctx) and not as_json:
         return
     catalogue = load_catalogue()
     with open_diary(ctx, write=False) as diary:
-        trials = diary.trials()
-        intakes = diary.intakes(end=when)
-    used: dict[str, set] = {}
-    for i in intakes:
-        used.setdefault(i.class_id, set()).add(i.date)
-    data = partition_classes(trials, when, catalogue).to_dict()
-    # EHF 2020's triptan condition counts trials; where it is not met, point out triptans
-    # the diary shows not relieving most intakes (never counted automatically).
-    hints = triptan_condition(trials, when, catalogue, intakes).diary
-    if hints:
-        for e in (e for v in data.values() for e in v if e["class"] == TRIPTAN_CLASS):
-            e["diary_intakes_not_counted"] = [h.to_dict() for h in hints]
-    # An acute class taken on diary days but never recorded as a trial stays "untried"
-    # (docs/criteria.md section 6 counts trials); say how often it was taken.
-    for e in data["untried"]:
-        if e["class"] in used:
-            e["intake_days"] = len(used[e["class"]])
+        data = untried_classes(diary.trials(), diary.intakes(end=when), when, catalogue)
     if kind is not None:
         data = {k: [e for e in v if e["kind"] == kind.value] for k, v in data.items()}
     if as_json:

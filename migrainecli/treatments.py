@@ -59,8 +59,8 @@ def check_trial(trial: Trial, today: date | None = None) -> None:
             raise InvalidValue(f"The end {trial.end} is in the future.")
         if trial.outcome == "ongoing":
             raise InvalidValue(
-                f"The trial ended on {trial.end} but its outcome is 'ongoing'; give --outcome "
-                f"({FINAL_OUTCOMES})."
+                f"The trial ended on {trial.end}, so it needs --outcome ({FINAL_OUTCOMES}); "
+                "its outcome is 'ongoing' only while it goes on."
             )
     elif trial.outcome != "ongoing":
         raise InvalidValue(

@@ -89,20 +89,15 @@ def add(
 ) -> None:
     """Record a trial of a therapy (past trials with both --start and --end)."""
     from migrainecli.models import Trial
-    from migrainecli.treatments import add_trial, resolve_therapy, with_default_end
+    from migrainecli.treatments import add_trial, check_trial, resolve_therapy, with_default_end
 
     res = resolve_therapy(therapy, kind=kind.value if kind else None, class_id=class_id)
     start_d, start_approx = parse_month_or_date(start, option="--start", allow_future=True)
     end_d, end_approx = (
         parse_month_or_date(end, option="--end", allow_future=True) if end else (None, False)
     )
-    if outcome is None:
-        if end_d is not None:
-            raise fail(
-                "An ended trial needs --outcome (effective, partial, ineffective, "
-                "not_tolerated, contraindicated, stopped_other, paused or unavailable)."
-            )
-        outcome = Outcome.ongoing
+    # Without --outcome a trial is ongoing; one with --end then needs an outcome, which
+    # the core's check_trial says (treatments.check_trial, the one place for it).
     trial = Trial(
         therapy=res.name,
         class_id=res.class_id,
@@ -110,12 +105,13 @@ def add(
         start=start_d,
         end=end_d,
         dose=dose if dose is not None else res.dose,
-        outcome=outcome.value,
+        outcome=outcome.value if outcome is not None else "ongoing",
         reason=reason,
         note=note_,
         start_approximate=start_approx,
         end_approximate=end_approx,
     )
+    check_trial(with_default_end(trial))  # before the diary is opened (or created)
     with open_diary(ctx, write=True) as diary:
         trial_id = add_trial(diary, trial)
     trial = with_default_end(trial)

@@ -223,3 +223,37 @@ def test_section_7_zero_baseline_has_no_reduction():
     assert (r.baseline_migraine_days, r.treated_migraine_days) == (0.0, 1.5)
     assert (r.reduction_percent, r.responder) == (None, None)
     assert "baseline of 0" in r.note
+
+
+# -- the adequacy words a payer reads (docs/criteria.md section 6) --------------------------
+@pytest.mark.parametrize(
+    ("therapy", "class_id", "kind", "days", "outcome", "words"),
+    [
+        ("topiramate", "anticonvulsant", "preventive", 55, "ineffective", "8 weeks or more: no"),
+        ("topiramate", "anticonvulsant", "preventive", 56, "ineffective", "8 weeks or more: yes"),
+        ("topiramate", "anticonvulsant", "preventive", 46, "not_tolerated",
+         "counts as failed: not tolerated (no minimum length)"),
+        ("propranolol", "beta_blocker", "preventive", 10, "contraindicated",
+         "counts as failed: contraindicated (no minimum length)"),
+        ("Botox", "onabotulinumtoxinA", "preventive", 167, "ineffective",
+         "24 weeks or more: no"),
+        ("erenumab", "cgrp_mab", "preventive", 84, "ineffective", "12 weeks or more: yes"),
+        ("CBT", "cbt", "behavioural", 20, "ineffective", "no minimum length: yes"),
+    ],
+)  # fmt: skip
+def test_section_6_adequacy_words_never_a_bare_yes(therapy, class_id, kind, days, outcome, words):
+    from migrainecli.rules.trials import adequacy_label
+
+    start = date(2025, 1, 1)
+    t = Trial(therapy, class_id, kind, start, start + timedelta(days=days - 1), outcome=outcome)
+    assert adequacy_label(adequacy(t, date(2026, 1, 1), CAT), outcome) == words
+
+
+def test_section_6_adequacy_of_an_unavailable_therapy_does_not_apply():
+    from migrainecli.rules.trials import adequacy_label
+
+    start = date(2025, 1, 1)
+    t = Trial("flunarizine", "calcium_channel_blocker", "preventive", start, start,
+              outcome="unavailable", reason="not marketed")  # fmt: skip
+    a = adequacy(t, date(2026, 1, 1), CAT)
+    assert adequacy_label(a, "unavailable", applies=False) == "does not apply"

@@ -46,7 +46,13 @@ from migrainecli.rules.months import (
     threshold_status,
 )
 from migrainecli.rules.overuse import MOH_THRESHOLDS, subtype_mark
-from migrainecli.rules.trials import adequacy, as_of_view, is_unavailable, trial_response
+from migrainecli.rules.trials import (
+    adequacy,
+    adequacy_label,
+    as_of_view,
+    is_unavailable,
+    trial_response,
+)
 from migrainecli.rules.verdicts import DISCLAIMER, Mark
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -500,6 +506,7 @@ def _trial_row(
         "adequate": a.adequate,
         # False for an unavailable record: never taken, so adequacy does not apply
         "adequacy_applies": not is_unavailable(t, as_of),
+        "adequacy_label": adequacy_label(a, view.outcome, not is_unavailable(t, as_of)),
         "adequacy": a.reason,
         "failed": a.failed,
     }

@@ -460,13 +460,9 @@ def _calendar_table(s: dict[str, Any]) -> str:
     )
 
 
-def _yes_no(value: bool | None) -> str:
-    return {True: "yes", False: "no", None: "ongoing"}[value]
-
-
 def _adequate_word(t: dict[str, Any]) -> str:
-    """ "does not apply" for an unavailable record (``adequacy_applies`` from the data)."""
-    return _yes_no(t["adequate"]) if t.get("adequacy_applies", True) else "does not apply"
+    """The adequacy words of the data (``rules.trials.adequacy_label``)."""
+    return t["adequacy_label"]
 
 
 def _dates(t: dict[str, Any]) -> str:

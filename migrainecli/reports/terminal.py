@@ -745,10 +745,6 @@ def render_summary(s: dict[str, Any], console) -> None:
     console.print(Text(s["disclaimer"], style="italic"))
 
 
-def _yes_no(value: bool | None) -> str:
-    return {True: "yes", False: "no", None: "not yet (ongoing)"}[value]
-
-
 def _trial_block(t: dict[str, Any], *, response: bool):
     from rich.console import Group
     from rich.padding import Padding
@@ -763,8 +759,7 @@ def _trial_block(t: dict[str, Any], *, response: bool):
     rest.append(f"{t['start']} → {t['stop'] or 'ongoing'}, {t['duration']}; {t['outcome']}")
     if t["reason_stopped"]:
         rest.append(f" ({t['reason_stopped']})")
-    word = _yes_no(t["adequate"]) if t.get("adequacy_applies", True) else "does not apply"
-    rest.append(f"\nadequate trial: {word} — {t['adequacy']}")
+    rest.append(f"\nadequate trial: {t['adequacy_label']} — {t['adequacy']}")
     if response and "response_text" in t:
         rest.append(f"\nresponse: {t['response_text']}")
     return Group(Padding(text, (0, 0, 0, 2)), Padding(rest, (0, 0, 0, 4)))

@@ -106,6 +106,23 @@ class Adequacy:
         }
 
 
+def adequacy_label(a: Adequacy, outcome: str, applies: bool = True) -> str:
+    """The words a payer reads next to a trial (docs/criteria.md section 6), one place for
+    every renderer: "8 weeks or more: yes", "counts as failed: not tolerated (no minimum
+    length)", never a bare "yes" beside an intolerance; "does not apply" for a therapy
+    the patient could not get."""
+    if not applies:
+        return "does not apply"
+    if outcome in ("not_tolerated", "contraindicated"):
+        return f"counts as failed: {outcome.replace('_', ' ')} (no minimum length)"
+    answer = {True: "yes", False: "no", None: "not yet (ongoing)"}[a.adequate]
+    if a.minimum_days is None:
+        return f"no minimum length: {answer}"
+    weeks = a.minimum_days / 7
+    length = f"{weeks:g} weeks" if weeks == int(weeks) else f"{a.minimum_days} days"
+    return f"{length} or more: {answer}"
+
+
 def adequacy(trial: Trial, as_of: date, catalogue: Catalogue) -> Adequacy:
     """docs/criteria.md section 6 (adequate trial) and section 4 (class failure).
 

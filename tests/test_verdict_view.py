@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from migrainecli.rules.verdicts import SYMBOLS, TITLES
+from migrainecli.rules.verdicts import CSV_MARKS, SYMBOLS, TITLES
 from tests.verdict_diaries import DIARIES
 
 WIDE = {"COLUMNS": "140"}
@@ -76,6 +76,9 @@ def _name(label: str, lo: str = "", hi: str = "") -> str:
     return label if label[0].isdigit() else f"{label}_days"
 
 
+FROM_CSV = {word: mark for mark, word in CSV_MARKS.items()}
+
+
 def csv_marks(text: str) -> dict[tuple[str, str, str], str]:
     rows = list(csv.DictReader(io.StringIO(text)))
     counts = {}
@@ -87,7 +90,7 @@ def csv_marks(text: str) -> dict[tuple[str, str, str], str]:
         if len(parts) == 3 and parts[2] not in ("status", "untracked_days"):
             counts[tuple(parts)] = r["value"]
         elif len(parts) == 4 and parts[3] == "check":
-            marks[tuple(parts[:3])] = SYMBOLS[r["value"]]
+            marks[tuple(parts[:3])] = SYMBOLS[FROM_CSV[r["value"]]]
     return {k: f"{counts[k]} {marks[k]}" for k in marks}
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from migrainecli.reports.data import RESPONSE_SOURCE
+from migrainecli.rules.verdicts import CSV_MARKS
 
 COLUMNS = ("section", "item", "value", "source")
 ADEQUACY_SOURCE = "docs/criteria.md section 6"
@@ -80,7 +81,7 @@ def summary_rows(s: dict[str, Any]) -> Iterator[Row]:
                 yield ("evidence", f"{base}/{c['name']}/threshold", c["threshold"], src)
                 if c.get("upper") is not None:
                     yield ("evidence", f"{base}/{c['name']}/upper", c["upper"], src)
-                yield ("evidence", f"{base}/{c['name']}/check", c["mark"], src)
+                yield ("evidence", f"{base}/{c['name']}/check", CSV_MARKS[c["mark"]], src)
     if s.get("overuse_warning"):
         yield ("verdict", "medication_overuse/warning", s["overuse_warning"], "ICHD-3 8.2")
 

@@ -42,6 +42,14 @@ class Mark(str, Enum):
 
 
 SYMBOLS = {"met": "✓", "not_met": "✗", "undetermined": "?", "does_not_apply": "–"}
+# The marks as the summary CSV writes them (a spreadsheet reads words): "does not apply" is
+# not_applicable there, never not_met.
+CSV_MARKS = {
+    "met": "met",
+    "not_met": "not_met",
+    "undetermined": "undetermined",
+    "does_not_apply": "not_applicable",
+}
 MARK_WORDS = {
     "met": "meets",
     "not_met": "cannot meet",

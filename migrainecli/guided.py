@@ -119,12 +119,22 @@ class Interview:
         self.answers.count += 1
         return " ".join(text.split())
 
-    def _choice(self, question: str, options: tuple[str, ...], default: str | None) -> str:
-        """One of ``options`` by number, word or unambiguous start; required."""
+    def _choice(
+        self,
+        question: str,
+        options: tuple[str, ...],
+        default: str | None,
+        *,
+        required: bool = True,
+    ) -> str | None:
+        """One of ``options`` by number, word or unambiguous start. Unless ``required``,
+        ``-`` (or Enter with no default) skips: None."""
         menu = ", ".join(f"{n} {o}" for n, o in enumerate(options))
-        shown = f" [{default}]" if default else ""
+        shown = f" [{default}]" if default else ("" if required else " [Enter skips]")
         while True:
             text = self._line(f"{question} ({menu}){shown}: ").lower()
+            if not required and (text == SKIP or (not text and not default)):
+                return None
             if not text and default:
                 return default
             if text.isdigit() and int(text) < len(options):
@@ -132,31 +142,14 @@ class Interview:
             starts = [o for o in options if o.startswith(text)] if text else []
             if len(starts) == 1:
                 return starts[0]
-            if len(starts) > 1:
+            if not required:
+                self._tell(f"Type one of: {', '.join(options)} (or its number), or - to skip.")
+            elif len(starts) > 1:
                 self._tell(f"Type {' or '.join(starts)} (or its number).")
             else:
                 self._tell(
                     f"Type one of: {', '.join(options)} (or its number 0-{len(options) - 1})."
                 )
-
-    def _optional_choice(
-        self, question: str, options: tuple[str, ...], default: str | None
-    ) -> str | None:
-        """Like :meth:`_choice`, but ``-`` (or Enter with no default) skips: None."""
-        menu = ", ".join(f"{n} {o}" for n, o in enumerate(options))
-        shown = f" [{default}]" if default else " [Enter skips]"
-        while True:
-            text = self._line(f"{question} ({menu}){shown}: ").lower()
-            if text == SKIP or (not text and not default):
-                return None
-            if not text:
-                return default
-            if text.isdigit() and int(text) < len(options):
-                return options[int(text)]
-            starts = [o for o in options if o.startswith(text)]
-            if len(starts) == 1:
-                return starts[0]
-            self._tell(f"Type one of: {', '.join(options)} (or its number), or - to skip.")
 
     def _yes_no(self, question: str, default: bool | None) -> bool | None:
         shown = {True: " [y]", False: " [n]", None: " [Enter skips]"}[default]
@@ -195,10 +188,11 @@ class Interview:
         )
         if believed is not None:
             changes["believed_migraine"] = believed
-        impairment = self._optional_choice(
+        impairment = self._choice(
             "How much did it limit your day, despite any medication?",
             IMPAIRMENTS,
             prev.impairment if prev else None,
+            required=False,
         )
         if impairment is not None:
             changes["impairment"] = impairment

@@ -23,6 +23,7 @@ import re
 import shlex
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,31 +91,35 @@ def run_tour(found: list[Example]) -> list[list[str]]:
             "HOME": str(home), "COLUMNS": str(COLUMNS), "NO_COLOR": "1", "TZ": "UTC",
             "MIGRAINECLI_DB": None, "XDG_DATA_HOME": None, "FORCE_COLOR": None,
         }  # fmt: skip
-        saved = {k: os.environ.get(k) for k in env}
-        try:
-            for k, v in env.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-            import time
-
-            time.tzset()
-            with time_machine.travel(TOUR_NOW, tick=False):
-                for example in found:
-                    text = _run(example, home)
-                    text = text.replace(str(home), "~")
-                    results.append([line.rstrip() for line in text.rstrip("\n").split("\n")])
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-            import time
-
-            time.tzset()
+        with _environment(env), time_machine.travel(TOUR_NOW, tick=False):
+            for example in found:
+                text = _run(example, home)
+                text = text.replace(str(home), "~")
+                results.append([line.rstrip() for line in text.rstrip("\n").split("\n")])
     return results
+
+
+@contextmanager
+def _environment(values: dict[str, str | None]):
+    """``os.environ`` with ``values`` set (None: removed), put back afterwards; the time
+    zone is re-read both times (TZ)."""
+    import time
+
+    saved = {k: os.environ.get(k) for k in values}
+
+    def apply(items: dict[str, str | None]) -> None:
+        for k, v in items.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        time.tzset()
+
+    apply(values)
+    try:
+        yield
+    finally:
+        apply(saved)
 
 
 def _run(example: Example, home: Path) -> str:

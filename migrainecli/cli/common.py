@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -19,6 +19,16 @@ from migrainecli.safetext import visible
 def choices(name: str, values: tuple[str, ...]) -> type[Enum]:
     """A string Enum for Typer from one of the vocabularies in ``migrainecli.models``."""
     return Enum(name, {v: v for v in values}, type=str)
+
+
+# The --output and --force of every command that writes a file (export, summary).
+OutputFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="File to write (mode 0600); stdout if omitted."
+    ),
+]
+Force = Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")]
 
 
 def sub_app(help: str, **settings: Any) -> typer.Typer:

@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import choices, diary_path, err, note, open_diary, print_json, say
+from migrainecli.cli.common import (
+    Force,
+    OutputFile,
+    choices,
+    diary_path,
+    err,
+    note,
+    open_diary,
+    print_json,
+    say,
+)
 
 # The kinds of file, as csvio defines them; monthly is export only.
 ExportKind = choices(
@@ -37,21 +47,11 @@ def export(
             show_default=False,
         ),
     ],
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="File to write (mode 0600); stdout if omitted.",
-        ),
-    ] = None,
+    output: OutputFile = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", metavar="FORMAT", help="csv or json.")
     ] = Format.csv,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace the --output file if it exists.")
-    ] = False,
+    force: Force = False,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", metavar="DATE", help="fhir: evaluate as if today were DATE."),

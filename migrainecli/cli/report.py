@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import note, open_diary, out, parse_date, print_json
+from migrainecli.cli.common import Force, OutputFile, note, open_diary, out, parse_date, print_json
 
 AsOf = Annotated[
     str | None, typer.Option("--as-of", metavar="DATE", help="Evaluate as if today were this date.")
@@ -83,18 +83,8 @@ def summary(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="File to write (mode 0600); stdout if omitted.",
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace the --output file if it exists.")
-    ] = False,
+    output: OutputFile = None,
+    force: Force = False,
     as_of: AsOf = None,
     include_cycles: Annotated[
         bool,

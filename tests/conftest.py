@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Rewrite the expected files in tests/golden/ from the current output.",
     )
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """How many workers ``-n auto`` (pyproject's addopts) starts: one a core for the
+    whole suite, none (one process, no start-up of workers) for a run that names tests.
+
+    Every test is safe beside any other: its diary, home and data folder are in its own
+    ``tmp_path``, its environment is set through ``monkeypatch`` (one worker's process),
+    and no test writes a file of the repository (except ``--update-golden``, one golden
+    file a test). ``PYTEST_XDIST_AUTO_NUM_WORKERS`` and ``-n N`` still decide when given.
+    """
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own reading of it
+    testpaths = {str(config.rootpath / p) for p in config.getini("testpaths")}
+    named = [a for a in config.args if str(config.rootpath / a).rstrip("/") not in testpaths]
+    if named:
+        return 0
+    return min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") else None
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,47 @@ OutputFile = Annotated[
 Force = Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")]
 
 
+def option_set(command):
+    """Let a command take a dataclass of options as one parameter.
+
+    Typer builds a command's options from its parameters. A parameter annotated with a
+    dataclass (``day: DayOptions``) stands in for that dataclass's fields: each field is
+    an option (its annotation, such as ``Annotated[bool | None, typer.Option(...)]``, and
+    its default), listed in the help where the parameter stands, and the command is
+    called with the dataclass built from them. Commands that share options (``log`` and
+    ``edit``) declare them once this way.
+    """
+    import dataclasses
+    import functools
+    import inspect
+    import typing
+
+    signature = inspect.signature(command)
+    params: list[inspect.Parameter] = []
+    sets: dict[str, tuple[type, tuple[str, ...]]] = {}
+    for param in signature.parameters.values():
+        if not dataclasses.is_dataclass(param.annotation):
+            params.append(param)
+            continue
+        group = param.annotation
+        hints = typing.get_type_hints(group, include_extras=True)
+        fields = dataclasses.fields(group)
+        sets[param.name] = (group, tuple(f.name for f in fields))
+        params += [
+            inspect.Parameter(f.name, param.kind, default=f.default, annotation=hints[f.name])
+            for f in fields
+        ]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        for name, (group, names) in sets.items():
+            kwargs[name] = group(**{n: kwargs.pop(n) for n in names})
+        return command(*args, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    return wrapper
+
+
 def sub_app(help: str, **settings: Any) -> typer.Typer:
     """A command group (trial, gap, config, therapies) with the root app's settings."""
     return typer.Typer(help=help, rich_markup_mode=None, add_completion=False, **settings)

@@ -1,5 +1,6 @@
 """Commands for diary days: log, edit, show, days, delete."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from migrainecli.cli.common import (
     fail,
     note,
     open_diary,
+    option_set,
     out,
     parse_date,
     parse_month_or_date,
@@ -100,29 +102,45 @@ Relieved = Annotated[
 Note = Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", help="A free-text note.")]
 
 
-def _changes(
-    severity: Severity | None,
-    free: bool,
-    hours: float | None,
-    impairment: Impairment | None,
-    note: str | None,
-    **flags: bool | None,
-) -> dict[str, Any]:
-    if free and severity is not None:
-        raise fail("--free and --severity contradict each other; give one of them.")
-    changes: dict[str, Any] = {}
-    if free:
-        changes["severity"] = "none"
-    elif severity is not None:
-        changes["severity"] = severity.value
-    if hours is not None:
-        changes["hours"] = hours
-    if impairment is not None:
-        changes["impairment"] = impairment.value
-    if note is not None:
-        changes["note"] = note or None
-    changes.update({k: v for k, v in flags.items() if v is not None})
-    return changes
+@dataclass(frozen=True)
+class DayOptions:
+    """The options that describe a day, shared by ``log`` and ``edit`` (``option_set``)."""
+
+    severity: Sev = None
+    free: Free = False
+    hours: Hours = None
+    unilateral: Unilateral = None
+    pulsating: Pulsating = None
+    activity: Activity = None
+    nausea: Nausea = None
+    vomiting: Vomiting = None
+    photophobia: Photo = None
+    phonophobia: Phono = None
+    aura: Aura = None
+    believed_migraine: Believed = None
+    impairment: Impair = None
+    med: Meds = None
+    relieved: Relieved = None
+    note: Note = None
+
+    def changes(self) -> dict[str, Any]:
+        """The day's fields the options set (--med and --relieved aside)."""
+        if self.free and self.severity is not None:
+            raise fail("--free and --severity contradict each other; give one of them.")
+        changes: dict[str, Any] = {}
+        if self.free:
+            changes["severity"] = "none"
+        elif self.severity is not None:
+            changes["severity"] = self.severity.value
+        if self.hours is not None:
+            changes["hours"] = self.hours
+        if self.impairment is not None:
+            changes["impairment"] = self.impairment.value
+        if self.note is not None:
+            changes["note"] = self.note or None
+        flags = {f: getattr(self, f) for f in (*FEATURES, "believed_migraine")}
+        changes.update({k: v for k, v in flags.items() if v is not None})
+        return changes
 
 
 LONG_RANGE_DAYS = 7  # a longer range is confirmed in one summary line, not a line a day
@@ -213,6 +231,7 @@ def _warn_in_gap(results, gaps) -> None:
             )
 
 
+@option_set
 def log(
     ctx: typer.Context,
     when: Annotated[
@@ -223,22 +242,7 @@ def log(
             show_default=True,
         ),
     ] = "today",
-    severity: Sev = None,
-    free: Free = False,
-    hours: Hours = None,
-    unilateral: Unilateral = None,
-    pulsating: Pulsating = None,
-    activity: Activity = None,
-    nausea: Nausea = None,
-    vomiting: Vomiting = None,
-    photophobia: Photo = None,
-    phonophobia: Phono = None,
-    aura: Aura = None,
-    believed_migraine: Believed = None,
-    impairment: Impair = None,
-    med: Meds = None,
-    relieved: Relieved = None,
-    note: Note = None,
+    day: DayOptions = DayOptions(),  # the options themselves (option_set)
     like: Annotated[
         str | None,
         typer.Option(
@@ -268,18 +272,13 @@ def log(
     days, or one before the date of birth, is asked about first (--yes off a
     terminal).
     """
-    _relief_usage(med, relieved)
+    _relief_usage(day.med, day.relieved)
     start, end = parse_range(when)
-    changes = _changes(
-        severity, free, hours, impairment, note,
-        unilateral=unilateral, pulsating=pulsating, activity=activity, nausea=nausea,
-        vomiting=vomiting, photophobia=photophobia, phonophobia=phonophobia, aura=aura,
-        believed_migraine=believed_migraine,
-    )  # fmt: skip
-    meds = med or []
+    changes = day.changes()
+    meds = day.med or []
     if like is not None:
-        changes, meds = _like(ctx, like, start, end, changes, med, free)
-    elif not changes and not meds and relieved is None and start == end:
+        changes, meds = _like(ctx, like, start, end, changes, day.med, day.free)
+    elif not changes and not meds and day.relieved is None and start == end:
         from migrainecli.cli.guided import ask_day, on_terminal
 
         if on_terminal():
@@ -287,7 +286,7 @@ def log(
             changes, meds = answers.changes, answers.meds
     with open_diary(ctx, write=True) as diary:
         results = _log_confirmed(
-            diary, yes, start=start, end=end, changes=changes, meds=meds, relieved=relieved
+            diary, yes, start=start, end=end, changes=changes, meds=meds, relieved=day.relieved
         )
         gaps = diary.gaps()
     _report(results, "Logged")
@@ -325,27 +324,13 @@ def _like(ctx, like: str, start, end, changes: dict[str, Any], med, free: bool):
     return base, (med if med else [intake_text(i) for i in intakes])
 
 
+@option_set
 def edit(
     ctx: typer.Context,
     when: Annotated[
         str, typer.Argument(metavar="WHEN", help="The logged date (or FROM..TO range) to change.")
     ],
-    severity: Sev = None,
-    free: Free = False,
-    hours: Hours = None,
-    unilateral: Unilateral = None,
-    pulsating: Pulsating = None,
-    activity: Activity = None,
-    nausea: Nausea = None,
-    vomiting: Vomiting = None,
-    photophobia: Photo = None,
-    phonophobia: Phono = None,
-    aura: Aura = None,
-    believed_migraine: Believed = None,
-    impairment: Impair = None,
-    med: Meds = None,
-    relieved: Relieved = None,
-    note: Note = None,
+    day: DayOptions = DayOptions(),  # the options themselves (option_set)
     clear_meds: Annotated[
         bool, typer.Option("--clear-meds", help="Remove the intakes logged on the date first.")
     ] = False,
@@ -353,15 +338,10 @@ def edit(
     """Change a logged day; only the options given change."""
     from migrainecli.logbook import log_days
 
-    _relief_usage(med, relieved)
+    _relief_usage(day.med, day.relieved)
     start, end = parse_range(when)
-    changes = _changes(
-        severity, free, hours, impairment, note,
-        unilateral=unilateral, pulsating=pulsating, activity=activity, nausea=nausea,
-        vomiting=vomiting, photophobia=photophobia, phonophobia=phonophobia, aura=aura,
-        believed_migraine=believed_migraine,
-    )  # fmt: skip
-    if not changes and not med and relieved is None and not clear_meds:
+    changes = day.changes()
+    if not changes and not day.med and day.relieved is None and not clear_meds:
         # Nothing typed to change is a usage error (exit 2), like a missing argument.
         raise typer.BadParameter(
             "Nothing to change; give at least one option, e.g. --severity mild or "
@@ -371,7 +351,14 @@ def edit(
         )
     with open_diary(ctx, write=True) as diary:
         results = log_days(
-            diary, start, end, changes, med or [], relieved, create=False, clear_meds=clear_meds
+            diary,
+            start,
+            end,
+            changes,
+            day.med or [],
+            day.relieved,
+            create=False,
+            clear_meds=clear_meds,
         )
     _report(results, "Logged")
 

@@ -2,7 +2,7 @@
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
@@ -29,6 +29,8 @@ OutputFile = Annotated[
     ),
 ]
 Force = Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")]
+# The --json of the read commands.
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def option_set(command):
@@ -143,6 +145,19 @@ def no_diary(ctx: typer.Context) -> bool:
         return False
     note(f"There is no diary at {path} yet.")
     return True
+
+
+def read_diary(ctx: typer.Context, as_json: bool, read: Callable[[Any], Any]) -> Any:
+    """What ``read(diary)`` takes from the diary for a read command; None to stop.
+
+    Without a diary file ``no_diary`` says so, and then the human output stops (None,
+    nothing on stdout) while ``--json`` reads the empty diary, so that it prints its
+    empty JSON value.
+    """
+    if no_diary(ctx) and not as_json:
+        return None
+    with open_diary(ctx, write=False) as diary:
+        return read(diary)
 
 
 def started_new_diary(path: Path) -> None:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import clean, open_diary, out, parse_date, print_json, say, sub_app
+from migrainecli.cli.common import Json, open_diary, parse_date, print_json, say, sub_app
 
 app = sub_app(
     "Diary start date, a name and birth date for summaries, and the payer's step-therapy N."
@@ -92,19 +92,19 @@ def get(ctx: typer.Context, key: Key) -> None:
 @app.command("show")
 def show(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Json = False,
 ) -> None:
     """Show the settings and the diary start.
 
     Without a diary file it says so on stderr; --json then prints the empty settings.
     """
-    from migrainecli.cli.common import no_diary
 
-    if no_diary(ctx) and not as_json:
+    from migrainecli.cli.common import clean, out, read_diary
+
+    read = read_diary(ctx, as_json, lambda diary: (diary.settings(), diary.start()))
+    if read is None:
         return
-    with open_diary(ctx, write=False) as diary:
-        values = diary.settings()
-        start = diary.start()
+    values, start = read
     if as_json:
         print_json({"settings": values, "diary_start": start})
         return

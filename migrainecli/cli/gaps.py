@@ -5,10 +5,12 @@ from typing import Annotated
 import typer
 
 from migrainecli.cli.common import (
+    Json,
     note,
     open_diary,
     parse_range,
     print_json,
+    read_diary,
     say,
     sub_app,
 )
@@ -59,18 +61,16 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Json = False,
 ) -> None:
     """List the untracked periods.
 
     Without a diary file it says so on stderr; --json then prints [].
     """
-    from migrainecli.cli.common import no_diary
 
-    if no_diary(ctx) and not as_json:
+    gaps = read_diary(ctx, as_json, lambda diary: diary.gaps())
+    if gaps is None:
         return
-    with open_diary(ctx, write=False) as diary:
-        gaps = diary.gaps()
     if as_json:
         print_json(
             [
@@ -83,7 +83,7 @@ def list_(
     if not gaps:
         note("No untracked periods recorded.")
         return
-    from migrainecli.cli.listing import output_width, plain, table, write_lines
+    from migrainecli.cli.listing import plain, print_table
 
     cells = [
         (str(g.id), g.start.isoformat(), g.end.isoformat(), f"{(g.end - g.start).days + 1:,}",
@@ -91,9 +91,7 @@ def list_(
         for g in gaps
     ]  # fmt: skip
     # The table style of every listing (cli.listing); the reason wraps, words uncut.
-    lines = table(("#", "from", "to", "days", "reason"), cells, width=output_width(),
-                  right=(3,), wrappable=(4,))  # fmt: skip
-    write_lines(lines, pager=False)
+    print_table(("#", "from", "to", "days", "reason"), cells, right=(3,), wrappable=(4,))
 
 
 @app.command("delete")

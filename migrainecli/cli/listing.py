@@ -172,6 +172,18 @@ def _narrow(cells: list, widths: list[int], floor: dict[int, int], width: int) -
                 row[k] = [part for line in row[k] for part in wrap(line, widths[k])]
 
 
+def print_table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    right: Iterable[int] = (),
+    wrappable: Iterable[int] = (),
+) -> None:
+    """A short listing's :func:`table` at the output width, on stdout without a pager."""
+    lines = table(headers, rows, width=output_width(), right=right, wrappable=wrappable)
+    write_lines(lines, pager=False)
+
+
 def write_lines(lines: list[str], *, pager: bool) -> None:
     """Write ``lines`` to stdout, through the pager when :func:`use_pager` says so."""
     if not lines:

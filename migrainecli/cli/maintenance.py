@@ -5,14 +5,14 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import confirm, diary_path, fail, print_json, say
+from migrainecli.cli.common import Json, confirm, diary_path, fail, print_json, say
 
 _LABEL = {"ok": "ok", "note": "note", "problem": "PROBLEM"}
 
 
 def check(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Json = False,
 ) -> None:
     """Check the diary file for damage, without changing it.
 

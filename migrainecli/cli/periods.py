@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import note, open_diary, parse_date, print_json, say, sub_app
+from migrainecli.cli.common import (
+    Json,
+    note,
+    open_diary,
+    parse_date,
+    print_json,
+    read_diary,
+    say,
+    sub_app,
+)
 
 app = sub_app("Record the first day of each period (for the menstrual migraine criterion).")
 
@@ -50,18 +59,16 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Json = False,
 ) -> None:
     """List the recorded period starts, oldest first, with the days between them.
 
     Without a diary file it says so on stderr; --json then prints [].
     """
-    from migrainecli.cli.common import no_diary
 
-    if no_diary(ctx) and not as_json:
+    periods = read_diary(ctx, as_json, lambda diary: diary.periods())
+    if periods is None:
         return
-    with open_diary(ctx, write=False) as diary:
-        periods = diary.periods()
     gaps = [None] + [(b.date - a.date).days for a, b in zip(periods, periods[1:], strict=False)]
     if as_json:
         print_json(
@@ -72,15 +79,14 @@ def list_(
     if not periods:
         note("No periods recorded ('migrainecli period add DATE').")
         return
-    from migrainecli.cli.listing import output_width, plain, table, write_lines
+    from migrainecli.cli.listing import plain, print_table
 
     cells = [
         (str(p.id), p.date.isoformat(), "" if g is None else str(g), plain(p.note))
         for p, g in zip(periods, gaps, strict=True)
     ]
-    lines = table(("#", "first day", "days since previous", "note"), cells,
-                  width=output_width(), right=(2,), wrappable=(3,))  # fmt: skip
-    write_lines(lines, pager=False)
+    print_table(("#", "first day", "days since previous", "note"), cells,
+                right=(2,), wrappable=(3,))  # fmt: skip
 
 
 @app.command("delete")

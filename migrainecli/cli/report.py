@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import Force, OutputFile, note, open_diary, out, parse_date, print_json
+from migrainecli.cli.common import (
+    Force,
+    Json,
+    OutputFile,
+    note,
+    open_diary,
+    out,
+    parse_date,
+    print_json,
+)
 
 AsOf = Annotated[
     str | None, typer.Option("--as-of", metavar="DATE", help="Evaluate as if today were this date.")
@@ -41,7 +50,7 @@ def report(
         ),
     ] = 12,
     as_of: AsOf = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Json = False,
 ) -> None:
     """The last months at a glance, with each preventive's response.
 

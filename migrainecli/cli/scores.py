@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import note, open_diary, parse_date, print_json, say, sub_app
+from migrainecli.cli.common import Json, note, open_diary, parse_date, print_json, say, sub_app
 
 app = sub_app(
     "Record MIDAS and HIT-6 disability scores (the numbers only; the questionnaires "
@@ -148,26 +148,25 @@ def add_hit6(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Json = False,
 ) -> None:
     """List the recorded scores, oldest first.
 
     Without a diary file it says so on stderr; --json then prints [].
     """
-    from migrainecli.cli.common import no_diary
+    from migrainecli.cli.common import read_diary
     from migrainecli.rules.scores import INSTRUMENT_NAMES, score_dict
 
-    if no_diary(ctx) and not as_json:
+    scores = read_diary(ctx, as_json, lambda diary: diary.scores())
+    if scores is None:
         return
-    with open_diary(ctx, write=False) as diary:
-        scores = diary.scores()
     if as_json:
         print_json([score_dict(s) for s in scores])
         return
     if not scores:
         note("No scores recorded ('migrainecli score add midas' or 'score add hit6').")
         return
-    from migrainecli.cli.listing import output_width, plain, table, write_lines
+    from migrainecli.cli.listing import plain, print_table
 
     def items(s) -> str:
         if s.instrument != "midas":
@@ -179,9 +178,8 @@ def list_(
          score_dict(s)["text"], items(s), plain(s.note))
         for s in scores
     ]  # fmt: skip
-    lines = table(("#", "date", "instrument", "total", "grade", "q1-q5", "note"), cells,
-                  width=output_width(), right=(3,), wrappable=(6,))  # fmt: skip
-    write_lines(lines, pager=False)
+    print_table(("#", "date", "instrument", "total", "grade", "q1-q5", "note"), cells,
+                right=(3,), wrappable=(6,))  # fmt: skip
 
 
 @app.command("delete")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import open_diary, out, parse_date, print_json
+from migrainecli.cli.common import Json, open_diary, out, parse_date, print_json
 
 
 def status(
@@ -14,7 +14,7 @@ def status(
         str | None,
         typer.Option("--as-of", metavar="DATE", help="Evaluate as if today were this date."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Json = False,
 ) -> None:
     """Which published criteria the diary meets, with evidence.
 

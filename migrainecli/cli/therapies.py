@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import clean, complete_therapy, out, print_json, sub_app
+from migrainecli.cli.common import Json, clean, complete_therapy, out, print_json, sub_app
 from migrainecli.cli.trials import Kind
 
 app = sub_app("The therapy catalogue: classes, names and brands.", invoke_without_command=True)
@@ -17,7 +17,7 @@ def therapies(
     kind: Annotated[
         Kind | None, typer.Option("--kind", metavar="KIND", help="Only classes of this kind.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Json = False,
 ) -> None:
     """List the therapy catalogue (or 'therapies show NAME')."""
     if ctx.invoked_subcommand is not None:
@@ -74,7 +74,7 @@ def show(
             autocompletion=complete_therapy,
         ),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Json = False,
 ) -> None:
     """Tell what a name resolves to in the catalogue."""
     from migrainecli.catalogue import load_catalogue
@@ -133,7 +133,7 @@ def untried(
     kind: Annotated[
         Kind | None, typer.Option("--kind", metavar="KIND", help="Only classes of this kind.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Json = False,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", metavar="DATE", help="Evaluate as if today were this date."),

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from migrainecli.cli.common import (
+    Json,
     choices,
     complete_therapy,
     confirm,
@@ -14,6 +15,7 @@ from migrainecli.cli.common import (
     open_diary,
     parse_month_or_date,
     print_json,
+    read_diary,
     say,
     sub_app,
 )
@@ -213,22 +215,21 @@ def list_(
     kind: Annotated[
         Kind | None, typer.Option("--kind", metavar="KIND", help="Only trials of this kind.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Json = False,
 ) -> None:
     """List trials with duration, outcome and whether each was an adequate trial.
 
     Without a diary file it says so on stderr; --json then prints [].
     """
     from migrainecli.catalogue import load_catalogue
-    from migrainecli.cli.common import no_diary
     from migrainecli.rules.trials import adequacy
 
     catalogue = load_catalogue()
     today = date.today()
-    if no_diary(ctx) and not as_json:
+    stored = read_diary(ctx, as_json, lambda diary: diary.trials())
+    if stored is None:
         return
-    with open_diary(ctx, write=False) as diary:
-        trials = [t for t in diary.trials() if kind is None or t.kind == kind.value]
+    trials = [t for t in stored if kind is None or t.kind == kind.value]
     rows = []
     for t in trials:
         a = adequacy(t, today, catalogue)

@@ -88,12 +88,9 @@ class ChronicMigraine:
             f"{also} recorded, {self.criterion_b_status.replace('_', ' ')}. "
             "Criterion D: not assessed."
         )
-        return Verdict(
-            key="chronic_migraine",
-            status=self.status,
-            source=self.source,
-            method=self.method,
-            explanation=self.explanation,
+        return Verdict.of(
+            self,
+            "chronic_migraine",
             columns=columns,
             months=tuple(m.marks(columns) for m in self.months),
             details=(b,),

@@ -373,12 +373,9 @@ class EhfVerdict:
             lines.append(f"Failed: {r.class_id} — {trials}")
         if self.short_of_failure:
             lines.append("Not failed yet: " + ", ".join(r.class_id for r in self.short_of_failure))
-        return Verdict(
-            key=f"{self.tier}_migraine",
-            status=self.status,
-            source=self.source,
-            method=self.method,
-            explanation=self.explanation,
+        return Verdict.of(
+            self,
+            f"{self.tier}_migraine",
             columns=columns,
             months=tuple(m.marks(columns) for m in self.months),
             details=self.details(),

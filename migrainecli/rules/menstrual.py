@@ -139,12 +139,10 @@ class MenstrualMigraine:
         details: tuple[str, ...] = ()
         if self.subtype:
             details = (f"Subtype {self.subtype}: {SUBTYPE_NAMES[self.subtype]}.",)
-        return Verdict(
-            key="menstrual_migraine",
+        return Verdict.of(
+            self,
+            "menstrual_migraine",
             status=self.status if self.assessed else "not_assessed",
-            source=self.source,
-            method=self.method,
-            explanation=self.explanation,
             details=details,
             evidence=tuple(c.line() for c in self.cycles),
         )

@@ -137,12 +137,9 @@ class MedicationOveruse:
             )
         if POOL_SUBTYPE in used:
             details += pool_notes(self.months)
-        return Verdict(
-            key="medication_overuse",
-            status=self.status,
-            source=self.source,
-            method=self.method,
-            explanation=self.explanation,
+        return Verdict.of(
+            self,
+            "medication_overuse",
             columns=columns,
             months=months,
             details=tuple(details),

@@ -80,12 +80,9 @@ class ProbableRefractory:
             details.append(botox.sentence())
         if (diary := self.refractory.triptans.diary_line()) is not None:
             details.append(diary)
-        return Verdict(
-            key="probable_refractory_migraine",
-            status=self.status,
-            source=self.source,
-            method=self.method,
-            explanation=self.explanation,
+        return Verdict.of(
+            self,
+            "probable_refractory_migraine",
             columns=columns,
             months=tuple(m.marks(columns) for m in self.refractory.months),
             details=tuple(details),

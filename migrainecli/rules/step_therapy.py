@@ -353,12 +353,9 @@ class StepTherapy:
     def view(self) -> Verdict:
         """The verdict as every renderer shows it (``rules.verdicts``)."""
         columns = self.columns()
-        return Verdict(
-            key="cgrp_step_therapy",
-            status=self.status,
-            source=self.source,
-            method=self.method,
-            explanation=self.explanation,
+        return Verdict.of(
+            self,
+            "cgrp_step_therapy",
             columns=columns,
             months=(self.latest_month.marks(columns),),
             details=self.details(),

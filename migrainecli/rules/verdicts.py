@@ -169,6 +169,19 @@ class Verdict:
     details: tuple[str, ...] = ()  # facts beside the months: criterion B, subtypes, marks
     evidence: tuple[str, ...] = ()  # the trials behind it (status; the summary lists them)
 
+    @classmethod
+    def of(cls, result, key: str, **rest) -> Verdict:
+        """The view of a criterion's result: its status, source, method and explanation
+        (``rest`` may give another status: menstrual migraine's "not assessed") with the
+        columns, months, details and evidence given."""
+        facts = {
+            "status": result.status,
+            "source": result.source,
+            "method": result.method,
+            "explanation": result.explanation,
+        }
+        return cls(key=key, **{**facts, **rest})
+
     @property
     def title(self) -> str:
         return TITLES[self.key]

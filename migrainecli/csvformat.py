@@ -450,7 +450,7 @@ def parse_gap(row: Row) -> Gap:
 def parse_trial(row: Row) -> Trial:
     """A trial row. ``class`` is derived for catalogue therapies and ignored; for a
     therapy the catalogue does not know it is the class the user recorded it under."""
-    from migrainecli.treatments import check_trial, resolve_therapy, with_default_end
+    from migrainecli.treatments import check_trial, resolve_therapy, trial_of, with_default_end
 
     name = row.required("therapy")
     kind = row.choice("kind", KINDS, required=False)
@@ -475,14 +475,11 @@ def parse_trial(row: Row) -> Trial:
     )
     if outcome is None:
         raise row.error("an ended trial needs an outcome.")
-    dose = row.free_text("dose")
-    trial = Trial(
-        therapy=res.name,
-        class_id=res.class_id,
-        kind=res.kind,
-        start=start,
-        end=end,
-        dose=dose if dose is not None else res.dose,
+    trial = trial_of(
+        res,
+        start,
+        end,
+        dose=row.free_text("dose"),
         outcome=outcome,
         reason=row.free_text("reason"),
         note=row.free_text("note"),

@@ -33,6 +33,16 @@ def resolve_therapy(text: str, *, kind: str | None = None, class_id: str | None 
     return load_catalogue().resolve(text, kinds={kind} if kind else None, class_id=class_id)
 
 
+def trial_of(res, start: date, end: date | None, *, dose: str | None, **fields) -> Trial:
+    """A trial of a resolved therapy (``resolve_therapy``): its name, class and kind, and
+    the dose the name carries ("Imitrex 100 mg") unless ``dose`` gives one; ``fields``
+    are the rest of the trial (outcome, reason, note, approximate dates)."""
+    return Trial(
+        therapy=res.name, class_id=res.class_id, kind=res.kind, start=start, end=end,
+        dose=dose if dose is not None else res.dose, **fields,
+    )  # fmt: skip
+
+
 FINAL_OUTCOMES = ", ".join(o for o in OUTCOMES if o != "ongoing")
 
 

@@ -90,8 +90,13 @@ def add(
     note_: NoteOpt = None,
 ) -> None:
     """Record a trial of a therapy (past trials with both --start and --end)."""
-    from migrainecli.models import Trial
-    from migrainecli.treatments import add_trial, check_trial, resolve_therapy, with_default_end
+    from migrainecli.treatments import (
+        add_trial,
+        check_trial,
+        resolve_therapy,
+        trial_of,
+        with_default_end,
+    )
 
     res = resolve_therapy(therapy, kind=kind.value if kind else None, class_id=class_id)
     start_d, start_approx = parse_month_or_date(start, option="--start", allow_future=True)
@@ -100,13 +105,11 @@ def add(
     )
     # Without --outcome a trial is ongoing; one with --end then needs an outcome, which
     # the core's check_trial says (treatments.check_trial, the one place for it).
-    trial = Trial(
-        therapy=res.name,
-        class_id=res.class_id,
-        kind=res.kind,
-        start=start_d,
-        end=end_d,
-        dose=dose if dose is not None else res.dose,
+    trial = trial_of(
+        res,
+        start_d,
+        end_d,
+        dose=dose,
         outcome=outcome.value if outcome is not None else "ongoing",
         reason=reason,
         note=note_,

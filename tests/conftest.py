@@ -98,6 +98,36 @@ def run() -> Run:
     return Run()
 
 
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return {}
+
+
+@pytest.fixture
+def copy_of(_templates: dict[str, Path], tmp_path_factory: pytest.TempPathFactory):
+    """``copy_of(name, build, dest)``: a copy at ``dest`` of the diary ``build(path)``
+    makes, built once a session (a worker's) and copied for each test that asks.
+
+    The copy is a real diary file of its own (with its ``-wal`` file, if any, and its
+    mode), so a test may change it freely; building the same diary through the CLI
+    for every test only repeated work that its own tests check.
+    """
+    import shutil
+
+    def copy_of(name: str, build, dest: Path) -> Path:
+        if name not in _templates:
+            path = tmp_path_factory.mktemp("template") / f"{name}.db"
+            build(path)
+            _templates[name] = path
+        src = _templates[name]
+        for suffix in ("", "-wal"):
+            if Path(f"{src}{suffix}").exists():
+                shutil.copy(f"{src}{suffix}", f"{dest}{suffix}")
+        return dest
+
+    return copy_of
+
+
 def file_bytes(path: Path) -> bytes | None:
     """The diary's bytes (None when absent), for 'left exactly as it was' checks."""
     return path.read_bytes() if path.exists() else None

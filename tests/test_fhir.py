@@ -57,11 +57,14 @@ def validate(bundle: dict) -> None:
 
 
 @pytest.fixture
-def demo(tmp_path: Path, run) -> Path:
-    path = tmp_path / "demo.db"
-    result = run("demo", "--as-of", AS_OF, "--keep", str(path))
-    assert result.exit_code == 0, result.stderr
-    return path
+def demo(tmp_path: Path, run, copy_of) -> Path:
+    """The demo diary at AS_OF (built once a session; each test gets its own copy)."""
+
+    def build(path: Path) -> None:
+        result = run("demo", "--as-of", AS_OF, "--keep", str(path))
+        assert result.exit_code == 0, result.stderr
+
+    return copy_of("demo-fhir", build, tmp_path / "demo.db")
 
 
 def export(run, db: Path, *args: str) -> dict:

@@ -124,11 +124,12 @@ def _hot_journal(db: Path) -> None:
 
 
 @pytest.fixture
-def diaries(tmp_path):
+def diaries(tmp_path, copy_of):
+    """Two real diaries (built once a session; each test gets its own copies)."""
     from tests.test_reliability import content, make_diary
 
-    db = make_diary(tmp_path / "diary.db", n_days=200)
-    backup = make_diary(tmp_path / "other.db", n_days=50)
+    db = copy_of("hardening-200", lambda p: make_diary(p, n_days=200), tmp_path / "diary.db")
+    backup = copy_of("hardening-50", lambda p: make_diary(p, n_days=50), tmp_path / "other.db")
     return db, backup, content(db), content(backup)
 
 

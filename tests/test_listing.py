@@ -26,8 +26,14 @@ def months_ago(d: date, n: int) -> date:
 
 
 @pytest.fixture
-def diary(run):
-    """Three days in 2025 (one with a note and two intakes) and two trials."""
+def diary(run, db_path, copy_of):
+    """Three days in 2025 (one with a note and two intakes) and two trials (logged
+    through the CLI once a session; each test gets its own copy)."""
+    copy_of("listing", lambda path: _log_listing_diary(run, path), db_path)
+    return run
+
+
+def _log_listing_diary(run, path) -> None:
     for args in (
         ("log", "2025-03-05", "-s", "severe", "--unilateral", "--nausea", "-i", "serious",
          "--med", "sumatriptan 50 mg: relieved", "--med", "ibuprofen 400 mg",
@@ -38,8 +44,7 @@ def diary(run):
          "--outcome", "not_tolerated", "--reason", "tingling, word-finding"),
         ("trial", "add", "Aimovig", "--start", "2025-06-01", "--dose", "140 mg monthly"),
     ):  # fmt: skip
-        assert run(*args).exit_code == 0, args
-    return run
+        assert run("--db", str(path), *args).exit_code == 0, args
 
 
 LEGEND = (

@@ -30,8 +30,9 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None  # xdist's own reading of it
-    testpaths = {str(config.rootpath / p) for p in config.getini("testpaths")}
-    named = [a for a in config.args if str(config.rootpath / a).rstrip("/") not in testpaths]
+    root, here = config.rootpath, config.invocation_params.dir
+    whole = {str(root), *(os.path.normpath(root / p) for p in config.getini("testpaths"))}
+    named = [a for a in config.args if os.path.normpath(here / a) not in whole]
     if named:
         return 0
     return min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") else None

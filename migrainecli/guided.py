@@ -151,19 +151,30 @@ class Interview:
                     f"Type one of: {', '.join(options)} (or its number 0-{len(options) - 1})."
                 )
 
-    def _yes_no(self, question: str, default: bool | None) -> bool | None:
-        shown = {True: " [y]", False: " [n]", None: " [Enter skips]"}[default]
+    def _skippable(self, prompt: str, default: Any, parse: Callable[[str], Any]) -> Any:
+        """Ask until ``parse`` takes the answer (else it raises ValueError with the hint to
+        show, and asks again): Enter keeps ``default``, ``-`` skips (None)."""
         while True:
-            text = self._line(f"{question} (y/n){shown}: ").lower()
+            text = self._line(prompt).lower()
             if not text:
                 return default
             if text == SKIP:
                 return None
+            try:
+                return parse(text)
+            except ValueError as hint:
+                self._tell(str(hint))
+
+    def _yes_no(self, question: str, default: bool | None) -> bool | None:
+        def parse(text: str) -> bool:
             if text in ("y", "yes"):
                 return True
             if text in ("n", "no"):
                 return False
-            self._tell("Type y or n (or - to skip).")
+            raise ValueError("Type y or n (or - to skip).")
+
+        shown = {True: " [y]", False: " [n]", None: " [Enter skips]"}[default]
+        return self._skippable(f"{question} (y/n){shown}: ", default, parse)
 
     # -- the questions ------------------------------------------------------------------
 
@@ -203,22 +214,18 @@ class Interview:
         return self.answers
 
     def _hours(self, default: float | None) -> float | None:
-        shown = f" [{default:g}]" if default is not None else " [Enter skips]"
-        while True:
-            text = self._line(f"How many hours did it last?{shown}: ").lower()
-            if not text:
-                return default
-            if text == SKIP:
-                return None
+        def parse(text: str) -> float:
             number = text.removesuffix("hours").removesuffix("hour").removesuffix("h").strip()
             try:
                 hours = float(number)
             except ValueError:
-                self._tell("Type a number of hours, e.g. 6 or 2.5 (or - to skip).")
-                continue
+                raise ValueError("Type a number of hours, e.g. 6 or 2.5 (or - to skip).") from None
             if 0 < hours <= 24:
                 return hours
-            self._tell("Type more than 0 and at most 24 hours (the hours of this one day).")
+            raise ValueError("Type more than 0 and at most 24 hours (the hours of this one day).")
+
+        shown = f" [{default:g}]" if default is not None else " [Enter skips]"
+        return self._skippable(f"How many hours did it last?{shown}: ", default, parse)
 
     def _features(self) -> None:
         prev, changes = self.previous, self.answers.changes

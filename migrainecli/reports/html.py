@@ -66,6 +66,9 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .v-not_met { border: 0.75pt solid #111; color: #111; }
 .v-undetermined { border: 0.75pt dashed #111; color: #111; font-style: italic; }
 .verdicts td { padding-top: 2pt; padding-bottom: 2pt; }
+.verdicts tbody.v { break-inside: avoid; page-break-inside: avoid; }
+.verdicts tbody.has-why tr:first-child td { border-bottom: 0; padding-bottom: 0.5pt; }
+.verdicts tr.why td { font-size: 8pt; padding-top: 0; padding-bottom: 3pt; }
 .verdicts .ev { font-size: 8pt; font-variant-numeric: tabular-nums; }
 #explanations p { font-size: 8pt; margin: 0 0 5pt; }
 .chart { margin: 2pt 0; break-inside: avoid; page-break-inside: avoid; }
@@ -352,13 +355,18 @@ def _evidence(v: dict[str, Any]) -> str:
 def _verdicts(s: dict[str, Any]) -> str:
     """Every verdict with its source and the months behind it (the explanations follow
     later, in ``_explanations``)."""
-    rows = []
+    groups = []
     for v in s["verdicts"]:
-        rows.append(
-            "<tr>"
+        why = (
+            f"<tr class='why'><td colspan='4'><b>Why:</b> {_e(v['reason'])}</td></tr>"
+            if v["reason"]
+            else ""
+        )
+        groups.append(
+            f"<tbody class='v{' has-why' if why else ''}'><tr>"
             f"<td><b>{_e(v['title'])}</b></td><td class='muted d'>{_e(v['source'])}</td>"
             f"<td><span class='badge v-{_e(v['status'])}'>{VERDICT[v['status']]}</span></td>"
-            f"<td class='ev'>{_evidence(v)}</td></tr>"
+            f"<td class='ev'>{_evidence(v)}</td></tr>{why}</tbody>"
         )
     return (
         "<section id='verdicts'><h2>Verdicts according to the recorded diary</h2>"
@@ -366,7 +374,7 @@ def _verdicts(s: dict[str, Any]) -> str:
         "<col style='width:13%'><col></colgroup><thead><tr><th>Criterion</th><th>Source</th>"
         "<th>Verdict</th><th>Evidence: the complete months used "
         f"({MARK_LEGEND})</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"{''.join(groups)}</table>"
         "<p class='small muted'>What decides each verdict, and what would change it, is "
         "explained at the end of this summary.</p></section>"
     )

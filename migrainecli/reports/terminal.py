@@ -537,9 +537,13 @@ def verdict_months(v: dict[str, Any], width: int = 80) -> list:
     return [table]
 
 
-def render_verdict(v: dict[str, Any], console, *, evidence: bool = False) -> None:
-    """One verdict: title, source and verdict, its months, its lines, its explanation.
-    ``status`` also lists the trials behind it (``evidence``)."""
+def render_verdict(
+    v: dict[str, Any], console, *, evidence: bool = False, reason: bool = False
+) -> None:
+    """One verdict: title, source and verdict, its reason (the summary's, under the
+    heading), its months, its lines, its explanation. ``status`` also lists the trials
+    behind it (``evidence``) and leaves out the reason, which its explanation says at
+    length."""
     from rich.markup import escape
     from rich.padding import Padding
     from rich.text import Text
@@ -547,6 +551,8 @@ def render_verdict(v: dict[str, Any], console, *, evidence: bool = False) -> Non
     line = Text(f"{v['heading']}: ", style="bold")
     line.append(VERDICT_WORDS[v["status"]], style=VERDICT_STYLES[v["status"]])
     console.print(line)
+    if reason and v["reason"]:
+        console.print(Padding(escape(f"Why: {v['reason']}"), (0, 0, 0, 2)))
     if v["evidence"]:
         for part in verdict_months(v, console.width):
             console.print(part)
@@ -645,7 +651,7 @@ def render_summary(s: dict[str, Any], console) -> None:
     console.print(Text(f"Marks: {MARK_LEGEND}.", style="bright_black"))
     for v in s["verdicts"]:
         console.print()
-        render_verdict(v, console)
+        render_verdict(v, console, reason=True)
     months = s["months"]
     if months:
         console.print()

@@ -49,8 +49,8 @@ def test_resistant_reason_names_the_failed_classes_with_their_trials():
     assert verdict.status == MET
     assert verdict.view().reason == (
         "3 classes failed (3 needed): beta_blocker (propranolol), anticonvulsant (Topamax), "
-        "angiotensin_blocker (candesartan); 2 triptans failed (2 needed): sumatriptan, "
-        f"rizatriptan; ≥8 debilitating days in each month {SPAN}."
+        "angiotensin_blocker (candesartan); 2 triptans failed: sumatriptan, "
+        f"rizatriptan; ≥8 debilitating days each month {SPAN}."
     )
 
 
@@ -60,8 +60,8 @@ def test_resistant_reason_with_two_failed_classes_says_one_more_among_the_rest()
     assert verdict.view().reason == (
         "2 classes failed (3 needed): beta_blocker (propranolol), anticonvulsant (Topamax); "
         "needs 1 more failed class among: antidepressant, calcium_channel_blocker, "
-        "angiotensin_blocker, onabotulinumtoxinA, CGRP pathway; 2 triptans failed (2 "
-        f"needed): sumatriptan, rizatriptan; ≥8 debilitating days in each month {SPAN}."
+        "angiotensin_blocker, onabotulinumtoxinA, CGRP pathway; 2 triptans failed: "
+        f"sumatriptan, rizatriptan; ≥8 debilitating days each month {SPAN}."
     )
 
 
@@ -98,8 +98,8 @@ def test_refractory_reason_lists_every_class_still_missing_and_marks_the_barred(
     assert verdict.view().reason == (
         "3 classes failed (6 needed): beta_blocker (propranolol), anticonvulsant (Topamax), "
         "angiotensin_blocker (candesartan); needs 3 more failed classes: antidepressant, "
-        "calcium_channel_blocker (barred), CGRP pathway; 2 triptans failed (2 needed): "
-        "sumatriptan, rizatriptan; ≥8 debilitating days in each month "
+        "calcium_channel_blocker (barred), CGRP pathway; 2 triptans failed: "
+        "sumatriptan, rizatriptan; ≥8 debilitating days each month "
         f"{LABELS[0]} to {LABELS[5]}."
     )
 
@@ -111,7 +111,7 @@ def test_probable_refractory_reason_names_the_barred_class_and_why():
     assert verdict.view().reason == (
         "1 class barred: calcium_channel_blocker (calcium_channel_blocker: not marketed); "
         "3 classes failed: beta_blocker (propranolol), anticonvulsant (Topamax), "
-        "angiotensin_blocker (candesartan); needs each of these failed or barred: "
+        "angiotensin_blocker (candesartan); needs these failed or barred: "
         "antidepressant, CGRP pathway."
     )
 

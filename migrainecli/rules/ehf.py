@@ -124,7 +124,7 @@ def months_reason(months: Sequence[MonthEvidence]) -> str:
     span = f"{months[0].month} to {months[-1].month}"
     statuses = [m.status for m in months]
     if all(s == MET for s in statuses):
-        return f"≥{EHF_DEBILITATING_DAYS} debilitating days in each month {span}"
+        return f"≥{EHF_DEBILITATING_DAYS} debilitating days each month {span}"
     parts = []
     short = [m for m in months if m.status == NOT_MET]
     if short:
@@ -422,7 +422,8 @@ class EhfVerdict:
             triptans = "triptans contraindicated (" + ", ".join(t.failed_triptans) + ")"
         else:
             k = len(t.failed_triptans)
-            triptans = f"{_count(k, 'triptan', 's')} failed ({TRIPTANS_REQUIRED} needed)" + (
+            needed = "" if t.status == MET else f" ({TRIPTANS_REQUIRED} needed)"
+            triptans = f"{_count(k, 'triptan', 's')} failed{needed}" + (
                 f": {', '.join(t.failed_triptans)}" if t.failed_triptans else ""
             )
         parts = [classes]

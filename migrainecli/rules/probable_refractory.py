@@ -96,9 +96,7 @@ class ProbableRefractory:
         ]
         if self.open_classes:
             groups = list(dict.fromkeys(_GROUP_OF.get(c, c) for c in self.open_classes))
-            parts.append(
-                "needs each of these failed or barred: " + ", ".join(map(group_label, groups))
-            )
+            parts.append("needs these failed or barred: " + ", ".join(map(group_label, groups)))
         if ref.triptans.status != MET:
             parts.append("needs refractory's triptan condition (2 triptans failed)")
         if any(m.status != MET for m in ref.months):

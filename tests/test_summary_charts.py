@@ -162,3 +162,25 @@ def test_text_chart_viewed_on_the_1st_leaves_the_month_so_far_out(db_path, run):
     ]
     bars = chart[:8]
     assert all(len(line.rstrip()) <= 5 + 3 * 5 for line in bars)  # 3 months, 5 columns each
+
+
+def test_a_diary_with_no_complete_month_draws_no_empty_chart(db_path, run):
+    """Started this month: no chart frame, no pygal "No data", the month so far in words
+    (its untracked days included: 1 November is before the diary starts)."""
+    write(db_path, [Day(date(2026, 11, 2), "severe"), Day(date(2026, 11, 3), "mild")])
+    text = run("summary", "--as-of", "2026-11-05", env={"COLUMNS": "80"}).stdout.splitlines()
+    start = text.index("Headache and migraine days per month, preventive trials below")
+    assert text[start + 1 : text.index("", start)] == [
+        "No complete month to draw yet.",
+        "     Nov 2026 so far (5 of 30 days, 1 untracked): 2 headache, 0 migraine days;",
+        "     not drawn until the month is complete.",
+    ]
+    page = run("summary", "--format", "html", "--as-of", "2026-11-05").stdout
+    assert charts(page) == {}
+    parser = _SoFar()
+    parser.feed(page)
+    assert parser.notes == [
+        "Nov 2026 so far (5 of 30 days, 1 untracked): 2 headache, 0 migraine days; not "
+        "drawn until the month is complete (see the table)."
+    ]
+    assert "No complete month to draw yet." in page

@@ -611,6 +611,7 @@ def build_summary(
                 "complete": m["complete"],
                 "days_in_month": m["days_in_month"],
                 "elapsed_days": m["elapsed_days"],
+                "tracked_days": m["tracked_days"],
                 "headache_days": m["headache_days"],
                 "acute_medication_days": m["acute_medication_days"],
                 "days": {c: m["class_days"].get(c, 0) for c in used},

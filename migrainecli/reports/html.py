@@ -211,10 +211,15 @@ def _span(months: list[dict[str, Any]]) -> str:
 def so_far_note(m: dict[str, Any], what: str) -> str:
     """The month so far in words, under a chart that leaves it out (a month with a few
     days drawn beside full ones would look like a drop)."""
+    untracked = m["elapsed_days"] - m["tracked_days"]
     return (
-        f"{_month_name(m['month'])} so far ({m['elapsed_days']} of {m['days_in_month']} "
-        f"days): {what}; not drawn until the month is complete (see the table)."
+        f"{_month_name(m['month'])} so far ({m['elapsed_days']} of {m['days_in_month']} days"
+        + (f", {untracked} untracked" if untracked else "")
+        + f"): {what}; not drawn until the month is complete (see the table)."
     )
+
+
+NO_MONTH = "No complete month to draw yet."
 
 
 def _config(**kwargs):
@@ -257,6 +262,13 @@ def trend_chart(chart: dict[str, Any]) -> str:
 
     so_far = [m for m in chart["months"] if not m["complete"]]
     months = [m for m in chart["months"] if m["complete"]]
+    if not months:
+        return f"<p class='small muted'>{NO_MONTH}</p>" + _notes(
+            [
+                so_far_note(m, f"{m['headache_days']} headache, {m['migraine_days']} migraine days")
+                for m in so_far
+            ]
+        )
     labels = [m["month"] for m in months]
     bands = chart["bands"]
     lane = 4
@@ -337,6 +349,13 @@ def acute_chart(acute: dict[str, Any]) -> str:
     so_far = [m for m in acute["months"] if not m["complete"]]
     months = [m for m in acute["months"] if m["complete"]]
     classes = acute["classes"]
+
+    def days(m: dict[str, Any]) -> str:
+        return ", ".join(f"{c['label']} {m['days'][c['class']]}" for c in classes)
+
+    notes = [so_far_note(m, days(m)) for m in so_far]
+    if not months:
+        return f"<p class='small muted'>{NO_MONTH}</p>" + _notes(notes)
     limits = sorted({c["limit"] for c in classes if c["limit"]})
     class_colours = [CLASS_COLOURS[i % len(CLASS_COLOURS)] for i in range(len(classes))]
     colours = (*class_colours, *([THRESHOLD_COLOUR] * len(limits)))
@@ -361,9 +380,6 @@ def acute_chart(acute: dict[str, Any]) -> str:
         line.add(f"limit {limit}", [limit] * len(months), show_dots=False, stroke_style=dashed)
         legend.append((THRESHOLD_COLOUR, f"limit {limit} days/month (ICHD-3 {codes})", True))
 
-    def days(m: dict[str, Any]) -> str:
-        return ", ".join(f"{c['label']} {m['days'][c['class']]}" for c in classes)
-
     title = f"Days of acute medication per month by class, {_span(months)}"
     limited = [f"{c['label']} {c['limit']} days ({c['subtype']})" for c in classes if c["limit"]]
     desc = (
@@ -371,7 +387,6 @@ def acute_chart(acute: dict[str, Any]) -> str:
         + "."
         + (f" Limits: {', '.join(limited)}." if limited else "")
     )
-    notes = [so_far_note(m, days(m)) for m in so_far]
     desc += "".join(f" {n}" for n in notes)
     return _svg(line, "acute", title, desc) + _legend(legend) + _notes(notes)
 

@@ -323,6 +323,13 @@ def trend_lines(
 
     so_far = [m for m in months if not m["complete"]]
     months = [m for m in months if m["complete"]]
+    notes = [
+        Text(" " * AXIS + part, style="bright_black")
+        for m in so_far  # the caller prints every line uncut, so wrapped here
+        for part in textwrap.wrap(so_far_line(m), max(width - AXIS, 20))
+    ]
+    if not months:
+        return [Text("No complete month to draw yet."), *notes]
     room = max(width - AXIS - 1, 2)
     lines = []
     col = next((c for c in (5, 4, 3) if len(months) * c <= room), 2)
@@ -379,10 +386,7 @@ def trend_lines(
     legend.append("━", style=BAND_STYLES[0])
     legend.append(" preventive trial")
     lines.append(legend)
-    for m in so_far:  # the caller prints every line uncut, so wrap it here
-        for part in textwrap.wrap(so_far_line(m), max(width - AXIS, 20)):
-            lines.append(Text(" " * AXIS + part, style="bright_black"))
-    return lines
+    return lines + notes
 
 
 # -- trial response -------------------------------------------------------------------

@@ -32,7 +32,6 @@ from migrainecli.rules.ehf import (
     _group_names,
     barred_groups,
     ehf_classes,
-    failed_with_trials,
     group_label,
     months_reason,
 )
@@ -88,10 +87,11 @@ class ProbableRefractory:
             if self.barred
             else "no class barred (no trial recorded as unavailable)"
         )
-        failed = failed_with_trials(ref.failures)
+        # the failed classes by name: refractory's reason, just above, gives their trials
+        failed = [group_label(g) for g in ref.counted_groups()]
         parts = [
             barred,
-            f"{_count(len(ref.counted_groups()), 'class', 'es')} failed"
+            f"{_count(len(failed), 'class', 'es')} failed"
             + (f": {', '.join(failed)}" if failed else ""),
         ]
         if self.open_classes:

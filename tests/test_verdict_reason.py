@@ -25,7 +25,7 @@ NAMES = {
     "cgrp_mab": "Aimovig",
 }
 NOTE = (
-    " AHS 2024 makes CGRP-targeting therapy first-line; this verdict is the AHS 2021 step "
+    " AHS 2024 makes CGRP-targeting therapy first-line; this is the AHS 2021 step "
     "rule payers still apply."
 )
 
@@ -137,7 +137,7 @@ def test_step_therapy_reason_met_names_the_arm_n_and_the_options_with_their_tria
     assert verdict.status == MET
     assert verdict.view().reason == (
         f"Arm (b) holds: 8–14 headache days in {verdict.latest_month.month}; 2 AHS options "
-        "failed (N = 2, set with 'migrainecli config set step-therapy-failures'): "
+        "failed (N = 2: 'config set step-therapy-failures'): "
         "beta-blockers (propranolol), topiramate (Topamax)." + NOTE
     )
 
@@ -148,7 +148,7 @@ def test_step_therapy_reason_with_n_3_says_what_is_missing():
     month = verdict.latest_month.month
     assert verdict.view().reason == (
         f"{month} has 10 headache days, chronic migraine not met; 2 AHS options failed "
-        "(N = 3, set with 'migrainecli config set step-therapy-failures'): beta-blockers "
+        "(N = 3: 'config set step-therapy-failures'): beta-blockers "
         "(propranolol), topiramate (Topamax); needs 1 more failed AHS option." + NOTE
     )
 

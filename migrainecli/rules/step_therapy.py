@@ -384,8 +384,8 @@ class StepTherapy:
                     names.append(step.trial.therapy)
         k, need = len(self.failed_options), self.failures_required
         options = (
-            f"{k} AHS option{'s' if k != 1 else ''} failed (N = {need}, set with "
-            "'migrainecli config set step-therapy-failures')"
+            f"{k} AHS option{'s' if k != 1 else ''} failed (N = {need}: 'config set "
+            "step-therapy-failures')"
             + (": " + ", ".join(f"{o} ({', '.join(t)})" for o, t in by_option.items()) if k else "")
         )
         parts.append(options)
@@ -396,8 +396,8 @@ class StepTherapy:
         if self.status != MET and k < need:
             parts.append(f"needs {need - k} more failed AHS option{'s' if need - k != 1 else ''}")
         return (
-            "; ".join(parts) + ". AHS 2024 makes CGRP-targeting therapy first-line; this "
-            "verdict is the AHS 2021 step rule payers still apply."
+            "; ".join(parts) + ". AHS 2024 makes CGRP-targeting therapy first-line; this is "
+            "the AHS 2021 step rule payers still apply."
         )
 
     def view(self) -> Verdict:

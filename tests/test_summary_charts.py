@@ -91,7 +91,7 @@ def test_viewed_on_the_1st_the_month_so_far_is_not_drawn_in_either_chart(page):
     parser = _SoFar()
     parser.feed(page)
     assert parser.notes == [
-        "Apr 2026 so far (1 of 30 days): 0 headache, 0 migraine days; not drawn until the "
+        "Apr 2026 so far (1 of 30 days): 0 headache days, 0 migraine days; not drawn until the "
         "month is complete (see the table).",
         "Apr 2026 so far (1 of 30 days): Triptans 0, Simple analgesics 0; not drawn until "
         "the month is complete (see the table).",
@@ -157,7 +157,7 @@ def test_text_chart_viewed_on_the_1st_leaves_the_month_so_far_out(db_path, run):
         "     Jan  Feb  Mar",
         "     2026",
         "     █ headache days (left)  █ migraine days (right)  ━ preventive trial",
-        "     Apr 2026 so far (1 of 30 days): 0 headache, 0 migraine days; not drawn",
+        "     Apr 2026 so far (1 of 30 days): 0 headache days, 0 migraine days; not drawn",
         "     until the month is complete.",
     ]
     bars = chart[:8]
@@ -172,15 +172,15 @@ def test_a_diary_with_no_complete_month_draws_no_empty_chart(db_path, run):
     start = text.index("Headache and migraine days per month, preventive trials below")
     assert text[start + 1 : text.index("", start)] == [
         "No complete month to draw yet.",
-        "     Nov 2026 so far (5 of 30 days, 1 untracked): 2 headache, 0 migraine days;",
-        "     not drawn until the month is complete.",
+        "     Nov 2026 so far (5 of 30 days, 1 untracked): 2 headache days, 0 migraine",
+        "     days; not drawn until the month is complete.",
     ]
     page = run("summary", "--format", "html", "--as-of", "2026-11-05").stdout
     assert charts(page) == {}
     parser = _SoFar()
     parser.feed(page)
     assert parser.notes == [
-        "Nov 2026 so far (5 of 30 days, 1 untracked): 2 headache, 0 migraine days; not "
+        "Nov 2026 so far (5 of 30 days, 1 untracked): 2 headache days, 0 migraine days; not "
         "drawn until the month is complete (see the table)."
     ]
     assert "No complete month to draw yet." in page

@@ -222,6 +222,15 @@ def so_far_note(m: dict[str, Any], what: str) -> str:
 NO_MONTH = "No complete month to draw yet."
 
 
+def _headache_words(m: dict[str, Any]) -> str:
+    """ "16 headache days, 1 migraine day"."""
+
+    def n(count: int, noun: str) -> str:
+        return f"{count} {noun}{'' if count == 1 else 's'}"
+
+    return f"{n(m['headache_days'], 'headache day')}, {n(m['migraine_days'], 'migraine day')}"
+
+
 def _config(**kwargs):
     base = {
         "disable_xml_declaration": True,
@@ -264,10 +273,7 @@ def trend_chart(chart: dict[str, Any]) -> str:
     months = [m for m in chart["months"] if m["complete"]]
     if not months:
         return f"<p class='small muted'>{NO_MONTH}</p>" + _notes(
-            [
-                so_far_note(m, f"{m['headache_days']} headache, {m['migraine_days']} migraine days")
-                for m in so_far
-            ]
+            [so_far_note(m, _headache_words(m)) for m in so_far]
         )
     labels = [m["month"] for m in months]
     bands = chart["bands"]
@@ -333,10 +339,7 @@ def trend_chart(chart: dict[str, Any]) -> str:
             for b in bands
         )
     )
-    notes = [
-        so_far_note(m, f"{m['headache_days']} headache, {m['migraine_days']} migraine days")
-        for m in so_far
-    ]
+    notes = [so_far_note(m, _headache_words(m)) for m in so_far]
     desc += "".join(f" {n}" for n in notes)
     return _svg(line, "trend", title, desc.strip()) + _legend(legend) + _notes(notes)
 

@@ -297,7 +297,8 @@ def so_far_line(m: dict[str, Any]) -> str:
     return (
         f"{month_name(m['month'])} so far ({m['elapsed_days']} of {m['days_in_month']} days"
         + (f", {untracked} untracked" if untracked else "")
-        + f"): {m['headache_days']} headache, {m['migraine_days']} migraine days; not "
+        + f"): {_n(m['headache_days'], 'headache day')}, "
+        f"{_n(m['migraine_days'], 'migraine day')}; not "
         "drawn until the month is complete."
     )
 

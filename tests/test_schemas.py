@@ -58,12 +58,17 @@ DIARIES = {"demo": demo, "empty": empty, "approximate": approximate}
 
 @pytest.fixture(scope="module")
 def diaries(tmp_path_factory) -> dict[str, Path]:
-    """Each diary built once for the module; "missing" is a path with no file."""
+    """Each diary built once for the module; "missing" is a path with no file. Built
+    before the per-test isolation (conftest.isolated_diary), so isolated here too."""
     folder = tmp_path_factory.mktemp("diaries")
     paths = {}
-    for name, build in DIARIES.items():
-        paths[name] = folder / f"{name}.db"
-        build(paths[name])
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("HOME", str(folder / "home"))
+        env.setenv("XDG_DATA_HOME", str(folder / "xdg-data"))
+        env.setenv("MIGRAINECLI_DB", str(folder / "unused.db"))
+        for name, build in DIARIES.items():
+            paths[name] = folder / f"{name}.db"
+            build(paths[name])
     paths["missing"] = folder / "missing.db"
     return paths
 
@@ -76,6 +81,11 @@ def json_output(db: Path, *args: str):
 
 def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schemas.json_schema(name), format_checker=FormatChecker())
+
+
+def _table_schema(kind: str) -> dict:
+    (resource,) = (r for r in schemas.datapackage()["resources"] if r["name"] == kind)
+    return resource["schema"]
 
 
 # -- the JSON Schemas ---------------------------------------------------------------------
@@ -125,9 +135,10 @@ def test_the_record_keys_are_the_documented_columns_in_order(diaries):
     for kind, spec in FILE_KINDS.items():
         records = json_output(diaries["demo"], "export", kind, "--format", "json")
         required = schemas.json_schema(kind)["items"]["required"]
-        if kind == "monthly":  # then one <class>_days key per acute class
-            assert list(records[0])[:7] == required[:7]
-            assert list(records[0])[-1] == required[-1] == "active_preventives"
+        if kind == "monthly":  # then one <class>_days key per acute class: the CSV columns
+            columns = [f["name"] for f in _table_schema("monthly")["fields"]]
+            assert list(records[0]) == columns
+            assert columns[:7] == required[:7] and columns[-1] == required[-1]
         else:
             assert list(records[0]) == required == [*spec.columns, *spec.derived]
 
@@ -301,27 +312,23 @@ def test_the_formula_guard_and_a_decimal_pass_as_the_strings_and_numbers_they_ar
 ):
     folder = export_folder(diaries["approximate"], tmp_path / "export")
     rows = frictionless.Resource(
-        str(folder / "days.csv"), schema=frictionless.Schema(_fields("days"))
+        str(folder / "days.csv"), schema=frictionless.Schema(_table_schema("days"))
     ).read_rows()
     assert [(r["date"], r["hours"], r["note"]) for r in rows] == [
         (date(2025, 7, 1), 2.5, "'=SUM(A1)")
     ]
 
 
-def _fields(kind: str) -> dict:
-    (resource,) = (r for r in schemas.datapackage()["resources"] if r["name"] == kind)
-    return resource["schema"]
-
-
 # -- getting them: export KIND --schema, status --schema, untried --schema ---------------
 @pytest.mark.parametrize("kind", CSV_KINDS)
-def test_export_schema_prints_the_shipped_descriptors(run, kind):
+def test_export_schema_prints_the_shipped_descriptors(run, kind, db_path):
     result = run("export", kind, "--schema")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == schemas.datapackage(kind)
     result = run("export", kind, "--schema", "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == schemas.json_schema(kind)
+    assert not db_path.exists()  # no diary is created or needed
 
 
 @pytest.mark.parametrize("name", COMMANDS)

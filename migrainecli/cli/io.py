@@ -134,10 +134,10 @@ def _export_schema(ctx, kind: str, fmt: Format, output, force: bool, as_of) -> N
     if as_of is not None:
         raise usage_error("--as-of applies to 'export fhir' only.")
     what = schemas.json_schema(kind) if fmt is Format.json else schemas.datapackage(kind)
-    write_descriptor(ctx, what, output, force)
+    _write_descriptor(ctx, what, output, force)
 
 
-def write_descriptor(ctx, descriptor: dict, output, force: bool) -> None:
+def _write_descriptor(ctx, descriptor: dict, output, force: bool) -> None:
     """A schema as indented JSON on stdout, or into a new private --output file."""
     from migrainecli.cli.common import json_text
 
@@ -166,8 +166,8 @@ def import_(
         ImportKind,
         typer.Argument(
             metavar="KIND",
-            help="What the file holds: days, intakes, trials, gaps, or migrainebuddy (the "
-            "Migraine Buddy app's CSV export).",
+            help="What the file holds: days, intakes, trials, gaps, scores, periods, or "
+            "migrainebuddy (the Migraine Buddy app's CSV export).",
         ),
     ],
     file: Annotated[

@@ -36,7 +36,7 @@ NAMESPACE = "https://migrainecli.example/schemas/"
 
 def approximate(path: Path) -> None:
     """Trials known to the month only (shown and exported as YYYY-MM), one ongoing, one of
-    a therapy the catalogue does not know, and one day with an intake."""
+    a therapy the catalogue does not know, a day with an intake and an aura-only day."""
     run = Run()
     for args in (
         ("trial", "add", "Topamax 50 mg", "--start", "2024-01", "--end", "2024-05",
@@ -48,6 +48,7 @@ def approximate(path: Path) -> None:
          "--end", "2023-04", "--outcome", "stopped_other"),
         ("log", "2025-07-01", "--severity", "moderate", "--hours", "2.5", "--med",
          "sumatriptan 50 mg", "--note", "=SUM(A1)"),
+        ("log", "2025-07-03", "--aura"),  # an aura without headache: severity none, aura 1
     ):  # fmt: skip
         result = run("--db", str(path), *args)
         assert result.exit_code == 0, result.stderr
@@ -183,12 +184,24 @@ def _drop(path: tuple):
     return mutate
 
 
+def _none_day_with(key: str, value):
+    """A headache-free day (severity none) given a headache's hours or feature."""
+
+    def mutate(days):
+        (day,) = [d for d in days if d["severity"] == "none"][:1]
+        day[key] = value
+
+    return mutate
+
+
 MUTATIONS = {
     "days severity outside the vocabulary": ("days", _set((0, "severity"), "terrible")),
     "days date not a date": ("days", _set((0, "date"), "2025-02-30")),
     "days hours 0": ("days", _set((0, "hours"), 0)),
     "days missing date": ("days", _drop((0, "date"))),
     "days feature as 1, not true": ("days", _set((0, "nausea"), 1)),
+    "days headache-free with nausea": ("days", _none_day_with("nausea", True)),
+    "days headache-free with hours": ("days", _none_day_with("hours", 2.0)),
     "intakes missing class": ("intakes", _drop((0, "class"))),
     "trials outcome outside the vocabulary": ("trials", _set((0, "outcome"), "failed")),
     "trials start month 13": ("trials", _set((0, "start"), "2025-13")),
@@ -314,8 +327,9 @@ def test_the_formula_guard_and_a_decimal_pass_as_the_strings_and_numbers_they_ar
     rows = frictionless.Resource(
         str(folder / "days.csv"), schema=frictionless.Schema(_table_schema("days"))
     ).read_rows()
-    assert [(r["date"], r["hours"], r["note"]) for r in rows] == [
-        (date(2025, 7, 1), 2.5, "'=SUM(A1)")
+    assert [(r["date"], r["severity"], r["hours"], r["aura"], r["note"]) for r in rows] == [
+        (date(2025, 7, 1), "moderate", 2.5, None, "'=SUM(A1)"),
+        (date(2025, 7, 3), "none", None, True, None),
     ]
 
 

@@ -131,6 +131,8 @@ def _export_schema(ctx, kind: str, fmt: Format, output, force: bool, as_of) -> N
         raise usage_error(
             "'export fhir' writes FHIR R4, described by FHIR itself; see docs/fhir.md."
         )
+    if kind not in schemas.EXPORT_KINDS:
+        raise usage_error(f"--schema describes {', '.join(schemas.EXPORT_KINDS)}; not {kind}.")
     if as_of is not None:
         raise usage_error("--as-of applies to 'export fhir' only.")
     what = schemas.json_schema(kind) if fmt is Format.json else schemas.datapackage(kind)

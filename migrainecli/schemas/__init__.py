@@ -18,10 +18,10 @@ import json
 from importlib import resources
 from typing import Any
 
-# Every JSON output with a schema here: the export kinds, then the --json of commands.
-JSON_SCHEMAS = (
-    "days", "intakes", "trials", "gaps", "scores", "periods", "monthly", "status", "untried",
-)  # fmt: skip
+# The export kinds described here (a JSON Schema and a datapackage resource each), then
+# every JSON output with a schema: those kinds and the --json of status and untried.
+EXPORT_KINDS = ("days", "intakes", "trials", "gaps", "scores", "periods", "monthly")
+JSON_SCHEMAS = (*EXPORT_KINDS, "status", "untried")
 
 
 def _load(filename: str) -> dict[str, Any]:

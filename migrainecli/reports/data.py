@@ -60,6 +60,9 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from migrainecli.rules.criteria import StatusReport
 
 SUMMARY_MONTHS = 12
+# The summary sections ``summary --section NAME`` prints alone (each renderer has one
+# function per name: terminal.SECTION_RENDERERS, longcsv.SECTION_ROWS, html.SECTION_HTML).
+SUMMARY_SECTIONS = ("payer",)
 CHART_MONTHS = 24
 RESPONSE_SOURCE = "Tassorelli et al., Cephalalgia 2018 (docs/criteria.md section 7)"
 THRESHOLDS = {
@@ -531,7 +534,7 @@ def build_summary(
     Period dates are health data of their own (docs/criteria.md section 9): the
     summary shows the menstrual migraine verdict only, and the cycles (period starts and
     windows) only with ``include_cycles``."""
-    from migrainecli.rules.trials import partition_classes
+    from migrainecli.reports.payer import payer_section
 
     settings = settings or {}
     sd = status.to_dict()
@@ -617,30 +620,16 @@ def build_summary(
         ],
     }
 
-    part = partition_classes(data.trials, as_of, catalogue)
-    untried: dict[str, list[dict[str, str]]] = {}
-    for entry in sorted(part.untried, key=lambda e: KINDS.index(e.kind)):
-        untried.setdefault(entry.kind, []).append(
-            {"class": entry.class_id, "label": labels.get(entry.class_id, entry.class_id)}
-        )
-    inadequate = [
-        {
-            "class": entry.class_id,
-            "label": labels.get(entry.class_id, entry.class_id),
-            "kind": entry.kind,
-            "trials": [f"{t.therapy}: {a.reason}" for t, a in entry.trials],
-        }
-        for entry in part.inadequate
-    ]
-    barred = [
-        {
-            "class": entry.class_id,
-            "label": labels.get(entry.class_id, entry.class_id),
-            "kind": entry.kind,
-            "trials": [f"{t.therapy}: {t.reason or 'unavailable'}" for t, _ in entry.trials],
-        }
-        for entry in part.barred
-    ]
+    untried, inadequate, barred, untried_notes = untried_lists(data, as_of, catalogue)
+    shown = shown_months(status.months, as_of, SUMMARY_MONTHS)
+    payer = payer_section(
+        status.months,
+        shown,
+        as_of,
+        report["trials"],
+        [short_response_note(r, sd["diary"]["start"]) for r in report["trials"]],
+        summary_scores(sd["scores"]),
+    )
 
     diary = sd["diary"]
     tracked_12 = sum(m["tracked_days"] for m in months)
@@ -681,11 +670,13 @@ def build_summary(
         "preventive_history": preventive,
         "other_treatments": other,
         "acute_medication": acute,
+        "payer": payer.to_dict(),
         "untried": untried,
         "barred": barred,
         "inadequate": inadequate,
+        "untried_notes": untried_notes,
         "thresholds": report["thresholds"],
-        "scores": summary_scores(sd["scores"]),
+        "scores": payer.scores,
         "cycles": (
             [
                 {"start": c["start"], "window": c["window"], "window_status": c["window_status"]}
@@ -696,6 +687,47 @@ def build_summary(
         ),
         "disclaimer": DISCLAIMER,
     }
+
+
+def untried_lists(
+    data: DiaryData, as_of: date, catalogue: Catalogue
+) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """The summary's "classes not tried yet": ``rules.untried.untried_classes``, the core
+    of ``untried``, in the same words (an acute class taken without a trial says on how
+    many days). Returns (untried by kind, inadequate, barred, the diary notes)."""
+    from migrainecli.rules.untried import (
+        barred_trial,
+        diary_notes,
+        inadequate_trial,
+        untried_classes,
+        untried_name,
+    )
+
+    core = untried_classes(data.trials, data.intakes, as_of, catalogue)
+    labels = class_labels(catalogue)
+    untried: dict[str, list[dict[str, Any]]] = {}
+    for e in sorted(core["untried"], key=lambda e: KINDS.index(e["kind"])):
+        untried.setdefault(e["kind"], []).append(
+            {
+                "class": e["class"],
+                "label": untried_name(e, labels),
+                "intake_days": e.get("intake_days", 0),
+            }
+        )
+
+    def listed(key: str, line) -> list[dict[str, Any]]:
+        return [
+            {
+                "class": e["class"],
+                "label": labels.get(e["class"], e["class"]),
+                "kind": e["kind"],
+                "trials": [line(t) for t in e["trials"]],
+            }
+            for e in core[key]
+        ]
+
+    notes = diary_notes(e for v in core.values() for e in v)
+    return untried, listed("inadequate", inadequate_trial), listed("barred", barred_trial), notes
 
 
 def summary_scores(scores: dict[str, Any]) -> dict[str, Any]:

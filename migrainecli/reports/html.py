@@ -624,7 +624,7 @@ def _payer_months(payer: dict[str, Any]) -> str:
         + _num(m["migraine_days"], m, "migraine_days")
         + f"<td class='n'>{m['moderate_severe_days']}</td>"
         f"<td class='n'>{m['acute_medication_days']}</td>"
-        + _num(_e(m["long_headache_text"]), m, "long_headache_days")  # type: ignore[arg-type]
+        + _num(_e(m["long_headache_text"]), m, "long_headache_days")
         + "</tr>"
         for m in payer["months"]
     )

@@ -32,6 +32,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from migrainecli.models import KINDS, DiaryData, Trial
+from migrainecli.reports.payer import payer_section, signed_percent
 from migrainecli.rules.chronic import CM_HEADACHE_DAYS, CM_MIGRAINE_DAYS
 from migrainecli.rules.day import classify_day
 from migrainecli.rules.ehf import EHF_DEBILITATING_DAYS
@@ -477,16 +478,9 @@ def _response_text(r: dict[str, Any], diary_start: str | None = None) -> str:
         return known + "not computable: " + short_response_note(r, diary_start)
     text = f"{b:g} → {t:g} migraine days/month"
     if r["reduction_percent"] is not None:
-        text += f", {_signed_percent(r['reduction_percent'])}"
+        text += f", {signed_percent(r['reduction_percent'])}"
         text += ", responder" if r["responder"] else ", not a responder"
     return text
-
-
-def _signed_percent(reduction: float) -> str:
-    """A reduction as a change: 62.5 -> '−62.5%', -20 -> '+20%'."""
-    change = -reduction
-    sign = "+" if change > 0 else ("−" if change < 0 else "±")
-    return f"{sign}{abs(change):g}%"
 
 
 def _trial_row(
@@ -534,8 +528,6 @@ def build_summary(
     Period dates are health data of their own (docs/criteria.md section 9): the
     summary shows the menstrual migraine verdict only, and the cycles (period starts and
     windows) only with ``include_cycles``."""
-    from migrainecli.reports.payer import payer_section
-
     settings = settings or {}
     sd = status.to_dict()
     report = build_report(data, status, as_of, catalogue, SUMMARY_MONTHS, sd, cycles=include_cycles)

@@ -667,7 +667,7 @@ def _payer_trials(payer: dict[str, Any]) -> str:
             c = p[key]
             cells += (
                 f"<td class='n'>{_e(c['means'])}</td><td class='n'>{_e(c['change'])}</td>"
-                f"<td class='d'>{_yes(c['at_least_50'])} / {_yes(c['at_least_30'])}</td>"
+                f"<td class='d'>{_e(c['marks'])}</td>"
             )
         under = _e(p["windows"]) + (f"; {_e(p['not_computable'])}" if p["not_computable"] else "")
         blocks.append(
@@ -687,10 +687,6 @@ def _payer_trials(payer: dict[str, Any]) -> str:
         "(Tassorelli 2018); under 30% fewer headache days: non-responder to "
         "onabotulinumtoxinA (Bendtsen 2018).</p>"
     )
-
-
-def _yes(flag: bool | None) -> str:
-    return {True: "yes", False: "no", None: "—"}[flag]
 
 
 def payer_html(s: dict[str, Any]) -> str:

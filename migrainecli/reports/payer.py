@@ -146,7 +146,7 @@ def _long_headache_line(months: Sequence[MonthCounts], as_of: date) -> str:
 
 
 # -- per preventive trial (section 7) ----------------------------------------------------
-def _percent_change(reduction: float) -> str:
+def signed_percent(reduction: float) -> str:
     """A reduction as a change: 62.5 -> '−62.5%', -20 -> '+20%'."""
     change = -reduction
     sign = "+" if change > 0 else ("−" if change < 0 else "±")
@@ -190,7 +190,7 @@ class Change:
         """``−60%``; ``—`` where there is no reduction to compute."""
         if self.reduction_percent is None:
             return "—"
-        return _percent_change(self.reduction_percent)
+        return signed_percent(self.reduction_percent)
 
     @property
     def text(self) -> str:
@@ -214,6 +214,7 @@ class Change:
             "at_least_30": self.at_least_30,
             "means": self.means,
             "change": self.change,
+            "marks": f"{_yes_no(self.at_least_50)} / {_yes_no(self.at_least_30)}",
             "text": self.text,
         }
 

@@ -12,6 +12,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from migrainecli.catalogue import load_catalogue
 from migrainecli.models import Day, DiaryData, Gap, Intake, Trial
@@ -390,3 +392,37 @@ def test_untried_section_matches_untried_with_an_acute_class_taken_without_a_tri
     assert simple["intake_days"] == 2 * 7 + 3 * 4 + 4 * 3  # every mild day had ibuprofen
     html = _page(_summary(run, "--format", "html")).section("untried")
     assert "Simple analgesics (taken on 38 days, no trial recorded)" in html
+
+
+# -- the unknown days are sound: recording the missing durations stays inside the bounds -------
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 30),
+            st.sampled_from(["none", "mild", "moderate", "severe"]),
+            st.one_of(st.none(), st.sampled_from([0.5, 3.9, 4.0, 10.0])),
+        ),
+        max_size=31,
+    ),
+    st.lists(st.sampled_from([1.0, 3.99, 4.0, 12.0]), min_size=31, max_size=31),
+)
+def test_section_10_missing_durations_never_break_the_bounds(entries, filled):
+    logged = {}
+    for i, severity, hours in entries:
+        logged[i] = Day(date(2026, 3, 1) + timedelta(days=i), severity, hours=hours)
+    m = _march(list(logged.values()))
+    p = payer_month(m)
+    assert m.long_headache_days + m.no_duration_days <= m.headache_days
+    assert m.moderate_severe_days <= m.headache_days
+    complete = [
+        Day(d.date, d.severity, hours=filled[i] if d.hours is None else d.hours)
+        for i, d in logged.items()
+    ]
+    known = _march(complete).long_headache_days
+    assert m.long_headache_days <= known <= m.long_headache_days + m.no_duration_days
+    mark = p.marks["long_headache_days"]
+    if mark is Mark.MET:
+        assert known >= 15
+    if mark is Mark.CANNOT_MEET:
+        assert known < 15

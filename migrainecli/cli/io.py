@@ -43,7 +43,8 @@ def export(
         ExportKind,
         typer.Argument(
             metavar="KIND",
-            help="days, intakes, trials, gaps, monthly or fhir (a FHIR R4 Bundle).",
+            help="days, intakes, trials, gaps, scores, periods, monthly or fhir (a FHIR R4 "
+            "Bundle).",
             show_default=False,
         ),
     ],
@@ -56,6 +57,14 @@ def export(
         str | None,
         typer.Option("--as-of", metavar="DATE", help="fhir: evaluate as if today were DATE."),
     ] = None,
+    schema: Annotated[
+        bool,
+        typer.Option(
+            "--schema",
+            help="Write the description of KIND's file instead: a Data Package descriptor "
+            "(CSV) or a JSON Schema (--format json).",
+        ),
+    ] = False,
 ) -> None:
     """Export days, intakes, trials, gaps, scores, periods, monthly counts or FHIR R4.
 
@@ -65,9 +74,13 @@ def export(
     Without a diary file it says so on stderr and writes nothing, except that --format
     json on stdout prints [] so that scripts always read valid JSON. 'export fhir' writes
     one FHIR R4 Bundle (JSON) for a clinic's record system; docs/fhir.md describes it.
+    --schema writes, with no diary needed, the Frictionless Data Package descriptor of
+    KIND.csv, or with --format json the JSON Schema of the JSON export.
     """
     from migrainecli import csvio
 
+    if schema:
+        return _export_schema(ctx, kind.value, fmt, output, force, as_of)
     if kind.value == "fhir" or as_of is not None:
         from migrainecli.cli.common import usage_error
         from migrainecli.cli.fhir import export_fhir
@@ -109,6 +122,40 @@ def export(
     note(f"Wrote {n} {_rows(kind.value, n)} to {output}.")
 
 
+def _export_schema(ctx, kind: str, fmt: Format, output, force: bool, as_of) -> None:
+    """``export KIND --schema``: the shipped description of KIND's file (migrainecli.schemas)."""
+    from migrainecli import schemas
+    from migrainecli.cli.common import usage_error
+
+    if kind == "fhir":
+        raise usage_error(
+            "'export fhir' writes FHIR R4, described by FHIR itself; see docs/fhir.md."
+        )
+    if kind not in schemas.EXPORT_KINDS:
+        raise usage_error(f"--schema describes {', '.join(schemas.EXPORT_KINDS)}; not {kind}.")
+    if as_of is not None:
+        raise usage_error("--as-of applies to 'export fhir' only.")
+    what = schemas.json_schema(kind) if fmt is Format.json else schemas.datapackage(kind)
+    _write_descriptor(ctx, what, output, force)
+
+
+def _write_descriptor(ctx, descriptor: dict, output, force: bool) -> None:
+    """A schema as indented JSON on stdout, or into a new private --output file."""
+    from migrainecli.cli.common import json_text
+
+    if output is None:
+        print_json(descriptor)
+        return
+    from migrainecli.cli.common import output_path
+    from migrainecli.files import check_new_output, private_output
+
+    output = output_path(ctx, output)
+    check_new_output(output, force)
+    with private_output(output) as fh:
+        fh.write(json_text(descriptor))
+    note(f"Wrote the schema to {output}.")
+
+
 def _rows(kind: str, n: int) -> str:
     if kind == "monthly":
         return "month" if n == 1 else "months"
@@ -121,8 +168,8 @@ def import_(
         ImportKind,
         typer.Argument(
             metavar="KIND",
-            help="What the file holds: days, intakes, trials, gaps, or migrainebuddy (the "
-            "Migraine Buddy app's CSV export).",
+            help="What the file holds: days, intakes, trials, gaps, scores, periods, or "
+            "migrainebuddy (the Migraine Buddy app's CSV export).",
         ),
     ],
     file: Annotated[

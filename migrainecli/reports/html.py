@@ -2,13 +2,16 @@
 
 Renders the dictionary of ``migrainecli.reports.data.build_summary``. The page has no
 script, no external stylesheet, font or image: the CSS is inline, the charts are
-pygal SVG inlined in the page (pygal's own script and comments are removed), and
+pygal SVG inlined in the page (pygal's own script, comments, title and tooltips are
+removed; each chart is ``role="img"`` with its own title and description), both over
+the same complete months (the month so far is said in words under them), and
 ``@page`` / print CSS lay it out on A4 or Letter, whichever the printer uses.
 """
 
 from __future__ import annotations
 
 import calendar as _calendar
+import re
 from html import escape
 from typing import Any
 
@@ -48,6 +51,7 @@ header .meta { text-align: right; font-size: 8.5pt; color: #333; white-space: no
   flex-shrink: 0; }
 h2 { font-size: 10.5pt; margin: 11pt 0 4pt; padding-bottom: 1.5pt;
   border-bottom: 0.75pt solid #9aa0a6; break-after: avoid; page-break-after: avoid; }
+h3 { font-size: 9.5pt; margin: 7pt 0 3pt; break-after: avoid; page-break-after: avoid; }
 p { margin: 2pt 0 4pt; }
 .muted { color: #555; }
 .small { font-size: 7.5pt; }
@@ -59,6 +63,7 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.n { white-space: nowrap; }
 td.d { white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr { break-inside: avoid; page-break-inside: avoid; }
+.payer-trials tr.pt td { border-bottom: none; }
 .hit { font-weight: 700; color: #b91c1c; }
 .badge { display: inline-block; padding: 0.5pt 4pt; border-radius: 2pt; font-size: 7.8pt;
   font-weight: 700; letter-spacing: 0.02em; white-space: nowrap; }
@@ -66,6 +71,9 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .v-not_met { border: 0.75pt solid #111; color: #111; }
 .v-undetermined { border: 0.75pt dashed #111; color: #111; font-style: italic; }
 .verdicts td { padding-top: 2pt; padding-bottom: 2pt; }
+.verdicts tbody.v { break-inside: avoid; page-break-inside: avoid; }
+.verdicts tbody.has-why tr:first-child td { border-bottom: 0; padding-bottom: 0.5pt; }
+.verdicts tr.why td { font-size: 8pt; padding-top: 0; padding-bottom: 3pt; }
 .verdicts .ev { font-size: 8pt; font-variant-numeric: tabular-nums; }
 #explanations p { font-size: 8pt; margin: 0 0 5pt; }
 .chart { margin: 2pt 0; break-inside: avoid; page-break-inside: avoid; }
@@ -102,11 +110,6 @@ footer .disclaimer { font-size: 9pt; font-weight: 600; }
 
 def _e(value: Any) -> str:
     return escape("" if value is None else str(value))
-
-
-def _short_month(label: str) -> str:
-    year, month = int(label[:4]), int(label[5:7])
-    return f"{_calendar.month_abbr[month]} {year % 100:02d}"
 
 
 def _num(n: int, m: dict[str, Any], name: str) -> str:
@@ -158,8 +161,14 @@ def _style(colours: tuple[str, ...]):
     )
 
 
-def _svg(chart, name: str) -> str:
-    """The chart as inline SVG: no XML declaration, no script, no comment."""
+_TOOLTIP_CSS = re.compile(r"[^{}]*\.tooltip[^{}]*\{[^{}]*\}")
+
+
+def _svg(chart, name: str, title: str, desc: str) -> str:
+    """The chart as inline SVG: no XML declaration, no script, no comment, none of
+    pygal's default "Pygal" title and tooltips (its ``title`` and ``desc`` elements and
+    tooltip classes); instead ``role="img"`` labelled by our own ``title`` and ``desc``,
+    the text a screen reader reads."""
     from pygal.etree import etree
 
     chart.uuid = name  # a stable element id instead of a random one
@@ -167,10 +176,61 @@ def _svg(chart, name: str) -> str:
     for parent in list(root.iter()):
         for child in list(parent):
             tag = child.tag
-            if not isinstance(tag, str) or tag.rsplit("}", 1)[-1] == "script":
-                parent.remove(child)  # comments (pygal's links) and pygal's config script
+            local = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else None
+            if local in (None, "script", "title", "desc"):
+                parent.remove(child)  # comments, pygal's script, its title and tooltips
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.endswith("style") and el.text:
+            el.text = _TOOLTIP_CSS.sub("", el.text)  # the rules of the tooltips removed
+        classes = el.get("class")
+        if classes and "tooltip" in classes:
+            el.set("class", " ".join(c for c in classes.split() if "tooltip" not in c))
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    title_el = etree.Element(f"{ns}title", id=f"{name}-title")
+    title_el.text = title
+    desc_el = etree.Element(f"{ns}desc", id=f"{name}-desc")
+    desc_el.text = desc
+    root.insert(0, desc_el)
+    root.insert(0, title_el)
+    root.set("role", "img")
+    root.set("aria-labelledby", f"{name}-title {name}-desc")
     svg = etree.tostring(root, encoding="unicode")
     return svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
+
+
+def _month_name(label: str) -> str:
+    """ "2025-12" as "Dec 2025" (chart labels and their text alternatives)."""
+    return f"{_calendar.month_abbr[int(label[5:7])]} {label[:4]}"
+
+
+def _span(months: list[dict[str, Any]]) -> str:
+    if not months:
+        return "no complete month"
+    first, last = _month_name(months[0]["month"]), _month_name(months[-1]["month"])
+    return first if first == last else f"{first} to {last}"
+
+
+def so_far_note(m: dict[str, Any], what: str) -> str:
+    """The month so far in words, under a chart that leaves it out (a month with a few
+    days drawn beside full ones would look like a drop)."""
+    untracked = m["elapsed_days"] - m["tracked_days"]
+    return (
+        f"{_month_name(m['month'])} so far ({m['elapsed_days']} of {m['days_in_month']} days"
+        + (f", {untracked} untracked" if untracked else "")
+        + f"): {what}; not drawn until the month is complete (see the table)."
+    )
+
+
+NO_MONTH = "No complete month to draw yet."
+
+
+def _headache_words(m: dict[str, Any]) -> str:
+    """ "16 headache days, 1 migraine day"."""
+
+    def n(count: int, noun: str) -> str:
+        return f"{count} {noun}{'' if count == 1 else 's'}"
+
+    return f"{n(m['headache_days'], 'headache day')}, {n(m['migraine_days'], 'migraine day')}"
 
 
 def _config(**kwargs):
@@ -184,6 +244,7 @@ def _config(**kwargs):
         "allow_interruptions": True,
         "dots_size": 2.5,
         "margin": 6,
+        "margin_right": 28,  # room for the last month label ("Oct 2026")
         "spacing": 6,
         "show_x_guides": False,
         "show_y_guides": True,
@@ -210,7 +271,12 @@ def trend_chart(chart: dict[str, Any]) -> str:
     its legend."""
     import pygal
 
-    months = chart["months"]
+    so_far = [m for m in chart["months"] if not m["complete"]]
+    months = [m for m in chart["months"] if m["complete"]]
+    if not months:
+        return f"<p class='small muted'>{NO_MONTH}</p>" + _notes(
+            [so_far_note(m, _headache_words(m)) for m in so_far]
+        )
     labels = [m["month"] for m in months]
     bands = chart["bands"]
     lane = 4
@@ -226,7 +292,7 @@ def trend_chart(chart: dict[str, Any]) -> str:
             print_values=False,
         )
     )
-    line.x_labels = [_short_month(label) for label in labels]
+    line.x_labels = [_month_name(label) for label in labels]
 
     def value(m: dict[str, Any], key: str):
         return m[key] if m["tracked_days"] else None  # no line through untracked months
@@ -260,7 +326,24 @@ def trend_chart(chart: dict[str, Any]) -> str:
         (colour, f"{b['therapy']} ({b['class']}) {b['start']} → {b['end'] or 'ongoing'}", False)
         for colour, b in zip(band_colours, bands, strict=True)
     ]
-    return _svg(line, "trend") + _legend(legend)
+
+    def counts(m: dict[str, Any]) -> str:
+        if not m["tracked_days"]:
+            return f"{_month_name(m['month'])} not tracked"
+        return f"{_month_name(m['month'])} {m['headache_days']} and {m['migraine_days']}"
+
+    title = f"Headache and migraine days per month, {_span(months)}"
+    desc = (
+        "Headache and migraine days: " + "; ".join(counts(m) for m in months) + ". "
+        "Thresholds 15 headache and 8 migraine days. "
+        + " ".join(
+            f"{b['therapy']} ({b['class']}) from {b['start']} to {b['end'] or 'ongoing'}."
+            for b in bands
+        )
+    )
+    notes = [so_far_note(m, _headache_words(m)) for m in so_far]
+    desc += "".join(f" {n}" for n in notes)
+    return _svg(line, "trend", title, desc.strip()) + _legend(legend) + _notes(notes)
 
 
 def acute_chart(acute: dict[str, Any]) -> str:
@@ -268,8 +351,16 @@ def acute_chart(acute: dict[str, Any]) -> str:
     (pygal Line), and its legend."""
     import pygal
 
-    months = acute["months"]
+    so_far = [m for m in acute["months"] if not m["complete"]]
+    months = [m for m in acute["months"] if m["complete"]]
     classes = acute["classes"]
+
+    def days(m: dict[str, Any]) -> str:
+        return ", ".join(f"{c['label']} {m['days'][c['class']]}" for c in classes)
+
+    notes = [so_far_note(m, days(m)) for m in so_far]
+    if not months:
+        return f"<p class='small muted'>{NO_MONTH}</p>" + _notes(notes)
     limits = sorted({c["limit"] for c in classes if c["limit"]})
     class_colours = [CLASS_COLOURS[i % len(CLASS_COLOURS)] for i in range(len(classes))]
     colours = (*class_colours, *([THRESHOLD_COLOUR] * len(limits)))
@@ -282,7 +373,7 @@ def acute_chart(acute: dict[str, Any]) -> str:
             x_label_rotation=0 if len(months) <= 13 else 40,
         )
     )
-    line.x_labels = [_short_month(m["month"]) for m in months]
+    line.x_labels = [_month_name(m["month"]) for m in months]
     for c in classes:
         line.add(
             c["label"], [m["days"][c["class"]] for m in months], stroke_style={"width": "2.2px"}
@@ -293,7 +384,20 @@ def acute_chart(acute: dict[str, Any]) -> str:
         codes = ", ".join(c["subtype"] for c in classes if c["limit"] == limit)
         line.add(f"limit {limit}", [limit] * len(months), show_dots=False, stroke_style=dashed)
         legend.append((THRESHOLD_COLOUR, f"limit {limit} days/month (ICHD-3 {codes})", True))
-    return _svg(line, "acute") + _legend(legend)
+
+    title = f"Days of acute medication per month by class, {_span(months)}"
+    limited = [f"{c['label']} {c['limit']} days ({c['subtype']})" for c in classes if c["limit"]]
+    desc = (
+        "; ".join(f"{_month_name(m['month'])}: {days(m)}" for m in months)
+        + "."
+        + (f" Limits: {', '.join(limited)}." if limited else "")
+    )
+    desc += "".join(f" {n}" for n in notes)
+    return _svg(line, "acute", title, desc) + _legend(legend) + _notes(notes)
+
+
+def _notes(notes: list[str]) -> str:
+    return "".join(f"<p class='small muted so-far'>{_e(n)}</p>" for n in notes)
 
 
 # -- sections -------------------------------------------------------------------------
@@ -352,13 +456,18 @@ def _evidence(v: dict[str, Any]) -> str:
 def _verdicts(s: dict[str, Any]) -> str:
     """Every verdict with its source and the months behind it (the explanations follow
     later, in ``_explanations``)."""
-    rows = []
+    groups = []
     for v in s["verdicts"]:
-        rows.append(
-            "<tr>"
+        why = (
+            f"<tr class='why'><td colspan='4'><b>Why:</b> {_e(v['reason'])}</td></tr>"
+            if v["reason"]
+            else ""
+        )
+        groups.append(
+            f"<tbody class='v{' has-why' if why else ''}'><tr>"
             f"<td><b>{_e(v['title'])}</b></td><td class='muted d'>{_e(v['source'])}</td>"
             f"<td><span class='badge v-{_e(v['status'])}'>{VERDICT[v['status']]}</span></td>"
-            f"<td class='ev'>{_evidence(v)}</td></tr>"
+            f"<td class='ev'>{_evidence(v)}</td></tr>{why}</tbody>"
         )
     return (
         "<section id='verdicts'><h2>Verdicts according to the recorded diary</h2>"
@@ -366,7 +475,7 @@ def _verdicts(s: dict[str, Any]) -> str:
         "<col style='width:13%'><col></colgroup><thead><tr><th>Criterion</th><th>Source</th>"
         "<th>Verdict</th><th>Evidence: the complete months used "
         f"({MARK_LEGEND})</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"{''.join(groups)}</table>"
         "<p class='small muted'>What decides each verdict, and what would change it, is "
         "explained at the end of this summary.</p></section>"
     )
@@ -579,9 +688,8 @@ def _acute(s: dict[str, Any]) -> str:
     )
 
 
-def _scores(s: dict[str, Any]) -> str:
+def _scores(sc: dict[str, Any]) -> str:
     """Disability scores for payer forms: first, latest and change, each MIDAS item."""
-    sc = s["scores"]
     lines = "".join(f"<li>{_e(line)}</li>" for line in sc["lines"])
     items = ""
     if sc["midas_items"]:
@@ -596,18 +704,109 @@ def _scores(s: dict[str, Any]) -> str:
             f"months</th><th>first {_e(dates['first'])}</th><th>latest {_e(dates['latest'])}"
             f"</th></tr></thead><tbody>{rows}</tbody></table>"
         )
-    cycles = ""
-    if s.get("cycles") is not None:
-        entries = "".join(
-            f"<li>period starting {_e(c['start'])}: window {_e(c['window']['from'])} to "
-            f"{_e(c['window']['to'])}, {_e(c['window_status'].replace('_', ' '))}</li>"
-            for c in s["cycles"]
-        )
-        entries = entries or "<li>none with an ended window</li>"
-        cycles = f"<h3>Recorded cycles</h3><ul>{entries}</ul>"
+    return f"<div class='keep'><h3>Disability scores</h3><ul>{lines}</ul>{items}</div>"
+
+
+def _cycles(s: dict[str, Any]) -> str:
+    """The recorded cycles (only with --include-cycles)."""
+    if s.get("cycles") is None:
+        return ""
+    entries = "".join(
+        f"<li>period starting {_e(c['start'])}: window {_e(c['window']['from'])} to "
+        f"{_e(c['window']['to'])}, {_e(c['window_status'].replace('_', ' '))}</li>"
+        for c in s["cycles"]
+    )
+    entries = entries or "<li>none with an ended window</li>"
+    return f"<section id='cycles' class='keep'><h2>Recorded cycles</h2><ul>{entries}</ul></section>"
+
+
+def _payer_months(payer: dict[str, Any]) -> str:
+    t = payer["thresholds"]
+    hours = payer["long_headache_hours"]
+    if not payer["months"]:
+        return "<p>No complete month in these months.</p>"
+    rows = "".join(
+        f"<tr><td class='d'>{_e(m['month'])}</td><td class='n'>{m['untracked_days']}</td>"
+        + _num(m["headache_days"], m, "headache_days")
+        + _num(m["migraine_days"], m, "migraine_days")
+        + f"<td class='n'>{m['moderate_severe_days']}</td>"
+        f"<td class='n'>{m['acute_medication_days']}</td>"
+        + _num(_e(m["long_headache_text"]), m, "long_headache_days")
+        + "</tr>"
+        for m in payer["months"]
+    )
     return (
-        "<section id='scores' class='keep'><h2>Disability scores (for payer forms)</h2>"
-        f"<ul>{lines}</ul>{items}{cycles}</section>"
+        "<table class='payer-months keep'><thead><tr><th>Month</th>"
+        "<th class='n'>Untracked days</th>"
+        f"<th class='n'>Headache days ≥{t['headache_days']}</th>"
+        f"<th class='n'>Migraine days ≥{t['migraine_days']}</th>"
+        "<th class='n'>Moderate or severe headache days</th>"
+        "<th class='n'>Acute medication days</th>"
+        f"<th class='n'>Headache ≥{hours} h, days ≥{t['long_headache_days']}</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+        f"<p class='small muted'>{REACHED} reached, {SYMBOLS['undetermined']} untracked days "
+        f"or days without a recorded duration decide. Headache ≥{hours} h: headache days "
+        f"lasting {hours} hours or more; (+N unknown): headache days without a recorded "
+        "duration. With untracked days the counts are lower bounds.</p>"
+    )
+
+
+def _payer_trials(payer: dict[str, Any]) -> str:
+    """One block per preventive: the means before and on it with the change and the 50 %
+    and 30 % marks, for migraine and headache days; under it the windows (or why there
+    is no number)."""
+    if not payer["trials"]:
+        return "<p>No preventive trial recorded.</p>"
+    blocks = []
+    for p in payer["trials"]:
+        name = (
+            f"<td><b>{_e(p['therapy'])}</b> <span class='muted'>{_e(p['class'])}</span><br>"
+            f"{_e(p['start'])} → {_e(p['end'] or 'ongoing')}</td>"
+        )
+        if not p["baseline_months"] and not p["treated_months"]:
+            blocks.append(
+                f"<tbody class='keep'><tr>{name}<td colspan='6'>{_e(p['not_computable'])}"
+                "</td></tr></tbody>"
+            )
+            continue
+        cells = ""
+        for key in ("migraine_days", "headache_days"):
+            c = p[key]
+            cells += (
+                f"<td class='n'>{_e(c['means'])}</td><td class='n'>{_e(c['change'])}</td>"
+                f"<td class='d'>{_e(c['marks'])}</td>"
+            )
+        under = _e(p["windows"]) + (f"; {_e(p['not_computable'])}" if p["not_computable"] else "")
+        blocks.append(
+            f"<tbody class='keep'><tr class='pt'>{name}{cells}</tr>"
+            f"<tr><td></td><td colspan='6' class='small muted'>{under}</td></tr></tbody>"
+        )
+    return (
+        "<table class='payer-trials'><colgroup><col style='width:30%'><col><col><col><col>"
+        "<col><col></colgroup><thead><tr><th>Preventive, start → stop</th>"
+        "<th class='n'>Migraine days/month, before → on it</th><th class='n'>Change</th>"
+        "<th>≥50% / ≥30% fewer</th><th class='n'>Headache days/month, before → on it</th>"
+        "<th class='n'>Change</th><th>≥50% / ≥30% fewer</th></tr></thead>"
+        f"{''.join(blocks)}</table>"
+        "<p class='small muted'>Baseline: the up to 3 complete months before the start month; "
+        "on it: the complete months from the second month after the start month to the month "
+        "before the end (docs/criteria.md section 7). ≥50% fewer migraine days: responder "
+        "(Tassorelli 2018); under 30% fewer headache days: non-responder to "
+        "onabotulinumtoxinA (Bendtsen 2018).</p>"
+    )
+
+
+def payer_html(s: dict[str, Any]) -> str:
+    """The payer section (``reports.payer``): month counts, trial response, scores."""
+    payer = s["payer"]
+    line = ""
+    if payer["long_headache_line"]:
+        line = f"<p>{_e(payer['long_headache_line'])}</p>"
+    return (
+        f"<section id='payer'><h2>{_e(payer['title'])} (complete months)</h2>"
+        f"{_payer_months(payer)}{line}"
+        "<h3>Preventive trials: migraine and headache days per month</h3>"
+        f"{_payer_trials(payer)}{_scores(payer['scores'])}</section>"
     )
 
 
@@ -625,9 +824,10 @@ def _untried(s: dict[str, Any]) -> str:
         f"{_e('; '.join(e['trials']))}</dd>"
         for e in s.get("barred", [])
     )
+    notes = "".join(f"<dt>Diary</dt><dd>{_e(line)}</dd>" for line in s.get("untried_notes", []))
     return (
         "<section id='untried'><h2>Therapy classes not tried yet</h2>"
-        f"<dl class='untried'>{items}{inadequate}{barred}</dl></section>"
+        f"<dl class='untried'>{items}{inadequate}{barred}{notes}</dl></section>"
     )
 
 
@@ -677,10 +877,11 @@ def render_html(s: dict[str, Any]) -> str:
             "ran (as of the summary date).</p></section>"
         )
     body.append(_preventives(s))
+    body.append(payer_html(s))
     if s["months"]:
         body.append(_acute(s))
         body.append(_calendar_table(s))
-    body.append(_scores(s))
+    body.append(_cycles(s))
     body.append(_untried(s))
     body.append(_explanations(s))
     body.append(_methods(s))
@@ -695,4 +896,30 @@ def render_html(s: dict[str, Any]) -> str:
         f"<title>{_e(title)} ({_e(s['as_of'])})</title><style>{CSS}{_page_css(s)}</style>"
         "</head>"
         f"<body>{''.join(body)}</body></html>\n"
+    )
+
+
+SECTION_HTML = {"payer": payer_html}
+
+
+def render_section_html(s: dict[str, Any], section: str) -> str:
+    """``summary --section NAME``: a page with the one section, who and as of when, and
+    the disclaimer."""
+    heading = s[section]["title"]
+    title = f"{s['title']}: {heading[:1].lower()}{heading[1:]}"
+    who = s["patient"].get("name")
+    born = s["patient"].get("date_of_birth")
+    person = ""
+    if who or born:
+        person = f"<p class='who'>{_e(who or '')}{_e(f', born {born}' if born else '')}</p>"
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{_e(title)}{_e(f' — {who}' if who else '')} ({_e(s['as_of'])})</title>"
+        f"<style>{CSS}{_page_css(s)}</style></head><body>"
+        f"<header><div><h1>{_e(title)}</h1>{person}</div>"
+        f"<div class='meta'>as of {_e(s['as_of'])}</div></header>"
+        f"{SECTION_HTML[section](s)}"
+        f"<footer><p class='disclaimer'>{_e(s['disclaimer'])}</p></footer>"
+        "</body></html>\n"
     )

@@ -47,7 +47,6 @@ BLOCKS = " ▁▂▃▄▅▆▇█"
 HEADACHE_STYLE = "yellow"
 MIGRAINE_STYLE = "red"
 BAND_STYLES = ("cyan", "magenta", "green", "blue", "bright_cyan", "bright_magenta")
-MONTH_INITIALS = "JFMAMJJASOND"
 CHART_ROWS = 8
 CHART_STEP = 4  # days per row: 8 rows of 4 days = 32, eighth blocks give half-days
 AXIS = 5  # "32 ┤"
@@ -284,22 +283,61 @@ def _bar(value: float, row: int) -> str:
     return BLOCKS[round(fill / CHART_STEP * 8)]
 
 
+def month_name(label: str) -> str:
+    """ "2025-12" as "Dec 2025": a chart label nobody reads as a day or a year."""
+    import calendar
+
+    return f"{calendar.month_abbr[int(label[5:7])]} {label[:4]}"
+
+
+def so_far_line(m: dict[str, Any]) -> str:
+    """The month so far in words, for under a chart that leaves it out: a month with
+    a few days is not comparable with a full one (drawn, it would look like a drop)."""
+    untracked = m["elapsed_days"] - m["tracked_days"]
+    return (
+        f"{month_name(m['month'])} so far ({m['elapsed_days']} of {m['days_in_month']} days"
+        + (f", {untracked} untracked" if untracked else "")
+        + f"): {_n(m['headache_days'], 'headache day')}, "
+        f"{_n(m['migraine_days'], 'migraine day')}; not "
+        "drawn until the month is complete."
+    )
+
+
+def _place(row: list[str], pos: int, label: str) -> None:
+    """Write ``label`` into ``row`` at ``pos`` if it and a space either side are free."""
+    free = row[max(pos - 1, 0) : pos + len(label) + 1]
+    if pos + len(label) <= len(row) and all(c == " " for c in free):
+        row[pos : pos + len(label)] = list(label)
+
+
 def trend_lines(
     months: Sequence[dict[str, Any]], bands: Sequence[dict[str, Any]], width: int
 ) -> list:
     """Monthly headache (left bar) and migraine days (right bar), 8 rows of 4 days with
-    eighth blocks, and the preventive trials as bands under the months they ran."""
+    eighth blocks, and the preventive trials as bands under the months they ran. Only
+    complete months are drawn; the month so far is said in words under the chart.
+    Months are labelled "Dec" with the full year under the first month and each
+    January."""
+    import textwrap
+
     from rich.text import Text
 
+    so_far = [m for m in months if not m["complete"]]
+    months = [m for m in months if m["complete"]]
+    notes = [
+        Text(" " * AXIS + part, style="bright_black")
+        for m in so_far  # the caller prints every line uncut, so wrapped here
+        for part in textwrap.wrap(so_far_line(m), max(width - AXIS, 20))
+    ]
+    if not months:
+        return [Text("No complete month to draw yet."), *notes]
     room = max(width - AXIS - 1, 2)
     lines = []
-    if len(months) * 3 <= room:
-        col = 3
-    else:
-        col = 2
-        if len(months) * 2 > room:
-            months = months[-(room // 2) :]
-            lines.append(Text(f"(the last {len(months)} months)", style="bright_black"))
+    col = next((c for c in (5, 4, 3) if len(months) * c <= room), 2)
+    if len(months) * col > room:
+        months = months[-(room // 2) :]
+        lines.append(Text(f"(the last {len(months)} months)", style="bright_black"))
+    gap = " " * (col - 2)
     for row in range(CHART_ROWS - 1, -1, -1):
         top = (row + 1) * CHART_STEP
         line = Text(f"{top:>2} ┤" if row % 2 else "   │", style="bright_black")
@@ -307,24 +345,18 @@ def trend_lines(
         for m in months:
             line.append(_bar(m["headache_days"], row), style=HEADACHE_STYLE)
             line.append(_bar(m["migraine_days"], row), style=MIGRAINE_STYLE)
-            if col == 3:
-                line.append(" ")
+            line.append(gap)
         line.rstrip()
         lines.append(line)
     lines.append(Text("   └" + "─" * (len(months) * col + 1), style="bright_black"))
-    initials = Text(" " * AXIS)
-    years = [" "] * (len(months) * col + AXIS + 4)
+    size = len(months) * col + AXIS + 5
+    names, years = [" "] * size, [" "] * size
+    for i, m in enumerate(months):
+        _place(names, AXIS + i * col, month_name(m["month"])[:3])
     for i, m in reversed(list(enumerate(months))):  # Januaries first, then the first month
-        year, month = int(m["month"][:4]), int(m["month"][5:7])
-        if i == 0 or month == 1:
-            pos = AXIS + i * col
-            label = f"'{year % 100:02d}"
-            if all(c == " " for c in years[pos : pos + len(label) + 1]):
-                years[pos : pos + len(label)] = list(label)
-    for m in months:
-        initials.append(MONTH_INITIALS[int(m["month"][5:7]) - 1].ljust(col))
-    initials.rstrip()
-    lines.append(initials)
+        if i == 0 or m["month"].endswith("-01"):
+            _place(years, AXIS + i * col, m["month"][:4])
+    lines.append(Text("".join(names).rstrip()))
     lines.append(Text("".join(years).rstrip()))
     index = {m["month"]: i for i, m in enumerate(months)}
     for k, band in enumerate(bands):
@@ -334,16 +366,16 @@ def trend_lines(
         style = BAND_STYLES[k % len(BAND_STYLES)]
         first, last = min(cols), max(cols)
         line = Text(" " * (AXIS + first * col))
-        line.append("━" * ((last - first + 1) * col - (col == 3)), style=style)
+        line.append("━" * ((last - first + 1) * col - (col - 2)), style=style)
         name = band["therapy"]
-        end = AXIS + (last + 1) * col - (col == 3)
+        end = AXIS + (last + 1) * col - (col - 2)
         if end + 1 + len(name) <= width:
             line.append(" " + name, style=style)
         elif AXIS + first * col - len(name) - 1 >= 0:
             start = AXIS + first * col - len(name) - 1
             line = Text(" " * start)
             line.append(name + " ", style=style)
-            line.append("━" * ((last - first + 1) * col - (col == 3)), style=style)
+            line.append("━" * ((last - first + 1) * col - (col - 2)), style=style)
         else:
             line.append(" " + name[: max(width - end - 2, 1)] + "…", style=style)
         lines.append(line)
@@ -355,7 +387,7 @@ def trend_lines(
     legend.append("━", style=BAND_STYLES[0])
     legend.append(" preventive trial")
     lines.append(legend)
-    return lines
+    return lines + notes
 
 
 # -- trial response -------------------------------------------------------------------
@@ -537,9 +569,13 @@ def verdict_months(v: dict[str, Any], width: int = 80) -> list:
     return [table]
 
 
-def render_verdict(v: dict[str, Any], console, *, evidence: bool = False) -> None:
-    """One verdict: title, source and verdict, its months, its lines, its explanation.
-    ``status`` also lists the trials behind it (``evidence``)."""
+def render_verdict(
+    v: dict[str, Any], console, *, evidence: bool = False, reason: bool = False
+) -> None:
+    """One verdict: title, source and verdict, its reason (the summary's, under the
+    heading), its months, its lines, its explanation. ``status`` also lists the trials
+    behind it (``evidence``) and leaves out the reason, which its explanation says at
+    length."""
     from rich.markup import escape
     from rich.padding import Padding
     from rich.text import Text
@@ -547,6 +583,8 @@ def render_verdict(v: dict[str, Any], console, *, evidence: bool = False) -> Non
     line = Text(f"{v['heading']}: ", style="bold")
     line.append(VERDICT_WORDS[v["status"]], style=VERDICT_STYLES[v["status"]])
     console.print(line)
+    if reason and v["reason"]:
+        console.print(Padding(escape(f"Why: {v['reason']}"), (0, 0, 0, 2)))
     if v["evidence"]:
         for part in verdict_months(v, console.width):
             console.print(part)
@@ -645,7 +683,7 @@ def render_summary(s: dict[str, Any], console) -> None:
     console.print(Text(f"Marks: {MARK_LEGEND}.", style="bright_black"))
     for v in s["verdicts"]:
         console.print()
-        render_verdict(v, console)
+        render_verdict(v, console, reason=True)
     months = s["months"]
     if months:
         console.print()
@@ -671,6 +709,8 @@ def render_summary(s: dict[str, Any], console) -> None:
         for t in s["other_treatments"]:
             console.print(_trial_block(t, response=False))
 
+    render_payer(s, console, width)
+
     acute = s["acute_medication"]
     console.print()
     console.print("[b]Acute medication days per month[/b] against the ICHD-3 8.2 limits")
@@ -687,26 +727,6 @@ def render_summary(s: dict[str, Any], console) -> None:
             )
         )
 
-    sc = s.get("scores")
-    if sc is not None:
-        console.print()
-        console.print("[b]Disability scores[/b] (for payer forms; first = baseline)")
-        for line in sc["lines"]:
-            console.print(Padding(escape(line), (0, 0, 0, 2)))
-        if sc["midas_items"]:
-            dates = sc["midas_dates"]
-            console.print(
-                Padding(f"MIDAS items (days), first {dates['first']} → latest "
-                        f"{dates['latest']}:", (0, 0, 0, 2))
-            )  # fmt: skip
-            for item in sc["midas_items"]:
-                console.print(
-                    Padding(
-                        escape(f"{item['item']} {item['label']}: {item['first']} → "
-                               f"{item['latest']}"),
-                        (0, 0, 0, 4),
-                    )
-                )  # fmt: skip
     if s.get("cycles") is not None:
         console.print()
         console.print("[b]Recorded cycles[/b] (shown with --include-cycles)")
@@ -720,6 +740,16 @@ def render_summary(s: dict[str, Any], console) -> None:
                     (0, 0, 0, 2),
                 )
             )
+
+    render_untried(s, console)
+    console.print()
+    console.print(Text(s["disclaimer"], style="italic"))
+
+
+def render_untried(s: dict[str, Any], console) -> None:
+    """Classes not tried yet, in the words of ``untried`` (``reports.data.untried_lists``)."""
+    from rich.markup import escape
+    from rich.padding import Padding
 
     console.print()
     console.print("[b]Classes not tried yet[/b]")
@@ -741,8 +771,84 @@ def render_summary(s: dict[str, Any], console) -> None:
                 (0, 0, 0, 2),
             )
         )
+    for line in s.get("untried_notes", []):
+        console.print(Padding(escape(f"diary — {line}"), (0, 0, 0, 2)))
+
+
+# -- the payer section -------------------------------------------------------------------
+def payer_tables(payer: dict[str, Any], width: int = 80) -> list:
+    """The complete months: headache, migraine, moderate-to-severe, acute-medication
+    days and days with a headache of 4 hours or more (▲ reached, ? unknown days decide)."""
+    t = payer["thresholds"]
+    fixed = [
+        ("month", "left", lambda m: m["month"]),
+        ("untracked", "right", lambda m: str(m["untracked_days"])),
+        (f"headache\n≥{t['headache_days']}", "right",
+         lambda m: _marked(m["headache_days"], m, "headache_days")),
+        (f"migraine\n≥{t['migraine_days']}", "right",
+         lambda m: _marked(m["migraine_days"], m, "migraine_days")),
+        ("moderate\nor severe", "right", lambda m: str(m["moderate_severe_days"])),
+        ("acute\nmed", "right", lambda m: str(m["acute_medication_days"])),
+        (f"≥{payer['long_headache_hours']} h\n≥{t['long_headache_days']}", "right",
+         lambda m: _marked(m["long_headache_text"], m, "long_headache_days")),
+    ]  # fmt: skip
+    return _tables(payer["months"], fixed, [], width)
+
+
+def render_payer(s: dict[str, Any], console, width: int = 80) -> None:
+    """The payer section (``reports.payer``): month counts, trial response, scores."""
+    from rich.markup import escape
+    from rich.padding import Padding
+    from rich.text import Text
+
+    payer = s["payer"]
     console.print()
-    console.print(Text(s["disclaimer"], style="italic"))
+    console.print(f"[b]{escape(payer['title'])}[/b] (complete months; first score = baseline)")
+    if payer["months"]:
+        for table in payer_tables(payer, width):
+            console.print(table)
+        console.print(
+            Text(
+                f"{REACHED} reached, ? untracked days or days without a recorded duration "
+                f"decide. ≥{payer['long_headache_hours']} h: headache days lasting "
+                f"{payer['long_headache_hours']} hours or more; (+N unknown) headache days "
+                "without a recorded duration. With untracked days the counts are lower "
+                "bounds.",
+                style="bright_black",
+            )
+        )
+    else:
+        console.print("  No complete month in these months.")
+    if payer["long_headache_line"]:
+        console.print(Padding(escape(payer["long_headache_line"]), (0, 0, 0, 2)))
+    console.print("Preventive trials: migraine and headache days per month, before → on it")
+    if not payer["trials"]:
+        console.print("  No preventive trial recorded.")
+    for p in payer["trials"]:
+        console.print(
+            Padding(escape(f"{p['therapy']} [{p['class']}], {p['start']} → "
+                           f"{p['end'] or 'ongoing'}"), (0, 0, 0, 2))
+        )  # fmt: skip
+        for line in p["lines"]:
+            console.print(Padding(escape(line), (0, 0, 0, 4)))
+    sc = payer["scores"]
+    console.print("Disability scores")
+    for line in sc["lines"]:
+        console.print(Padding(escape(line), (0, 0, 0, 2)))
+    if sc["midas_items"]:
+        dates = sc["midas_dates"]
+        console.print(
+            Padding(f"MIDAS items (days), first {dates['first']} → latest "
+                    f"{dates['latest']}:", (0, 0, 0, 2))
+        )  # fmt: skip
+        for item in sc["midas_items"]:
+            console.print(
+                Padding(
+                    escape(f"{item['item']} {item['label']}: {item['first']} → "
+                           f"{item['latest']}"),
+                    (0, 0, 0, 4),
+                )
+            )  # fmt: skip
 
 
 def _trial_block(t: dict[str, Any], *, response: bool):
@@ -797,8 +903,30 @@ def acute_tables(acute: dict[str, Any], width: int = 80) -> list:
     return _tables(acute["months"], fixed, extra, width)
 
 
-def summary_text(s: dict[str, Any], width: int = 80) -> str:
-    """The text summary as plain text (no colour, no terminal codes) for a file."""
+def render_summary_section(s: dict[str, Any], section: str, console) -> None:
+    """``summary --section NAME``: the title, who and as of when, the one section, the
+    disclaimer."""
+    from rich.markup import escape
+    from rich.text import Text
+
+    s = visible_tree(s)
+    heading = s[section]["title"]
+    console.print(Text(f"{s['title']}: {heading[:1].lower()}{heading[1:]}", style="bold"))
+    who = [f"Patient: {s['patient']['name']}"] if s["patient"].get("name") else []
+    if s["patient"].get("date_of_birth"):
+        who.append(f"born {s['patient']['date_of_birth']}")
+    console.print(escape(", ".join([*who, f"as of {s['as_of']}"])))
+    SECTION_RENDERERS[section](s, console, min(console.width, 120))
+    console.print()
+    console.print(Text(s["disclaimer"], style="italic"))
+
+
+SECTION_RENDERERS = {"payer": render_payer}
+
+
+def summary_text(s: dict[str, Any], width: int = 80, section: str | None = None) -> str:
+    """The text summary (or one ``section`` of it) as plain text (no colour, no terminal
+    codes) for a file."""
     import io
 
     from rich.console import Console
@@ -807,5 +935,8 @@ def summary_text(s: dict[str, Any], width: int = 80) -> str:
     console = Console(
         file=buffer, width=width, no_color=True, color_system=None, highlight=False, emoji=False
     )
-    render_summary(s, console)
+    if section is None:
+        render_summary(s, console)
+    else:
+        render_summary_section(s, section, console)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

@@ -19,6 +19,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _temporary_files_in_memory() -> None:
+    """Put the tests' ``tmp_path`` folders in memory (``/dev/shm``) where there is room.
+
+    The diaries stay real SQLite files in each test's own folder, with their locks, WAL
+    and journal files; only the disk's journaling and ``fsync`` (which no test can
+    observe: a killed process leaves its writes in the page cache either way) are
+    skipped, which saves about a third of the in-process tests' time. A ``TMPDIR`` (or
+    ``PYTEST_DEBUG_TEMPROOT``, or ``--basetemp``) given by whoever runs the tests wins;
+    without 1 GiB free in ``/dev/shm`` (a container's is often 64 MiB) the files stay
+    where they were. pyproject's ``tmp_path_retention_policy = "failed"`` keeps only
+    the folders of failed tests, so no memory is held after a passing run.
+    """
+    if any(os.environ.get(v) for v in ("PYTEST_DEBUG_TEMPROOT", "TMPDIR", "TEMP", "TMP")):
+        return
+    try:
+        free = os.statvfs("/dev/shm")
+    except (OSError, AttributeError):
+        return
+    if os.access("/dev/shm", os.W_OK) and free.f_bavail * free.f_frsize >= 1 << 30:
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = "/dev/shm"
+
+
+_temporary_files_in_memory()
+
+
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """How many workers ``-n auto`` (pyproject's addopts) starts: one a core for the
     whole suite, none (one process, no start-up of workers) for a run that names tests.

@@ -241,3 +241,56 @@ def test_db_after_the_command_is_in_its_help(run):
     r = run("status", "--help", env={"COLUMNS": "100"})
     assert "--db PATH" in r.stdout
     assert os.environ.get("MIGRAINECLI_DB")  # the conftest diary, untouched by --help
+
+
+# -- options shared by several commands, declared once (cli.common.option_set) -------------
+def test_option_set_makes_options_of_a_dataclass_where_its_parameter_stands():
+    from dataclasses import dataclass
+    from typing import Annotated
+
+    import typer
+    import typer.main
+    from typer.testing import CliRunner
+
+    from migrainecli.cli.common import option_set
+
+    @dataclass(frozen=True)
+    class Pair:
+        first: Annotated[str | None, typer.Option("--first", help="The first.")] = None
+        flag: Annotated[bool, typer.Option("--flag/--no-flag")] = False
+
+    seen = []
+
+    @option_set
+    def command(
+        name: Annotated[str, typer.Argument()],
+        pair: Pair = Pair(),  # noqa: B008 - replaced by its fields
+        last: Annotated[int, typer.Option("--last")] = 0,
+    ) -> None:
+        seen.append((name, pair, last))
+
+    app = typer.Typer(add_completion=False)
+    app.command()(command)
+    assert [p.name for p in typer.main.get_command(app).params] == ["name", "first", "flag", "last"]
+    result = CliRunner().invoke(app, ["x", "--flag", "--last", "3", "--first", "a"])
+    assert result.exit_code == 0, result.output
+    assert CliRunner().invoke(app, ["y"]).exit_code == 0
+    assert seen == [("x", Pair("a", True), 3), ("y", Pair(), 0)]
+
+
+def test_log_and_edit_take_the_same_day_options():
+    from dataclasses import fields
+
+    import typer.main
+
+    from migrainecli.cli.days import DayOptions, edit, log
+
+    def day_options(command) -> list[tuple]:
+        app = typer.Typer(add_completion=False)
+        app.command()(command)
+        params = typer.main.get_command(app).params
+        return [(p.name, p.opts, p.secondary_opts, p.help) for p in params if p.name in names]
+
+    names = {f.name for f in fields(DayOptions)}
+    assert len(day_options(log)) == len(names) == 16
+    assert day_options(log) == day_options(edit)

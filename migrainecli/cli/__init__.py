@@ -165,6 +165,7 @@ SECTIONS: dict[str, dict[str, str]] = {
     "Data": {
         "export": "io:export", "import": "io:import_", "backup": "io:backup",
         "restore": "maintenance:restore", "check": "maintenance:check", "undo": "undo:undo",
+        "cohort": "cohort:cohort",
     },
     "Setup": {"config": "config:app", "path": "io:path", "demo": "demo:demo"},
 }  # fmt: skip

@@ -176,6 +176,8 @@ class MonthCounts:
     probable_migraine_days: int = 0
     debilitating_days: int = 0
     acute_medication_days: int = 0
+    # headache days of moderate or severe intensity (the cohort record; not in to_dict)
+    moderate_severe_days: int = 0
     class_days: dict[str, int] = field(default_factory=dict)
     moh_days: dict[str, int] = field(default_factory=dict)
     aura_only_days: int = 0  # ICHD-3 1.2.1.2: aura without headache (not headache days)
@@ -274,6 +276,7 @@ _DAY_TALLY = (
     "c3_days",
     "probable_migraine_days",
     "debilitating_days",
+    "moderate_severe_days",
 )
 
 
@@ -352,6 +355,7 @@ def monthly_counts(
         tally[4] += "C3" in paths
         tally[5] += verdict.probable  # ICHD-3 1.5
         tally[6] += verdict.debilitating  # EHF 2020
+        tally[7] += day.severity != "mild"  # moderate or severe (a headache day here)
 
     for d, taken in intakes.items():
         b = bucket(d)
@@ -414,6 +418,7 @@ def monthly_counts(
                 probable_migraine_days=counts.get("probable_migraine_days", 0),
                 debilitating_days=counts.get("debilitating_days", 0),
                 acute_medication_days=counts.get("acute_medication_days", 0),
+                moderate_severe_days=counts.get("moderate_severe_days", 0),
                 class_days=b["class_days"] if b else dict.fromkeys(acute_ids, 0),
                 moh_days=b["moh_days"] if b else dict.fromkeys(MOH_SUBTYPES, 0),
                 aura_only_days=counts.get("aura_only_days", 0),

@@ -38,15 +38,25 @@ SECRETS = (NAME, "Zebedee", "Quixote", DOB, "1979-04", NOTE, "Xq7", REASON, "Kp2
            "Vv9", GAP_REASON, "Hh4", "Propranolol-as-typed")  # fmt: skip
 
 
-def make_diary(path: Path, seed: int, days: int = 500, *, dob: bool = True) -> Path:
+def make_diary(
+    path: Path,
+    seed: int,
+    days: int = 500,
+    *,
+    dob: bool = True,
+    rate: float | None = None,
+    drop: float = 1.0,
+) -> Path:
     """A real diary with headache days, intakes, a gap, trials, scores and a period,
-    and identifying text everywhere a patient can type it."""
+    and identifying text everywhere a patient can type it. ``rate``: the share of
+    headache days; ``drop`` multiplies it while the beta-blocker trial runs."""
     rng = random.Random(seed)
-    rate = 0.2 + 0.5 * rng.random()
+    rate = 0.2 + 0.5 * rng.random() if rate is None else rate
+    trial_end = 95 + 120 + seed
     entries, intakes = [], []
     for i in range(days):
         d = START + timedelta(days=i)
-        if rng.random() < rate:
+        if rng.random() < rate * (drop if 95 <= i <= trial_end else 1.0):
             severe = rng.random() < 0.6
             entries.append(
                 Day(d, "severe" if severe else rng.choice(["mild", "moderate"]), hours=6.0,
@@ -70,7 +80,7 @@ def make_diary(path: Path, seed: int, days: int = 500, *, dob: bool = True) -> P
         diary.add_gap(Gap(START + timedelta(days=40), START + timedelta(days=45), GAP_REASON))
         diary.save_trial(
             Trial("Propranolol-as-typed", "beta_blocker", "preventive", START + timedelta(days=95),
-                  START + timedelta(days=95 + 120 + seed), dose=DOSE, outcome="ineffective",
+                  START + timedelta(days=trial_end), dose=DOSE, outcome="ineffective",
                   reason=REASON, note=NOTE)
         )  # fmt: skip
         diary.save_trial(
@@ -471,3 +481,220 @@ def test_a_key_file_others_can_read_is_refused(run, tmp_path, cohort_dir, key_fi
         f"Error: The key file {key_file} can be read by other users; run 'chmod 600 "
         f"{key_file}' (whoever has the key can link pseudonyms to diaries).\n"
     )
+
+
+# -- cohort --summary and the documented queries -------------------------------------------
+@pytest.fixture
+def eight(tmp_path: Path) -> Path:
+    """Eight patients: five with many headache days, six who respond to the beta-blocker."""
+    folder = tmp_path / "eight"
+    folder.mkdir(mode=0o700)
+    for n in range(8):
+        make_diary(folder / f"patient-{n}.db", seed=n, dob=n % 3 != 2,
+                   rate=0.75 if n < 5 else 0.3, drop=0.1 if n < 6 else 1.0)  # fmt: skip
+    return folder
+
+
+SUMMARY = """\
+Cohort: 8 patients (counts under 5 are shown as <5).
+
+Patients meeting each criterion
+┏━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━┳━━━━━━━━━━━━━━┓
+┃ criterion               ┃ met ┃ undetermined ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━╇━━━━━━━━━━━━━━┩
+│ chronic migraine        │  <5 │            0 │
+│ medication overuse      │   0 │            0 │
+│ resistant               │   0 │            0 │
+│ refractory              │   0 │            0 │
+│ probable refractory     │   0 │            0 │
+│ CGRP payer step therapy │   0 │            0 │
+│ menstrual migraine      │   0 │            8 │
+└─────────────────────────┴─────┴──────────────┘
+
+Mean monthly migraine days (months tracked in full)
+┏━━━━━━━━━┳━━━━━━━━━━┳━━━━━━┓
+┃ month   ┃ patients ┃ mean ┃
+┡━━━━━━━━━╇━━━━━━━━━━╇━━━━━━┩
+│ 2025-06 │        8 │  2.2 │
+│ 2025-07 │        8 │  2.1 │
+│ 2025-08 │        8 │  9.2 │
+│ 2025-09 │        8 │ 13.4 │
+│ 2025-10 │        8 │ 11.1 │
+│ 2025-11 │        8 │ 11.0 │
+│ 2025-12 │        8 │ 10.2 │
+│ 2026-01 │        8 │ 10.8 │
+│ 2026-02 │        8 │ 10.1 │
+│ 2026-03 │        8 │ 11.0 │
+│ 2026-04 │        8 │ 11.0 │
+│ 2026-05 │        8 │  5.4 │
+└─────────┴──────────┴──────┘
+
+Preventive classes tried (patients)
+┏━━━━━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
+┃ class           ┃ tried ┃ response known ┃ ≥50% responders ┃ response rate ┃
+┡━━━━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
+│ Anticonvulsants │     8 │              8 │               0 │            0% │
+│ Beta-blockers   │     8 │              8 │               – │             – │
+└─────────────────┴───────┴────────────────┴─────────────────┴───────────────┘
+These are published criteria read from the recorded diary, not a diagnosis; a
+clinician decides what they mean.
+"""
+
+
+def records(run, folder: Path, key: Path) -> list[dict]:
+    """Each diary's own ``export cohort-record`` (JSON) under its keyed pseudonym."""
+    out = []
+    for diary in sorted(folder.glob("*.db")):
+        r = run("--db", str(diary), "export", "cohort-record", "--pseudonym",
+                pseudonym_of(diary, key), "--as-of", AS_OF, "-f", "json")  # fmt: skip
+        assert r.exit_code == 0
+        out.append(json.loads(r.stdout))
+    return out
+
+
+def test_cohort_summary_suppresses_small_cells(run, eight, key_file):
+    r = run("cohort", str(eight), "--key-file", str(key_file), "--summary", "--as-of", AS_OF,
+            "-j", "2", env={"COLUMNS": "80"})  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == SUMMARY
+    assert r.stderr == ""
+    # the suppressed cells, from the patients' own records
+    recs = records(run, eight, key_file)
+    chronic = [v for rec in recs for v in rec["verdicts"] if v["criterion"] == "chronic_migraine"]
+    assert 0 < sum(v["status"] == "met" for v in chronic) < 5
+    beta = [t for rec in recs for t in rec["trials"] if t["class"] == "beta_blocker"]
+    assert sum(t["responder"] is True for t in beta) == 6  # 2 non-responders: rate hidden
+    assert sum(t["responder"] is False for t in beta) == 2
+
+
+def test_suppress_shows_zero_and_five_but_not_one_to_four():
+    assert [core.suppress(n) for n in range(7)] == ["0", "<5", "<5", "<5", "<5", "5", "6"]
+
+
+def test_every_query_of_docs_cohort_md_runs_and_gives_the_records_figures(
+    run, tmp_path, eight, key_file, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    r = run("cohort", str(eight), "--key-file", str(key_file), "-o", "cohort.parquet",
+            "--as-of", AS_OF, "-j", "2")  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    text = (ROOT / "docs" / "cohort.md").read_text()
+    setup, by_verdict, by_class, trend, by_decade = re.findall(r"```sql\n(.*?)```", text, re.S)
+    db = duckdb.connect()
+    db.execute(setup)
+    recs = records(run, eight, key_file)
+
+    expected: dict[tuple, int] = {}
+    for rec in recs:
+        for v in rec["verdicts"]:
+            expected[(v["criterion"], v["status"])] = (
+                expected.get((v["criterion"], v["status"]), 0) + 1
+            )
+    assert db.execute(by_verdict).fetchall() == sorted((*k, n) for k, n in expected.items())
+
+    rates = {}
+    for t in (t for rec in recs for t in rec["trials"]):
+        if t["kind"] == "preventive" and t["responder"] is not None:
+            n, yes = rates.get(t["class"], (0, 0))
+            rates[t["class"]] = (n + 1, yes + t["responder"])
+    assert db.execute(by_class).fetchall() == [
+        (c, n, yes, round(100 * yes / n, 1)) for c, (n, yes) in sorted(rates.items())
+    ]
+
+    full: dict[str, list[int]] = {}
+    for m in (m for rec in recs for m in rec["months"]):
+        if m["untracked_days"] == 0:
+            full.setdefault(m["month"], []).append(m["migraine_days"])
+    got = db.execute(trend).fetchall()
+    assert [(m, n) for m, n, _ in got] == [(m, len(v)) for m, v in sorted(full.items())]
+    for (_m, _n, mean), (_, values) in zip(got, sorted(full.items()), strict=True):
+        assert mean == pytest.approx(sum(values) / len(values), abs=0.0051)
+
+    def chronic(rec: dict) -> bool:
+        return any(
+            v["criterion"] == "chronic_migraine" and v["status"] == "met" for v in rec["verdicts"]
+        )
+
+    decades = [rec["birth_year"] // 10 * 10 for rec in recs if rec["birth_year"] and chronic(rec)]
+    assert decades  # the query has something to count
+    assert db.execute(by_decade).fetchall() == [(d, decades.count(d)) for d in sorted(set(decades))]
+
+
+# -- export cohort-record ----------------------------------------------------------------
+def test_export_cohort_record_json_and_its_long_csv_say_the_same(run, tmp_path, db_path):
+    make_diary(db_path, seed=3, days=70)
+    j = run("export", "cohort-record", "--pseudonym", "S-17", "--as-of", "2025-04-02",
+            "-f", "json")  # fmt: skip
+    assert j.exit_code == 0
+    record = json.loads(j.stdout)
+    assert {k: record[k] for k in ("schema_version", "pseudonym", "birth_year", "as_of_month")} == {
+        "schema_version": 1, "pseudonym": "S-17", "birth_year": 1979, "as_of_month": "2025-04"
+    }  # fmt: skip
+    assert [m["month"] for m in record["months"]] == ["2025-01", "2025-02", "2025-03"]
+    assert record["months"][1]["untracked_days"] == 6  # the gap of 10-15 February
+    assert record["trials"] == []  # the first starts on 6 April, after the as-of date
+    assert [(v["criterion"], v["source"]) for v in record["verdicts"]] == [
+        ("chronic_migraine", "ICHD-3 1.3"), ("medication_overuse", "ICHD-3 8.2"),
+        ("resistant_migraine", "EHF 2020"), ("refractory_migraine", "EHF 2020"),
+        ("probable_refractory_migraine", "2025 consensus"), ("cgrp_step_therapy", "AHS 2021"),
+        ("menstrual_migraine", "ICHD-3 A1.1"),
+    ]  # fmt: skip
+    assert record["scores"] == [{"month": "2025-03", "instrument": "hit6", "total": 63}]
+
+    c = run("export", "cohort-record", "--pseudonym", "S-17", "--as-of", "2025-04-02")
+    assert c.exit_code == 0
+    rows = list(csv.reader(io.StringIO(c.stdout)))
+    assert rows[0] == list(core.LONG_COLUMNS)
+    assert rows[1:5] == [
+        ["1", "S-17", "patients", "2025-04", "", "birth_year", "1979"],
+        ["1", "S-17", "patients", "2025-04", "", "first_month", "2025-01"],
+        ["1", "S-17", "patients", "2025-04", "", "complete_months", "3"],
+        ["1", "S-17", "months", "2025-01", "", "tracked_days", "31"],
+    ]
+    long = {(r[2], r[3], r[4], r[5]): r[6] for r in rows[1:]}
+    for m in record["months"]:
+        for k, v in m.items():
+            if k != "month":
+                assert long[("months", m["month"], "", k)] == str(v)
+    for v in record["verdicts"]:
+        assert long[("verdicts", "2025-04", v["criterion"], "status")] == v["status"]
+    assert long[("scores", "2025-03", "hit6", "total")] == "63"
+
+
+def test_export_cohort_record_trials_carry_class_option_month_and_outcome(run, db_path):
+    make_diary(db_path, seed=0, days=400)
+    r = run("export", "cohort-record", "--pseudonym", "S-1", "--as-of", AS_OF, "-f", "json")
+    assert r.exit_code == 0
+    # "Propranolol-as-typed" is no catalogue name: its class is kept, no AHS option is
+    # guessed. The diary ends in February 2026: topiramate's later months are free.
+    assert json.loads(r.stdout)["trials"] == [
+        {"trial": 1, "kind": "preventive", "class": "beta_blocker", "ahs_option": None,
+         "start_month": "2025-04", "duration_days": 121, "outcome": "ineffective",
+         "adequate": True, "responder": False, "reduction_percent": -69.4},
+        {"trial": 2, "kind": "preventive", "class": "anticonvulsant",
+         "ahs_option": "ahs_topiramate", "start_month": "2025-10", "duration_days": 231,
+         "outcome": "ongoing", "adequate": None, "responder": True,
+         "reduction_percent": 73.8},
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("--pseudonym", "Jane Doe"), 1, "Error: The pseudonym 'Jane Doe' is not usable"),
+        ((), 2, "'export cohort-record' needs --pseudonym ID."),
+    ],
+)
+def test_export_cohort_record_refuses_a_bad_or_missing_pseudonym(run, db_path, args, code, message):
+    make_diary(db_path, seed=0, days=40)
+    before = db_path.read_bytes()
+    r = run("export", "cohort-record", *args)
+    assert r.exit_code == code
+    assert message in r.stderr
+    assert db_path.read_bytes() == before
+
+
+def test_pseudonym_only_with_cohort_record(run, db_path):
+    r = run("export", "days", "--pseudonym", "S-1")
+    assert r.exit_code == 2
+    assert "--pseudonym applies to 'export cohort-record' only." in r.stderr

@@ -44,7 +44,7 @@ def cohort(
     pseudonyms: Annotated[
         Path | None,
         typer.Option(
-            "--pseudonyms", metavar="MAP.csv", help="A file,pseudonym CSV to use instead."
+            "--pseudonyms", metavar="FILE", help="Your own pseudonyms: a file,pseudonym CSV."
         ),
     ] = None,
     summary: Annotated[

@@ -234,7 +234,8 @@ def test_a_diary_open_for_writing_is_read_as_committed_and_left_unchanged(
     try:
         seen = state(diary)
         out = tmp_path / "cohort.parquet"
-        r = run("cohort", str(diary), "--pseudonyms", str(_map(tmp_path, {diary: "P1"})),
+        mapping = {p: p.stem for p in cohort_dir.glob("*.db")}  # three: read by 2 processes
+        r = run("cohort", str(cohort_dir), "--pseudonyms", str(_map(tmp_path, mapping)),
                 "-o", str(out), "--jobs", "2", "--as-of", AS_OF)  # fmt: skip
         assert r.exit_code == 0, r.stderr
         assert state(diary) == seen
@@ -242,7 +243,7 @@ def test_a_diary_open_for_writing_is_read_as_committed_and_left_unchanged(
         writer.execute("ROLLBACK")
         writer.close()
     record = json.loads(before.stdout)
-    months = table(out, "months")
+    months = [m for m in table(out, "months") if m["pseudonym"] == "patient-1"]
     assert [{k: m[k] for k in record["months"][0]} for m in months] == record["months"]
 
 
@@ -275,13 +276,17 @@ def test_a_diary_written_by_a_thread_during_the_read_is_read_consistently(
     try:
         assert started.wait(10)
         out = tmp_path / "cohort.parquet"
-        r = run("cohort", str(diary), "--pseudonyms", str(_map(tmp_path, {diary: "P0"})),
+        mapping = {p: p.stem for p in cohort_dir.glob("*.db")}
+        r = run("cohort", str(cohort_dir), "--pseudonyms", str(_map(tmp_path, mapping)),
                 "-o", str(out), "--jobs", "2", "--as-of", "2026-11-30")  # fmt: skip
     finally:
         stop.set()
         thread.join()
     assert r.exit_code == 0, r.stderr
-    written = [m for m in table(out, "months") if "2026-07" <= m["month"] <= "2026-10"]
+    written = [
+        m for m in table(out, "months")
+        if m["pseudonym"] == "patient-0" and "2026-07" <= m["month"] <= "2026-10"
+    ]  # fmt: skip
     assert len(written) == 4
     assert sum(m["headache_days"] for m in written) > 0
     for m in written:

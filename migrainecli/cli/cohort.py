@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from migrainecli.cli.common import Force, clean, err, note, out, parse_date, usage_error
+from migrainecli.cli.common import clean, err, note, out, parse_date, usage_error
 
 
 class CohortFormat(str, Enum):
@@ -59,7 +59,9 @@ def cohort(
         str | None,
         typer.Option("--as-of", metavar="DATE", help="Evaluate as if today were DATE."),
     ] = None,
-    force: Force = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --output folder if it exists.")
+    ] = False,
 ) -> None:
     """Read many diaries, read-only, into one de-identified cohort dataset.
 
@@ -106,7 +108,8 @@ def cohort(
     try:
         staging = files.Staging(folder, core.columns(catalogue))
         owners: dict[str, list[Path]] = {}
-        for outcome in _read(core, paths, day, jobs or core.default_jobs(), key, mapping):
+        jobs = max(1, min(jobs or core.default_jobs(), len(paths)))
+        for outcome in _read(core, paths, day, jobs, key, mapping):
             if outcome.record is None:
                 skipped.append((outcome.path, outcome.reason or "it could not be read"))
                 continue
@@ -125,7 +128,7 @@ def cohort(
         read = len(owners) - len(shared)
         if read == 0:
             raise MigraineError("No diary could be read; nothing was written.")
-        db = staging.connect(set(shared), jobs or core.default_jobs())
+        db = staging.connect(set(shared), jobs)
         if output is not None:
             written = files.write_dataset(db, staging, output, fmt.value, force)
             note(

@@ -13,7 +13,9 @@ the largest resident set of any one process (``ru_maxrss`` of the children) and 
 largest sum over the whole process tree, sampled every 50 ms. Target (issue 18): 1,000
 one-year diaries in at most 60 s on 2 cores, memory bounded (it must not grow with the
 number of diaries). Standard library only, plus the installed project with its cohort
-extra (``pip install '.[cohort]'``).
+extra (``pip install '.[cohort]'``). The diaries are made here with plain SQL in copies of
+an empty diary, not with ``benchmarks/run.py``'s generator (which goes through
+``migrainecli import``, a few processes per diary: minutes for 1,100 diaries).
 """
 
 from __future__ import annotations

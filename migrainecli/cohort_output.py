@@ -36,6 +36,7 @@ SORT = {
 }
 INSTALL = "pip install 'migrainecli[cohort]'"
 SUMMARY_MONTHS = 12
+MEMORY_LIMIT = "1GB"  # DuckDB's, while it sorts and writes the tables
 
 
 def duckdb():
@@ -93,6 +94,7 @@ class Staging:
         db = duckdb().connect(":memory:")
         db.execute(f"SET threads = {max(1, jobs)}")
         db.execute("SET preserve_insertion_order = false")
+        db.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # a larger sort spills to disk
         db.execute(f"SET temp_directory = '{_sql_text(str(self.folder / 'duckdb.tmp'))}'")
         dropped = ", ".join(f"'{_sql_text(p)}'" for p in sorted(exclude))
         where = f" WHERE pseudonym NOT IN ({dropped})" if dropped else ""

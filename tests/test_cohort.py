@@ -703,3 +703,19 @@ def test_pseudonym_only_with_cohort_record(run, db_path):
     r = run("export", "days", "--pseudonym", "S-1")
     assert r.exit_code == 2
     assert "--pseudonym applies to 'export cohort-record' only." in r.stderr
+
+
+def test_moderate_severe_days_count_moderate_and_severe_tracked_headache_days():
+    from migrainecli.models import DiaryData
+    from migrainecli.rules.months import monthly_counts
+
+    days = (
+        Day(date(2025, 3, 1), "mild"),
+        Day(date(2025, 3, 2), "moderate"),
+        Day(date(2025, 3, 3), "severe"),
+        Day(date(2025, 3, 4), "none", aura=True),  # aura without headache
+        Day(date(2025, 3, 10), "severe"),  # inside the gap: untracked
+    )
+    data = DiaryData(days=days, gaps=(Gap(date(2025, 3, 9), date(2025, 3, 11)),))
+    (march,) = monthly_counts(data, date(2025, 3, 31))
+    assert (march.headache_days, march.moderate_severe_days) == (3, 2)

@@ -145,6 +145,10 @@ def _export_cohort_record(ctx, output, fmt, force, as_of, pseudonym: str) -> Non
     if output is not None:
         output = output_path(ctx, output)
         check_new_output(output, force)
+    from migrainecli.cli.common import no_diary
+
+    if no_diary(ctx) and (output is not None or fmt is Format.csv):
+        return
     catalogue = load_catalogue()
     with open_diary(ctx, write=False) as diary:
         record = cohort.record_of(diary, pseudonym, day, catalogue)

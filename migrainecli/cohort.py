@@ -366,6 +366,8 @@ def read_diary(path: Path, as_of: date, pseudonym: str | None, key: bytes | None
         return Outcome(path, reason=f"SQLite could not read it ({err})")
     except (OSError, ValueError) as err:
         return Outcome(path, reason=f"it could not be read ({err})")
+    except Exception as err:  # one odd diary must not stop a cohort of a thousand
+        return Outcome(path, reason=f"it could not be read ({type(err).__name__}: {err})")
     return Outcome(path, record=record, stamp=stamp)
 
 
@@ -421,6 +423,7 @@ def read_all(
 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # forkserver/spawn, not fork: the parent may hold threads (rich's progress bar).
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
@@ -443,7 +446,13 @@ def read_all(
                 break
         while pending:
             head = pending.popleft()
-            outcome = head if isinstance(head, Outcome) else head.result()
+            try:
+                outcome = head if isinstance(head, Outcome) else head.result()
+            except BrokenProcessPool:
+                raise MigraineError(
+                    "A process reading the diaries was stopped (out of memory?); try again "
+                    "with fewer --jobs. Nothing was written."
+                ) from None
             submit()
             if on_done:
                 on_done()

@@ -719,3 +719,23 @@ def test_moderate_severe_days_count_moderate_and_severe_tracked_headache_days():
     data = DiaryData(days=days, gaps=(Gap(date(2025, 3, 9), date(2025, 3, 11)),))
     (march,) = monthly_counts(data, date(2025, 3, 31))
     assert (march.headache_days, march.moderate_severe_days) == (3, 2)
+
+
+def test_a_diary_with_a_killed_writers_journal_is_skipped_not_rolled_back(
+    run, tmp_path, cohort_dir, key_file
+):
+    diary = cohort_dir / "patient-2.db"
+    conn = sqlite3.connect(diary)
+    conn.execute("PRAGMA journal_mode = DELETE")  # a rollback-journal file, as restore leaves
+    conn.close()
+    journal = cohort_dir / "patient-2.db-journal"
+    journal.write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + bytes(504))
+    seen = state(diary), journal.read_bytes()
+    r = run("cohort", str(cohort_dir), "--key-file", str(key_file), "-o", str(tmp_path / "o"),
+            "-j", "2", "--as-of", AS_OF)  # fmt: skip
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == (
+        f"Skipped {diary}: it has an unfinished change in {diary}-journal; open it once "
+        "with migrainecli (any command) to finish it, then read it again."
+    )
+    assert (state(diary), journal.read_bytes()) == seen

@@ -183,3 +183,78 @@ def test_marks_and_titles_are_defined_once():
         if words or '"Medication-overuse headache"' in text:
             owners.append(path.relative_to(root).as_posix())
     assert owners == ["rules/verdicts.py"]
+
+
+# -- the reason line (issue 16): page 1 of the HTML, the text summary, the CSV ----------
+TREATMENT_VERDICTS = (
+    "resistant_migraine",
+    "refractory_migraine",
+    "probable_refractory_migraine",
+    "cgrp_step_therapy",
+)
+
+
+def text_reasons(text: str) -> dict[str, str]:
+    """{verdict key: reason} from the "Why:" line under each verdict heading (the
+    console is wide enough that it does not wrap)."""
+    out: dict[str, str] = {}
+    lines = text.splitlines()
+    heading = re.compile(r"^(?P<heading>[A-Z][^:]*?): (MET|NOT MET|UNDETERMINED|NOT ASSESSED)$")
+    for line, after in zip(lines, lines[1:], strict=False):
+        m = heading.match(line)
+        key = m and _key_of(m["heading"])
+        if key and after.startswith("  Why: "):
+            out[key] = after.removeprefix("  Why: ")
+    return out
+
+
+def csv_reasons(text: str) -> dict[str, str]:
+    return {
+        r["item"].removesuffix("/reason"): r["value"]
+        for r in csv.DictReader(io.StringIO(text))
+        if r["section"] == "verdict" and r["item"].endswith("/reason")
+    }
+
+
+def html_reasons(page: str) -> dict[str, str]:
+    """{verdict key: reason} from the verdict table of page 1: each verdict is a
+    ``tbody``, its reason the row under it."""
+    from html import unescape
+
+    out = {}
+    table = page.split("<section id='verdicts'>", 1)[1].split("</section>", 1)[0]
+    for body in re.findall(r"<tbody class='v[^']*'>(.*?)</tbody>", table, re.S):
+        title = re.match(r"<tr><td><b>(.*?)</b>", body)
+        why = re.search(r"<tr class='why'><td colspan='4'><b>Why:</b> (.*?)</td></tr>", body)
+        assert title, body
+        if why:
+            out[TITLE_KEYS[unescape(title[1])]] = unescape(why[1])
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_POOL))
+def test_every_reason_reads_the_same_in_every_summary(name, db_path, run):
+    """The reason is the view's, word for word, in the text summary (under the heading),
+    the CSV (``verdict,<key>/reason``) and page 1 of the HTML; every treatment verdict
+    has one; ``status`` does not repeat it (its explanation says it at length)."""
+
+    as_of = DIARIES[name](db_path).isoformat()
+    very_wide = {"COLUMNS": "2000"}
+    out = {
+        label: run(*args, "--as-of", as_of, env=very_wide)
+        for label, args in {
+            "text": ("summary",),
+            "csv": ("summary", "--format", "csv"),
+            "html": ("summary", "--format", "html"),
+            "status": ("status",),
+        }.items()
+    }
+    assert all(r.exit_code == 0 for r in out.values()), [r.stderr for r in out.values()]
+    text = text_reasons(out["text"].stdout)
+    assert set(TREATMENT_VERDICTS) <= set(text)
+    assert all(text[k] for k in TREATMENT_VERDICTS)
+    assert csv_reasons(out["csv"].stdout) == text
+    assert html_reasons(out["html"].stdout) == text
+    assert "Why: " not in out["status"].stdout
+    payer = text["cgrp_step_therapy"]
+    assert "N = " in payer and "step-therapy-failures" in payer and "AHS 2024" in payer

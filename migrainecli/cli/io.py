@@ -44,8 +44,8 @@ def export(
         ExportKind,
         typer.Argument(
             metavar="KIND",
-            help="days, intakes, trials, gaps, monthly, fhir (a FHIR R4 Bundle) or "
-            "cohort-record (de-identified, docs/cohort.md).",
+            help="days, intakes, trials, gaps, scores, periods, monthly, fhir (a FHIR R4 "
+            "Bundle) or cohort-record (de-identified, docs/cohort.md).",
             show_default=False,
         ),
     ],
@@ -68,6 +68,14 @@ def export(
             "--pseudonym", metavar="ID", help="cohort-record: the patient's study pseudonym."
         ),
     ] = None,
+    schema: Annotated[
+        bool,
+        typer.Option(
+            "--schema",
+            help="Write the description of KIND's file instead: a Data Package descriptor "
+            "(CSV) or a JSON Schema (--format json).",
+        ),
+    ] = False,
 ) -> None:
     """Export days, intakes, trials, gaps, scores, periods, monthly counts or FHIR R4.
 
@@ -80,17 +88,20 @@ def export(
     'export cohort-record --pseudonym ID' writes the de-identified record a registry
     keeps (complete months, trials, verdicts, scores; no name, birth date, note or dose):
     a long CSV, or --format json; docs/cohort.md describes it.
+    --schema writes, with no diary needed, the Frictionless Data Package descriptor of
+    KIND.csv, or with --format json the JSON Schema of the JSON export.
     """
     from migrainecli import csvio
     from migrainecli.cli.common import usage_error
 
+    if schema:
+        return _export_schema(ctx, kind.value, fmt, output, force, as_of)
     if kind.value == "cohort-record":
         if pseudonym is None:
             raise usage_error("'export cohort-record' needs --pseudonym ID.")
         return _export_cohort_record(ctx, output, fmt, force, as_of, pseudonym)
     if pseudonym is not None:
         raise usage_error("--pseudonym applies to 'export cohort-record' only.")
-
     if kind.value == "fhir" or as_of is not None:
         from migrainecli.cli.fhir import export_fhir
 
@@ -172,6 +183,40 @@ def _export_cohort_record(ctx, output, fmt, force, as_of, pseudonym: str) -> Non
     )
 
 
+def _export_schema(ctx, kind: str, fmt: Format, output, force: bool, as_of) -> None:
+    """``export KIND --schema``: the shipped description of KIND's file (migrainecli.schemas)."""
+    from migrainecli import schemas
+    from migrainecli.cli.common import usage_error
+
+    if kind == "fhir":
+        raise usage_error(
+            "'export fhir' writes FHIR R4, described by FHIR itself; see docs/fhir.md."
+        )
+    if kind not in schemas.EXPORT_KINDS:
+        raise usage_error(f"--schema describes {', '.join(schemas.EXPORT_KINDS)}; not {kind}.")
+    if as_of is not None:
+        raise usage_error("--as-of applies to 'export fhir' only.")
+    what = schemas.json_schema(kind) if fmt is Format.json else schemas.datapackage(kind)
+    _write_descriptor(ctx, what, output, force)
+
+
+def _write_descriptor(ctx, descriptor: dict, output, force: bool) -> None:
+    """A schema as indented JSON on stdout, or into a new private --output file."""
+    from migrainecli.cli.common import json_text
+
+    if output is None:
+        print_json(descriptor)
+        return
+    from migrainecli.cli.common import output_path
+    from migrainecli.files import check_new_output, private_output
+
+    output = output_path(ctx, output)
+    check_new_output(output, force)
+    with private_output(output) as fh:
+        fh.write(json_text(descriptor))
+    note(f"Wrote the schema to {output}.")
+
+
 def _rows(kind: str, n: int) -> str:
     if kind == "monthly":
         return "month" if n == 1 else "months"
@@ -184,8 +229,8 @@ def import_(
         ImportKind,
         typer.Argument(
             metavar="KIND",
-            help="What the file holds: days, intakes, trials, gaps, or migrainebuddy (the "
-            "Migraine Buddy app's CSV export).",
+            help="What the file holds: days, intakes, trials, gaps, scores, periods, or "
+            "migrainebuddy (the Migraine Buddy app's CSV export).",
         ),
     ],
     file: Annotated[

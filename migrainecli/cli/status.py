@@ -15,6 +15,9 @@ def status(
         typer.Option("--as-of", metavar="DATE", help="Evaluate as if today were this date."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    schema: Annotated[
+        bool, typer.Option("--schema", help="Print the JSON Schema of --json instead.")
+    ] = False,
 ) -> None:
     """Which published criteria the diary meets, with evidence.
 
@@ -24,6 +27,10 @@ def status(
     Without a diary file it says so on stderr; --json still prints the verdicts of an
     empty diary (all undetermined), so that scripts always read valid JSON.
     """
+    if schema:
+        from migrainecli.schemas import json_schema
+
+        return print_json(json_schema("status"))
     from migrainecli.cli.common import no_diary
 
     when = parse_date(as_of, option="--as-of") if as_of else date.today()

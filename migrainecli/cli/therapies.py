@@ -138,6 +138,9 @@ def untried(
         str | None,
         typer.Option("--as-of", metavar="DATE", help="Evaluate as if today were this date."),
     ] = None,
+    schema: Annotated[
+        bool, typer.Option("--schema", help="Print the JSON Schema of --json instead.")
+    ] = False,
 ) -> None:
     """Which therapy classes are untried, tried inadequately, or barred.
 
@@ -145,6 +148,10 @@ def untried(
     barred (its only records are 'unavailable': not covered, not marketed, age).
     Without a diary file it says so on stderr; --json then lists every class untried.
     """
+    if schema:
+        from migrainecli.schemas import json_schema
+
+        return print_json(json_schema("untried"))
     from migrainecli.catalogue import load_catalogue
     from migrainecli.cli.common import no_diary, open_diary, parse_date
     from migrainecli.rules.untried import untried_classes

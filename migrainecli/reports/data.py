@@ -60,7 +60,9 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from migrainecli.rules.criteria import StatusReport
 
 SUMMARY_MONTHS = 12
-CHART_MONTHS = 24
+# Both charts of the summary cover the months of its tables; only the complete ones are
+# drawn (the month so far is said in words: drawn, a few days would look like a drop).
+CHART_MONTHS = SUMMARY_MONTHS
 RESPONSE_SOURCE = "Tassorelli et al., Cephalalgia 2018 (docs/criteria.md section 7)"
 THRESHOLDS = {
     "headache_days": CM_HEADACHE_DAYS,  # ICHD-3 1.3 A and 8.2 A
@@ -555,6 +557,8 @@ def build_summary(
             {
                 "month": m.label,
                 "complete": m.complete,
+                "days_in_month": m.days_in_month,
+                "elapsed_days": m.elapsed_days,
                 "tracked_days": m.tracked_days,
                 "untracked_days": m.untracked_days,
                 "headache_days": m.headache_days,
@@ -612,6 +616,9 @@ def build_summary(
             {
                 "month": m["month"],
                 "complete": m["complete"],
+                "days_in_month": m["days_in_month"],
+                "elapsed_days": m["elapsed_days"],
+                "tracked_days": m["tracked_days"],
                 "headache_days": m["headache_days"],
                 "acute_medication_days": m["acute_medication_days"],
                 "days": {c: m["class_days"].get(c, 0) for c in used},

@@ -2,13 +2,16 @@
 
 Renders the dictionary of ``migrainecli.reports.data.build_summary``. The page has no
 script, no external stylesheet, font or image: the CSS is inline, the charts are
-pygal SVG inlined in the page (pygal's own script and comments are removed), and
+pygal SVG inlined in the page (pygal's own script, comments, title and tooltips are
+removed; each chart is ``role="img"`` with its own title and description), both over
+the same complete months (the month so far is said in words under them), and
 ``@page`` / print CSS lay it out on A4 or Letter, whichever the printer uses.
 """
 
 from __future__ import annotations
 
 import calendar as _calendar
+import re
 from html import escape
 from typing import Any
 
@@ -66,6 +69,9 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .v-not_met { border: 0.75pt solid #111; color: #111; }
 .v-undetermined { border: 0.75pt dashed #111; color: #111; font-style: italic; }
 .verdicts td { padding-top: 2pt; padding-bottom: 2pt; }
+.verdicts tbody.v { break-inside: avoid; page-break-inside: avoid; }
+.verdicts tbody.has-why tr:first-child td { border-bottom: 0; padding-bottom: 0.5pt; }
+.verdicts tr.why td { font-size: 8pt; padding-top: 0; padding-bottom: 3pt; }
 .verdicts .ev { font-size: 8pt; font-variant-numeric: tabular-nums; }
 #explanations p { font-size: 8pt; margin: 0 0 5pt; }
 .chart { margin: 2pt 0; break-inside: avoid; page-break-inside: avoid; }
@@ -102,11 +108,6 @@ footer .disclaimer { font-size: 9pt; font-weight: 600; }
 
 def _e(value: Any) -> str:
     return escape("" if value is None else str(value))
-
-
-def _short_month(label: str) -> str:
-    year, month = int(label[:4]), int(label[5:7])
-    return f"{_calendar.month_abbr[month]} {year % 100:02d}"
 
 
 def _num(n: int, m: dict[str, Any], name: str) -> str:
@@ -158,8 +159,14 @@ def _style(colours: tuple[str, ...]):
     )
 
 
-def _svg(chart, name: str) -> str:
-    """The chart as inline SVG: no XML declaration, no script, no comment."""
+_TOOLTIP_CSS = re.compile(r"[^{}]*\.tooltip[^{}]*\{[^{}]*\}")
+
+
+def _svg(chart, name: str, title: str, desc: str) -> str:
+    """The chart as inline SVG: no XML declaration, no script, no comment, none of
+    pygal's default "Pygal" title and tooltips (its ``title`` and ``desc`` elements and
+    tooltip classes); instead ``role="img"`` labelled by our own ``title`` and ``desc``,
+    the text a screen reader reads."""
     from pygal.etree import etree
 
     chart.uuid = name  # a stable element id instead of a random one
@@ -167,10 +174,61 @@ def _svg(chart, name: str) -> str:
     for parent in list(root.iter()):
         for child in list(parent):
             tag = child.tag
-            if not isinstance(tag, str) or tag.rsplit("}", 1)[-1] == "script":
-                parent.remove(child)  # comments (pygal's links) and pygal's config script
+            local = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else None
+            if local in (None, "script", "title", "desc"):
+                parent.remove(child)  # comments, pygal's script, its title and tooltips
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.endswith("style") and el.text:
+            el.text = _TOOLTIP_CSS.sub("", el.text)  # the rules of the tooltips removed
+        classes = el.get("class")
+        if classes and "tooltip" in classes:
+            el.set("class", " ".join(c for c in classes.split() if "tooltip" not in c))
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    title_el = etree.Element(f"{ns}title", id=f"{name}-title")
+    title_el.text = title
+    desc_el = etree.Element(f"{ns}desc", id=f"{name}-desc")
+    desc_el.text = desc
+    root.insert(0, desc_el)
+    root.insert(0, title_el)
+    root.set("role", "img")
+    root.set("aria-labelledby", f"{name}-title {name}-desc")
     svg = etree.tostring(root, encoding="unicode")
     return svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
+
+
+def _month_name(label: str) -> str:
+    """ "2025-12" as "Dec 2025" (chart labels and their text alternatives)."""
+    return f"{_calendar.month_abbr[int(label[5:7])]} {label[:4]}"
+
+
+def _span(months: list[dict[str, Any]]) -> str:
+    if not months:
+        return "no complete month"
+    first, last = _month_name(months[0]["month"]), _month_name(months[-1]["month"])
+    return first if first == last else f"{first} to {last}"
+
+
+def so_far_note(m: dict[str, Any], what: str) -> str:
+    """The month so far in words, under a chart that leaves it out (a month with a few
+    days drawn beside full ones would look like a drop)."""
+    untracked = m["elapsed_days"] - m["tracked_days"]
+    return (
+        f"{_month_name(m['month'])} so far ({m['elapsed_days']} of {m['days_in_month']} days"
+        + (f", {untracked} untracked" if untracked else "")
+        + f"): {what}; not drawn until the month is complete (see the table)."
+    )
+
+
+NO_MONTH = "No complete month to draw yet."
+
+
+def _headache_words(m: dict[str, Any]) -> str:
+    """ "16 headache days, 1 migraine day"."""
+
+    def n(count: int, noun: str) -> str:
+        return f"{count} {noun}{'' if count == 1 else 's'}"
+
+    return f"{n(m['headache_days'], 'headache day')}, {n(m['migraine_days'], 'migraine day')}"
 
 
 def _config(**kwargs):
@@ -184,6 +242,7 @@ def _config(**kwargs):
         "allow_interruptions": True,
         "dots_size": 2.5,
         "margin": 6,
+        "margin_right": 28,  # room for the last month label ("Oct 2026")
         "spacing": 6,
         "show_x_guides": False,
         "show_y_guides": True,
@@ -210,7 +269,12 @@ def trend_chart(chart: dict[str, Any]) -> str:
     its legend."""
     import pygal
 
-    months = chart["months"]
+    so_far = [m for m in chart["months"] if not m["complete"]]
+    months = [m for m in chart["months"] if m["complete"]]
+    if not months:
+        return f"<p class='small muted'>{NO_MONTH}</p>" + _notes(
+            [so_far_note(m, _headache_words(m)) for m in so_far]
+        )
     labels = [m["month"] for m in months]
     bands = chart["bands"]
     lane = 4
@@ -226,7 +290,7 @@ def trend_chart(chart: dict[str, Any]) -> str:
             print_values=False,
         )
     )
-    line.x_labels = [_short_month(label) for label in labels]
+    line.x_labels = [_month_name(label) for label in labels]
 
     def value(m: dict[str, Any], key: str):
         return m[key] if m["tracked_days"] else None  # no line through untracked months
@@ -260,7 +324,24 @@ def trend_chart(chart: dict[str, Any]) -> str:
         (colour, f"{b['therapy']} ({b['class']}) {b['start']} → {b['end'] or 'ongoing'}", False)
         for colour, b in zip(band_colours, bands, strict=True)
     ]
-    return _svg(line, "trend") + _legend(legend)
+
+    def counts(m: dict[str, Any]) -> str:
+        if not m["tracked_days"]:
+            return f"{_month_name(m['month'])} not tracked"
+        return f"{_month_name(m['month'])} {m['headache_days']} and {m['migraine_days']}"
+
+    title = f"Headache and migraine days per month, {_span(months)}"
+    desc = (
+        "Headache and migraine days: " + "; ".join(counts(m) for m in months) + ". "
+        "Thresholds 15 headache and 8 migraine days. "
+        + " ".join(
+            f"{b['therapy']} ({b['class']}) from {b['start']} to {b['end'] or 'ongoing'}."
+            for b in bands
+        )
+    )
+    notes = [so_far_note(m, _headache_words(m)) for m in so_far]
+    desc += "".join(f" {n}" for n in notes)
+    return _svg(line, "trend", title, desc.strip()) + _legend(legend) + _notes(notes)
 
 
 def acute_chart(acute: dict[str, Any]) -> str:
@@ -268,8 +349,16 @@ def acute_chart(acute: dict[str, Any]) -> str:
     (pygal Line), and its legend."""
     import pygal
 
-    months = acute["months"]
+    so_far = [m for m in acute["months"] if not m["complete"]]
+    months = [m for m in acute["months"] if m["complete"]]
     classes = acute["classes"]
+
+    def days(m: dict[str, Any]) -> str:
+        return ", ".join(f"{c['label']} {m['days'][c['class']]}" for c in classes)
+
+    notes = [so_far_note(m, days(m)) for m in so_far]
+    if not months:
+        return f"<p class='small muted'>{NO_MONTH}</p>" + _notes(notes)
     limits = sorted({c["limit"] for c in classes if c["limit"]})
     class_colours = [CLASS_COLOURS[i % len(CLASS_COLOURS)] for i in range(len(classes))]
     colours = (*class_colours, *([THRESHOLD_COLOUR] * len(limits)))
@@ -282,7 +371,7 @@ def acute_chart(acute: dict[str, Any]) -> str:
             x_label_rotation=0 if len(months) <= 13 else 40,
         )
     )
-    line.x_labels = [_short_month(m["month"]) for m in months]
+    line.x_labels = [_month_name(m["month"]) for m in months]
     for c in classes:
         line.add(
             c["label"], [m["days"][c["class"]] for m in months], stroke_style={"width": "2.2px"}
@@ -293,7 +382,20 @@ def acute_chart(acute: dict[str, Any]) -> str:
         codes = ", ".join(c["subtype"] for c in classes if c["limit"] == limit)
         line.add(f"limit {limit}", [limit] * len(months), show_dots=False, stroke_style=dashed)
         legend.append((THRESHOLD_COLOUR, f"limit {limit} days/month (ICHD-3 {codes})", True))
-    return _svg(line, "acute") + _legend(legend)
+
+    title = f"Days of acute medication per month by class, {_span(months)}"
+    limited = [f"{c['label']} {c['limit']} days ({c['subtype']})" for c in classes if c["limit"]]
+    desc = (
+        "; ".join(f"{_month_name(m['month'])}: {days(m)}" for m in months)
+        + "."
+        + (f" Limits: {', '.join(limited)}." if limited else "")
+    )
+    desc += "".join(f" {n}" for n in notes)
+    return _svg(line, "acute", title, desc) + _legend(legend) + _notes(notes)
+
+
+def _notes(notes: list[str]) -> str:
+    return "".join(f"<p class='small muted so-far'>{_e(n)}</p>" for n in notes)
 
 
 # -- sections -------------------------------------------------------------------------
@@ -352,13 +454,18 @@ def _evidence(v: dict[str, Any]) -> str:
 def _verdicts(s: dict[str, Any]) -> str:
     """Every verdict with its source and the months behind it (the explanations follow
     later, in ``_explanations``)."""
-    rows = []
+    groups = []
     for v in s["verdicts"]:
-        rows.append(
-            "<tr>"
+        why = (
+            f"<tr class='why'><td colspan='4'><b>Why:</b> {_e(v['reason'])}</td></tr>"
+            if v["reason"]
+            else ""
+        )
+        groups.append(
+            f"<tbody class='v{' has-why' if why else ''}'><tr>"
             f"<td><b>{_e(v['title'])}</b></td><td class='muted d'>{_e(v['source'])}</td>"
             f"<td><span class='badge v-{_e(v['status'])}'>{VERDICT[v['status']]}</span></td>"
-            f"<td class='ev'>{_evidence(v)}</td></tr>"
+            f"<td class='ev'>{_evidence(v)}</td></tr>{why}</tbody>"
         )
     return (
         "<section id='verdicts'><h2>Verdicts according to the recorded diary</h2>"
@@ -366,7 +473,7 @@ def _verdicts(s: dict[str, Any]) -> str:
         "<col style='width:13%'><col></colgroup><thead><tr><th>Criterion</th><th>Source</th>"
         "<th>Verdict</th><th>Evidence: the complete months used "
         f"({MARK_LEGEND})</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"{''.join(groups)}</table>"
         "<p class='small muted'>What decides each verdict, and what would change it, is "
         "explained at the end of this summary.</p></section>"
     )

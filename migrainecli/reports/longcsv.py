@@ -68,6 +68,8 @@ def summary_rows(s: dict[str, Any]) -> Iterator[Row]:
         key, src = v["key"], v["source"]
         yield ("verdict", key, v["status"], src)
         yield ("verdict", f"{key}/title", v["title"], src)
+        if v["reason"]:
+            yield ("verdict", f"{key}/reason", v["reason"], src)
         yield ("verdict", f"{key}/explanation", v["explanation"], src)
         for i, line in enumerate(v["details"], 1):
             yield ("verdict", f"{key}/detail/{i}", line, src)

@@ -47,7 +47,6 @@ BLOCKS = " ▁▂▃▄▅▆▇█"
 HEADACHE_STYLE = "yellow"
 MIGRAINE_STYLE = "red"
 BAND_STYLES = ("cyan", "magenta", "green", "blue", "bright_cyan", "bright_magenta")
-MONTH_INITIALS = "JFMAMJJASOND"
 CHART_ROWS = 8
 CHART_STEP = 4  # days per row: 8 rows of 4 days = 32, eighth blocks give half-days
 AXIS = 5  # "32 ┤"
@@ -284,22 +283,61 @@ def _bar(value: float, row: int) -> str:
     return BLOCKS[round(fill / CHART_STEP * 8)]
 
 
+def month_name(label: str) -> str:
+    """ "2025-12" as "Dec 2025": a chart label nobody reads as a day or a year."""
+    import calendar
+
+    return f"{calendar.month_abbr[int(label[5:7])]} {label[:4]}"
+
+
+def so_far_line(m: dict[str, Any]) -> str:
+    """The month so far in words, for under a chart that leaves it out: a month with
+    a few days is not comparable with a full one (drawn, it would look like a drop)."""
+    untracked = m["elapsed_days"] - m["tracked_days"]
+    return (
+        f"{month_name(m['month'])} so far ({m['elapsed_days']} of {m['days_in_month']} days"
+        + (f", {untracked} untracked" if untracked else "")
+        + f"): {_n(m['headache_days'], 'headache day')}, "
+        f"{_n(m['migraine_days'], 'migraine day')}; not "
+        "drawn until the month is complete."
+    )
+
+
+def _place(row: list[str], pos: int, label: str) -> None:
+    """Write ``label`` into ``row`` at ``pos`` if it and a space either side are free."""
+    free = row[max(pos - 1, 0) : pos + len(label) + 1]
+    if pos + len(label) <= len(row) and all(c == " " for c in free):
+        row[pos : pos + len(label)] = list(label)
+
+
 def trend_lines(
     months: Sequence[dict[str, Any]], bands: Sequence[dict[str, Any]], width: int
 ) -> list:
     """Monthly headache (left bar) and migraine days (right bar), 8 rows of 4 days with
-    eighth blocks, and the preventive trials as bands under the months they ran."""
+    eighth blocks, and the preventive trials as bands under the months they ran. Only
+    complete months are drawn; the month so far is said in words under the chart.
+    Months are labelled "Dec" with the full year under the first month and each
+    January."""
+    import textwrap
+
     from rich.text import Text
 
+    so_far = [m for m in months if not m["complete"]]
+    months = [m for m in months if m["complete"]]
+    notes = [
+        Text(" " * AXIS + part, style="bright_black")
+        for m in so_far  # the caller prints every line uncut, so wrapped here
+        for part in textwrap.wrap(so_far_line(m), max(width - AXIS, 20))
+    ]
+    if not months:
+        return [Text("No complete month to draw yet."), *notes]
     room = max(width - AXIS - 1, 2)
     lines = []
-    if len(months) * 3 <= room:
-        col = 3
-    else:
-        col = 2
-        if len(months) * 2 > room:
-            months = months[-(room // 2) :]
-            lines.append(Text(f"(the last {len(months)} months)", style="bright_black"))
+    col = next((c for c in (5, 4, 3) if len(months) * c <= room), 2)
+    if len(months) * col > room:
+        months = months[-(room // 2) :]
+        lines.append(Text(f"(the last {len(months)} months)", style="bright_black"))
+    gap = " " * (col - 2)
     for row in range(CHART_ROWS - 1, -1, -1):
         top = (row + 1) * CHART_STEP
         line = Text(f"{top:>2} ┤" if row % 2 else "   │", style="bright_black")
@@ -307,24 +345,18 @@ def trend_lines(
         for m in months:
             line.append(_bar(m["headache_days"], row), style=HEADACHE_STYLE)
             line.append(_bar(m["migraine_days"], row), style=MIGRAINE_STYLE)
-            if col == 3:
-                line.append(" ")
+            line.append(gap)
         line.rstrip()
         lines.append(line)
     lines.append(Text("   └" + "─" * (len(months) * col + 1), style="bright_black"))
-    initials = Text(" " * AXIS)
-    years = [" "] * (len(months) * col + AXIS + 4)
+    size = len(months) * col + AXIS + 5
+    names, years = [" "] * size, [" "] * size
+    for i, m in enumerate(months):
+        _place(names, AXIS + i * col, month_name(m["month"])[:3])
     for i, m in reversed(list(enumerate(months))):  # Januaries first, then the first month
-        year, month = int(m["month"][:4]), int(m["month"][5:7])
-        if i == 0 or month == 1:
-            pos = AXIS + i * col
-            label = f"'{year % 100:02d}"
-            if all(c == " " for c in years[pos : pos + len(label) + 1]):
-                years[pos : pos + len(label)] = list(label)
-    for m in months:
-        initials.append(MONTH_INITIALS[int(m["month"][5:7]) - 1].ljust(col))
-    initials.rstrip()
-    lines.append(initials)
+        if i == 0 or m["month"].endswith("-01"):
+            _place(years, AXIS + i * col, m["month"][:4])
+    lines.append(Text("".join(names).rstrip()))
     lines.append(Text("".join(years).rstrip()))
     index = {m["month"]: i for i, m in enumerate(months)}
     for k, band in enumerate(bands):
@@ -334,16 +366,16 @@ def trend_lines(
         style = BAND_STYLES[k % len(BAND_STYLES)]
         first, last = min(cols), max(cols)
         line = Text(" " * (AXIS + first * col))
-        line.append("━" * ((last - first + 1) * col - (col == 3)), style=style)
+        line.append("━" * ((last - first + 1) * col - (col - 2)), style=style)
         name = band["therapy"]
-        end = AXIS + (last + 1) * col - (col == 3)
+        end = AXIS + (last + 1) * col - (col - 2)
         if end + 1 + len(name) <= width:
             line.append(" " + name, style=style)
         elif AXIS + first * col - len(name) - 1 >= 0:
             start = AXIS + first * col - len(name) - 1
             line = Text(" " * start)
             line.append(name + " ", style=style)
-            line.append("━" * ((last - first + 1) * col - (col == 3)), style=style)
+            line.append("━" * ((last - first + 1) * col - (col - 2)), style=style)
         else:
             line.append(" " + name[: max(width - end - 2, 1)] + "…", style=style)
         lines.append(line)
@@ -355,7 +387,7 @@ def trend_lines(
     legend.append("━", style=BAND_STYLES[0])
     legend.append(" preventive trial")
     lines.append(legend)
-    return lines
+    return lines + notes
 
 
 # -- trial response -------------------------------------------------------------------
@@ -537,9 +569,13 @@ def verdict_months(v: dict[str, Any], width: int = 80) -> list:
     return [table]
 
 
-def render_verdict(v: dict[str, Any], console, *, evidence: bool = False) -> None:
-    """One verdict: title, source and verdict, its months, its lines, its explanation.
-    ``status`` also lists the trials behind it (``evidence``)."""
+def render_verdict(
+    v: dict[str, Any], console, *, evidence: bool = False, reason: bool = False
+) -> None:
+    """One verdict: title, source and verdict, its reason (the summary's, under the
+    heading), its months, its lines, its explanation. ``status`` also lists the trials
+    behind it (``evidence``) and leaves out the reason, which its explanation says at
+    length."""
     from rich.markup import escape
     from rich.padding import Padding
     from rich.text import Text
@@ -547,6 +583,8 @@ def render_verdict(v: dict[str, Any], console, *, evidence: bool = False) -> Non
     line = Text(f"{v['heading']}: ", style="bold")
     line.append(VERDICT_WORDS[v["status"]], style=VERDICT_STYLES[v["status"]])
     console.print(line)
+    if reason and v["reason"]:
+        console.print(Padding(escape(f"Why: {v['reason']}"), (0, 0, 0, 2)))
     if v["evidence"]:
         for part in verdict_months(v, console.width):
             console.print(part)
@@ -645,7 +683,7 @@ def render_summary(s: dict[str, Any], console) -> None:
     console.print(Text(f"Marks: {MARK_LEGEND}.", style="bright_black"))
     for v in s["verdicts"]:
         console.print()
-        render_verdict(v, console)
+        render_verdict(v, console, reason=True)
     months = s["months"]
     if months:
         console.print()

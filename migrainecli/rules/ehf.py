@@ -100,6 +100,50 @@ def _group_names(groups: Sequence[str], class_ids: Sequence[str]) -> list[str]:
 _GROUP_OF = {"cgrp_mab": "cgrp_pathway", "gepant_preventive": "cgrp_pathway"}
 
 
+def group_label(group: str) -> str:
+    """An EHF group in a short line: a class id, or "CGRP pathway"."""
+    return "CGRP pathway" if group == "cgrp_pathway" else group
+
+
+def failed_with_trials(records: Sequence[ClassRecord]) -> list[str]:
+    """The failed EHF groups with the trials behind them, for a reason line:
+    "beta_blocker (propranolol)", "CGRP pathway (Aimovig, Qulipta)"."""
+    out: dict[str, list[str]] = {}
+    for r in records:
+        if r.failed:
+            names = out.setdefault(r.group, [])
+            names += [t.therapy for t, a in r.trials if a.failed and t.therapy not in names]
+    return [f"{group_label(g)} ({', '.join(names)})" for g, names in out.items()]
+
+
+def months_reason(months: Sequence[MonthEvidence]) -> str:
+    """EHF 2020's debilitating-day condition in a short line: met in each month, or the
+    months that fail it or that untracked days decide, with their counts."""
+    if not months:
+        return "no month to count"
+    span = f"{months[0].month} to {months[-1].month}"
+    statuses = [m.status for m in months]
+    if all(s == MET for s in statuses):
+        return f"≥{EHF_DEBILITATING_DAYS} debilitating days each month {span}"
+    parts = []
+    short = [m for m in months if m.status == NOT_MET]
+    if short:
+        parts.append(
+            f"fewer than {EHF_DEBILITATING_DAYS} debilitating days in "
+            + ", ".join(f"{m.month} ({m.counts['debilitating_days']})" for m in short)
+        )
+    open_ = [m for m in months if m.status == UNDETERMINED]
+    if open_:
+        parts.append(
+            "untracked days decide "
+            + ", ".join(
+                f"{m.month} ({m.counts['debilitating_days']} + {m.untracked_days} untracked)"
+                for m in open_
+            )
+        )
+    return f"{span}: " + "; ".join(parts)
+
+
 # -- EHF 2020 resistant and refractory migraine --------------------------------------
 @dataclass(frozen=True)
 class ClassRecord:
@@ -359,6 +403,57 @@ class EhfVerdict:
             lines.append(diary)
         return tuple(lines)
 
+    def counted_groups(self) -> tuple[str, ...]:
+        """The failed groups that count towards ``groups_required`` (refractory leaves
+        out onabotulinumtoxinA where it is not required)."""
+        skip = BOTOX_CLASS if self.botox is not None and self.botox.status == NOT_MET else None
+        return tuple(g for g in self.failed_groups if g != skip)
+
+    def reason(self) -> str:
+        """Why, in one or two lines (``Verdict.reason``): the failed classes with their
+        trials, the triptans, the debilitating days, and what is still missing."""
+        n = len(self.counted_groups())
+        failed = failed_with_trials(self.failures)
+        classes = f"{_count(n, 'class', 'es')} failed ({self.groups_required} needed)" + (
+            f": {', '.join(failed)}" if failed else ""
+        )
+        t = self.triptans
+        if t.contraindicated:
+            triptans = "triptans contraindicated (" + ", ".join(t.failed_triptans) + ")"
+        else:
+            k = len(t.failed_triptans)
+            needed = "" if t.status == MET else f" ({TRIPTANS_REQUIRED} needed)"
+            triptans = f"{_count(k, 'triptan', 's')} failed{needed}" + (
+                f": {', '.join(t.failed_triptans)}" if t.failed_triptans else ""
+            )
+        parts = [classes]
+        if n < self.groups_required:
+            still = list(dict.fromkeys(r.group for r in self.short_of_failure))
+            barred = set(barred_groups(self.short_of_failure))
+            maybe = self.botox is not None and self.botox.status == UNDETERMINED
+            names = [
+                group_label(g)
+                + (" (barred)" if g in barred else "")
+                + (
+                    " (if required: chronic migraine undetermined)"
+                    if maybe and g == BOTOX_CLASS
+                    else ""
+                )
+                for g in still
+            ]
+            k = self.groups_required - n
+            if self.tier == "resistant":
+                need = f"needs {_count(k, 'more failed class', 'es')} among: "
+            else:
+                need = f"needs {_count(k, 'more failed class', 'es')}: "
+            parts.append(need + ", ".join(names))
+        parts.append(triptans)
+        if t.status != MET:
+            k = TRIPTANS_REQUIRED - len(t.failed_triptans)
+            parts.append(f"needs {_count(k, 'more failed triptan', 's')}")
+        parts.append(months_reason(self.months))
+        return "; ".join(parts) + "."
+
     def view(self) -> Verdict:
         """The verdict as every renderer shows it (``rules.verdicts``)."""
         columns = (Column("debilitating_days", "debilitating", EHF_DEBILITATING_DAYS),)
@@ -383,6 +478,7 @@ class EhfVerdict:
             months=tuple(m.marks(columns) for m in self.months),
             details=self.details(),
             evidence=tuple(lines),
+            reason=self.reason(),
         )
 
     def to_dict(self) -> dict[str, Any]:

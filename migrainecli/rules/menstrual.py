@@ -113,6 +113,7 @@ class MenstrualMigraine:
     explanation: str
     source: str = SOURCE
     method: str = METHOD
+    why: str = ""  # the explanation's facts without its verdict words (``Verdict.reason``)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,6 +148,8 @@ class MenstrualMigraine:
             explanation=self.explanation,
             details=details,
             evidence=tuple(c.line() for c in self.cycles),
+            reason=self.why
+            or (f"{self.reason[0].upper()}{self.reason[1:]}." if self.reason else ""),
         )
 
 
@@ -264,30 +267,32 @@ def menstrual_migraine(data: DiaryData, as_of: date) -> MenstrualMigraine:
             subtype = PURE
 
     words = {MET: "Met", NOT_MET: "Not met", UNDETERMINED: "Undetermined"}[status]
-    explanation = f"{words} according to the recorded diary: {counted}"
+    facts = counted
     if status == MET:
         if subtype == RELATED:
             n = len(outside_yes)
-            explanation += (
+            facts += (
                 f"; {n} attack day{'s' * (n != 1)} at other times of the cycle: "
                 f"{RELATED} {SUBTYPE_NAMES[RELATED]}"
             )
         elif subtype == PURE:
-            explanation += f"; no attack at other times of the cycle: {PURE} {SUBTYPE_NAMES[PURE]}"
+            facts += f"; no attack at other times of the cycle: {PURE} {SUBTYPE_NAMES[PURE]}"
         else:
             n = len(outside_unknown)
-            explanation += (
+            facts += (
                 f"; pure or related is undetermined: {n} C1 day{'s' * (n != 1)} at other "
                 "times without a recorded duration or intake"
             )
-    elif status == UNDETERMINED:
+    explanation = f"{words} according to the recorded diary: {facts}"
+    if status == UNDETERMINED:
         reason = "untracked days or C1 days without a duration or intake in the windows decide"
         explanation += (
             "; logging how long those C1 days lasted, or the untracked days, would decide it"
         )
+        facts += f"; {reason}"
     return MenstrualMigraine(
         status, True, subtype, cycles, tuple(outside_yes), tuple(outside_unknown), reason,
-        explanation + ".",
+        explanation + ".", why=facts[0].upper() + facts[1:] + ".",
     )  # fmt: skip
 
 

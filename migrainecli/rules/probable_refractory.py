@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from migrainecli.rules.ehf import (
+    _GROUP_OF,
     BOTOX_CLASS,
     EHF_DEBILITATING_DAYS,
     REFRACTORY_MONTHS,
@@ -31,6 +32,8 @@ from migrainecli.rules.ehf import (
     _group_names,
     barred_groups,
     ehf_classes,
+    group_label,
+    months_reason,
 )
 from migrainecli.rules.evidence import _count
 from migrainecli.rules.months import MET, NOT_MET, all_of, and3, fact, not3, or3
@@ -72,6 +75,34 @@ class ProbableRefractory:
     def barred_lines(self) -> tuple[str, ...]:
         return tuple(f"Barred: {r.class_id} — {', '.join(r.barriers)}" for r in self.barred)
 
+    def reason(self) -> str:
+        """Why, in one or two lines (``Verdict.reason``): the barred classes and why, the
+        failed ones with their trials, and what is still missing."""
+        ref = self.refractory
+        if ref.status == MET:
+            return "Refractory migraine (EHF 2020) is met, so the probable tier does not apply."
+        barred = (
+            f"{_count(len(self.barred), 'class', 'es')} barred: "
+            + "; ".join(f"{r.class_id} ({', '.join(r.barriers)})" for r in self.barred)
+            if self.barred
+            else "no class barred (no trial recorded as unavailable)"
+        )
+        # the failed classes by name: refractory's reason, just above, gives their trials
+        failed = [group_label(g) for g in ref.counted_groups()]
+        parts = [
+            barred,
+            f"{_count(len(failed), 'class', 'es')} failed"
+            + (f": {', '.join(failed)}" if failed else ""),
+        ]
+        if self.open_classes:
+            groups = list(dict.fromkeys(_GROUP_OF.get(c, c) for c in self.open_classes))
+            parts.append("needs these failed or barred: " + ", ".join(map(group_label, groups)))
+        if ref.triptans.status != MET:
+            parts.append("needs refractory's triptan condition (2 triptans failed)")
+        if any(m.status != MET for m in ref.months):
+            parts.append(months_reason(ref.months))
+        return "; ".join(parts) + "."
+
     def view(self) -> Verdict:
         columns = (Column("debilitating_days", "debilitating", EHF_DEBILITATING_DAYS),)
         details = [*self.barred_lines()]
@@ -90,6 +121,7 @@ class ProbableRefractory:
             months=tuple(m.marks(columns) for m in self.refractory.months),
             details=tuple(details),
             evidence=(),  # the trials are listed under refractory migraine
+            reason=self.reason(),
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -357,6 +357,56 @@ class StepTherapy:
             )
         return tuple(lines)
 
+    def reason(self) -> str:
+        """Why, in one or two lines (``Verdict.reason``): the arm that holds or what the
+        latest month fits, the failed AHS options with their trials against N (the
+        setting), what is still missing, and the AHS 2024 note."""
+        (alo, ahi), (blo, bhi) = self.rules.ranges["a"], self.rules.ranges["b"]
+        month = self.latest_month.month
+        n = self.latest_month.counts["headache_days"]
+        u = self.latest_month.untracked_days
+        arms = {
+            "a": f"{alo}–{ahi} headache days in {month} with at least moderate disability",
+            "b": f"{blo}–{bhi} headache days in {month}",
+            "c": "chronic migraine",
+        }
+        if self.arm is not None:
+            parts = [f"Arm ({self.arm}) holds: {arms[self.arm]}"]
+        else:
+            days = f"{month} has {n} headache day{'s' if n != 1 else ''}" + (
+                f" and {u} untracked" if u else ""
+            )
+            parts = [days + f", chronic migraine {self.chronic_status.replace('_', ' ')}"]
+            if self.fits_no_arm:
+                parts.append("that fits no arm (15 or more headache days without chronic migraine)")
+            elif self.range_statuses["a"] != NOT_MET and self.disability.status == UNDETERMINED:
+                parts.append(
+                    f"arm (a) needs a MIDAS or HIT-6 score within {self.rules.within_days} days"
+                )
+        by_option: dict[str, list[str]] = {}
+        for step in self.steps:
+            if step.counts and step.option is not None:
+                names = by_option.setdefault(step.option.label, [])
+                if step.trial.therapy not in names:
+                    names.append(step.trial.therapy)
+        k, need = len(self.failed_options), self.failures_required
+        options = (
+            f"{k} AHS option{'s' if k != 1 else ''} failed (N = {need}: 'config set "
+            "step-therapy-failures')"
+            + (": " + ", ".join(f"{o} ({', '.join(t)})" for o, t in by_option.items()) if k else "")
+        )
+        parts.append(options)
+        if self.botox_status != NOT_MET and any(
+            s.counts and s.trial.class_id == BOTOX_CLASS for s in self.steps
+        ):
+            parts.append("onabotulinumtoxinA failed (arm c)")
+        if self.status != MET and k < need:
+            parts.append(f"needs {need - k} more failed AHS option{'s' if need - k != 1 else ''}")
+        return (
+            "; ".join(parts) + ". AHS 2024 makes CGRP-targeting therapy first-line; this is "
+            "the AHS 2021 step rule payers still apply."
+        )
+
     def view(self) -> Verdict:
         """The verdict as every renderer shows it (``rules.verdicts``)."""
         columns = self.columns()
@@ -370,6 +420,7 @@ class StepTherapy:
             months=(self.latest_month.marks(columns),),
             details=self.details(),
             evidence=tuple(s.line() for s in self.steps),
+            reason=self.reason(),
         )
 
     def to_dict(self) -> dict[str, Any]:

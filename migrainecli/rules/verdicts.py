@@ -10,8 +10,9 @@ The rules decide; this module only names and holds what they decided, once:
   ``summary`` (one month, which may be the current incomplete one: not a verdict).
 - the verdict titles and words, their colours, and the disclaimer.
 - ``Verdict``, ``MonthMarks`` and ``ThresholdMark``: a criterion's status, source,
-  months with their marks, the columns to show, the lines that go with it and its
-  explanation. Every rule's verdict object has a ``view()`` that returns one.
+  months with their marks, the columns to show, the lines that go with it, its
+  explanation and its ``reason`` (the why in one or two lines, for page 1). Every
+  rule's verdict object has a ``view()`` that returns one.
 
 No renderer decides whether a month meets, a subtype applies or a class failed: it
 reads ``mark``, ``status`` and the lines given here. ``status --json`` is not built
@@ -168,6 +169,12 @@ class Verdict:
     months: tuple[MonthMarks, ...] = ()
     details: tuple[str, ...] = ()  # facts beside the months: criterion B, subtypes, marks
     evidence: tuple[str, ...] = ()  # the trials behind it (status; the summary lists them)
+    # Why, in one or two lines, from the facts that decided it: the failed classes with
+    # their trials, the triptans, the barred classes, what is still missing. The
+    # summary shows it under each verdict (page 1 of the HTML); ``status`` does not, its
+    # explanation already says all of it at length. Empty where the months and their
+    # marks beside it are the reason (chronic migraine, medication overuse).
+    reason: str = ""
 
     @property
     def title(self) -> str:
@@ -197,6 +204,7 @@ class Verdict:
             "source": self.source,
             "method": self.method,
             "explanation": self.explanation,
+            "reason": self.reason,
             "details": list(self.details),
             "evidence": [
                 {

@@ -1,0 +1,50 @@
+"""The machine-readable description of what migrainecli writes (docs/interface.md).
+
+Static files shipped with the package: a JSON Schema (draft 2020-12) for each
+``export KIND --format json`` and for ``status --json`` and ``untried --json``
+(``<name>.schema.json``), and one Frictionless Data Package descriptor for the CSV
+kinds (``datapackage.json``, one resource per kind, its path the file name
+``KIND.csv``). ``export KIND --schema``, ``status --schema`` and ``untried --schema``
+print them; ``tests/test_schemas.py`` validates real exports against them.
+
+The schemas pin the keys the interface names, their types and vocabularies; an object
+may carry more keys (new keys are additions, docs/interface.md). The ``FHIR`` export
+is described by FHIR R4 itself (docs/fhir.md), not here.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+# The export kinds described here (a JSON Schema and a datapackage resource each), then
+# every JSON output with a schema: those kinds and the --json of status and untried.
+EXPORT_KINDS = ("days", "intakes", "trials", "gaps", "scores", "periods", "monthly")
+JSON_SCHEMAS = (*EXPORT_KINDS, "status", "untried")
+
+
+def _load(filename: str) -> dict[str, Any]:
+    return json.loads(resources.files(__name__).joinpath(filename).read_text(encoding="utf-8"))
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of ``export NAME --format json`` (or of ``status``/``untried --json``)."""
+    if name not in JSON_SCHEMAS:
+        raise KeyError(name)
+    return _load(f"{name}.schema.json")
+
+
+def datapackage(kind: str | None = None) -> dict[str, Any]:
+    """The Data Package descriptor of the CSV exports, or of one kind's file alone.
+
+    One kind alone is a complete descriptor of ``KIND.csv`` in the same folder; a
+    foreign key to another kind's file (intakes.date -> days.date) is left out of it,
+    since that file need not be there."""
+    package = _load("datapackage.json")
+    if kind is None:
+        return package
+    (resource,) = (r for r in package["resources"] if r["name"] == kind)
+    resource["schema"].pop("foreignKeys", None)
+    rest = {k: v for k, v in package.items() if k not in ("id", "resources")}
+    return {**rest, "name": f"migrainecli-{kind}", "resources": [resource]}

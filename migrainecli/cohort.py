@@ -182,15 +182,14 @@ def build_record(
     as_of_month = month_label(as_of.year, as_of.month)
 
     names, rows = monthly_rows(months, data, as_of, catalogue)
+    wanted = [c for c, _ in columns(catalogue)["months"][2:]]
     month_rows = []
     for m, row in zip(months, rows, strict=True):
         if not m.complete:
             continue
-        v = dict(zip(names, row, strict=True))
+        v = dict(zip(names, row, strict=True))  # export monthly's row of this month
         v["moderate_severe_days"] = m.moderate_severe_days
-        month_rows.append(
-            [*key, *(v[c] for c, _ in columns(catalogue)["months"][2:])]
-        )  # fmt: skip
+        month_rows.append([*key, *(v[c] for c in wanted)])
 
     trial_rows = []
     views = [as_of_view(t, as_of) for t in sorted(data.trials, key=lambda t: (t.start, t.id or 0))]
@@ -337,7 +336,6 @@ class Outcome:
     path: Path
     record: CohortRecord | None = None
     reason: str | None = None
-    stamp: str | None = None
 
 
 def read_diary(path: Path, as_of: date, pseudonym: str | None, key: bytes | None) -> Outcome:
@@ -368,7 +366,7 @@ def read_diary(path: Path, as_of: date, pseudonym: str | None, key: bytes | None
         return Outcome(path, reason=f"it could not be read ({err})")
     except Exception as err:  # one odd diary must not stop a cohort of a thousand
         return Outcome(path, reason=f"it could not be read ({type(err).__name__}: {err})")
-    return Outcome(path, record=record, stamp=stamp)
+    return Outcome(path, record=record)
 
 
 def _reason(message: str, path: Path) -> str:

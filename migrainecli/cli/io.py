@@ -164,12 +164,11 @@ def _export_cohort_record(ctx, output, fmt, force, as_of, pseudonym: str) -> Non
     with open_diary(ctx, write=False) as diary:
         record = cohort.record_of(diary, pseudonym, day, catalogue)
     if fmt is Format.json:
-        text = json_text(record.to_dict(catalogue))
         if output is None:
-            sys.stdout.write(text)
+            print_json(record.to_dict(catalogue))
             return
         with private_output(output) as fh:
-            fh.write(text)
+            fh.write(json_text(record.to_dict(catalogue)))
     else:
         rows = record.long_rows(catalogue)
         if output is None:

@@ -457,6 +457,23 @@ def read_all(
             yield outcome
 
 
+WITHHELD = "–"
+
+
+def verdict_cells(patients: int, met: int, undetermined: int) -> tuple[str, str]:
+    """The met and undetermined cells of one criterion in ``cohort --summary``.
+
+    Counts of 1 to 4 are suppressed (``suppress``). "Not met" is not shown, but it is
+    the patients less the other two: when it is 1 to 4 and both other cells are exact,
+    the larger of them is withheld too ("–"), so that it cannot be worked out.
+    """
+    cells = [suppress(met), suppress(undetermined)]
+    not_met = patients - met - undetermined
+    if 0 < not_met < SMALL_CELL and SUPPRESSED not in cells:
+        cells[0 if met >= undetermined else 1] = WITHHELD
+    return cells[0], cells[1]
+
+
 def suppress(n: int) -> str:
     """A count of people as a shareable summary shows it: 1 to 4 as "<5" (0 is shown:
     it names no one)."""

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from migrainecli.cohort import SMALL_CELL, TABLES, CohortRecord, suppress
+from migrainecli.cohort import SMALL_CELL, TABLES, CohortRecord, suppress, verdict_cells
 from migrainecli.errors import MigraineError
 
 # A table with more rows than this is written partitioned by its month column
@@ -197,14 +197,10 @@ def summary(db) -> dict[str, Any]:
             "count(*) FILTER (status = 'undetermined') FROM verdicts GROUP BY criterion"
         ).fetchall()
     }
-    criteria = [
-        {
-            "criterion": k,
-            "met": suppress(counts.get(k, (0, 0))[0]),
-            "undetermined": suppress(counts.get(k, (0, 0))[1]),
-        }
-        for k in TITLES
-    ]
+    criteria = []
+    for k in TITLES:
+        met, undetermined = verdict_cells(patients, *counts.get(k, (0, 0)))
+        criteria.append({"criterion": k, "met": met, "undetermined": undetermined})
     months = []
     for month, n, mean in db.execute(
         "SELECT month, count(*), avg(migraine_days) FROM months WHERE untracked_days = 0 "

@@ -572,6 +572,21 @@ def test_cohort_summary_suppresses_small_cells(run, eight, key_file):
     assert sum(t["responder"] is False for t in beta) == 2
 
 
+@pytest.mark.parametrize(
+    ("patients", "met", "undetermined", "cells"),
+    [
+        (20, 10, 6, ("–", "6")),  # not met 4 = 20 - 10 - 6: the larger cell is withheld
+        (20, 15, 0, ("15", "0")),  # not met 5: shown cells are safe
+        (20, 3, 0, ("<5", "0")),  # met suppressed: not met is 17 (14 to 17)
+        (8, 6, 0, ("–", "0")),  # not met 2 would follow from 8 - 6 - 0
+        (8, 0, 6, ("0", "–")),
+        (8, 5, 3, ("5", "<5")),  # not met 0
+    ],
+)
+def test_verdict_cells_never_let_not_met_be_worked_out(patients, met, undetermined, cells):
+    assert core.verdict_cells(patients, met, undetermined) == cells
+
+
 def test_suppress_shows_zero_and_five_but_not_one_to_four():
     assert [core.suppress(n) for n in range(7)] == ["0", "<5", "<5", "<5", "<5", "5", "6"]
 

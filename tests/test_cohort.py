@@ -754,3 +754,32 @@ def test_a_diary_with_a_killed_writers_journal_is_skipped_not_rolled_back(
         "with migrainecli (any command) to finish it, then read it again."
     )
     assert (state(diary), journal.read_bytes()) == seen
+
+
+def test_a_folder_without_diaries_says_so(run, tmp_path, key_file):
+    empty = tmp_path / "none"
+    empty.mkdir()
+    r = run("cohort", str(empty), "--key-file", str(key_file), "-o", str(tmp_path / "o"))
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"Error: There is no diary (*.db file) in {empty}; give diary files, or folders that "
+        "hold them.\n"
+    )
+
+
+def test_export_cohort_record_to_a_file_is_private_and_never_clobbers(run, tmp_path, db_path):
+    make_diary(db_path, seed=1, days=100)
+    out = tmp_path / "record.json"
+    args = ("export", "cohort-record", "--pseudonym", "S-2", "--as-of", AS_OF, "-f", "json",
+            "-o", str(out))  # fmt: skip
+    r = run(*args)
+    assert r.exit_code == 0
+    assert r.stderr == f"Wrote the cohort record of S-2 (17 complete months) to {out}.\n"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert json.loads(out.read_text())["pseudonym"] == "S-2"
+    out.write_text("mine")
+    r = run(*args)
+    assert r.exit_code == 1
+    assert r.stderr == f"Error: {out} already exists; add --force to replace it.\n"
+    assert out.read_text() == "mine"
+    assert run(*args, "--force").exit_code == 0

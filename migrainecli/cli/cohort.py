@@ -97,6 +97,11 @@ def cohort(
     key = core.read_key(key_file.expanduser()) if key_file else None
     mapping = core.read_mapping(pseudonyms.expanduser()) if pseudonyms else None
     paths, skipped = core.find_diaries([p.expanduser() for p in places])
+    if not paths and not skipped:
+        raise MigraineError(
+            f"There is no diary (*.db file) in {', '.join(str(p) for p in places)}; give "
+            "diary files, or folders that hold them."
+        )
     inputs = {p.resolve() for p in paths}
     if output is not None and output.resolve() in inputs:
         raise MigraineError(f"{output} is one of the diaries; give another output name.")

@@ -24,6 +24,7 @@ CASES = {
     "demo.summary.txt": ("summary", "--format", "text"),
     "demo.summary.csv": ("summary", "--format", "csv"),
     "demo.summary.html": ("summary", "--format", "html"),
+    "demo.summary-payer.txt": ("summary", "--section", "payer"),
 }
 
 

@@ -182,6 +182,13 @@ def test_section_7_trial_response_example_dates():
         "treated_migraine_days": 5.0,
         "reduction_percent": 50.0,
         "responder": True,
+        "reduction_at_least_30": True,
+        # every migraine day is a headache day here: the same means
+        "baseline_headache_days": 10.0,
+        "treated_headache_days": 5.0,
+        "headache_reduction_percent": 50.0,
+        "headache_reduction_at_least_50": True,
+        "headache_reduction_at_least_30": True,
         "baseline_months": ["2025-01", "2025-02", "2025-03"],
         "treated_months": ["2025-06", "2025-07", "2025-08", "2025-09"],
         "note": None,

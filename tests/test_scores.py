@@ -264,7 +264,7 @@ def test_report_and_summary_show_first_latest_change_and_each_midas_item(run):
     assert "one score so far" in report
     summary = run("summary", "--as-of", "2026-03-31").stdout
     assert "q3 days no household work: 15 → 6" in summary
-    assert "Disability scores (for payer forms" in summary
+    assert "For payer forms" in summary and "\nDisability scores\n" in summary
     csv = run("summary", "--format", "csv", "--as-of", "2026-03-31").stdout
     assert "scores,midas/latest/q1,5,diary" in csv
     assert "scores,midas/change,'-28,diary" in csv  # the formula guard's quote

@@ -94,11 +94,24 @@ def summary(
             "default: the summary shows the menstrual migraine verdict only).",
         ),
     ] = False,
+    section: Annotated[
+        str | None,
+        typer.Option(
+            "--section",
+            metavar="NAME",
+            help="Only this section, in any format: payer (the complete months' counts, "
+            "each preventive's response and the disability scores, for payer forms).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """The clinician summary, as text, CSV or HTML.
 
     Verdicts with evidence, the last 12 months, the preventive history for prior
-    authorisation, acute medication use, classes untried. Without --format the format
+    authorisation, the payer section (complete months' headache, migraine,
+    moderate-to-severe, acute-medication and 4-hour headache days; each preventive's
+    change in migraine and headache days; MIDAS and HIT-6), acute medication use, classes
+    untried. --section payer prints that section alone. Without --format the format
     follows the --output extension (.txt, .csv, .html or .htm; no extension: text); any
     other extension is refused rather than guessed. An existing file needs --force; a
     symbolic link is never written through.
@@ -109,6 +122,8 @@ def summary(
     from migrainecli.files import check_new_output
     from migrainecli.reports.data import build_summary
 
+    if section is not None:
+        _check_section(section)
     if output is not None:
         output = output_path(ctx, output)
     if fmt is None:
@@ -121,24 +136,27 @@ def summary(
     result = build_summary(data, status, when, catalogue, settings, include_cycles=include_cycles)
     if fmt is SummaryFormat.text:
         if output is None:
-            from migrainecli.reports.terminal import render_summary
+            from migrainecli.reports.terminal import render_summary, render_summary_section
 
-            render_summary(result, out())
+            if section is None:
+                render_summary(result, out())
+            else:
+                render_summary_section(result, section, out())
             return
         from migrainecli.reports.terminal import summary_text
 
-        text = summary_text(result)
+        text = summary_text(result, section=section)
     elif fmt is SummaryFormat.csv:
         from migrainecli.reports.longcsv import write_summary_csv
 
         if output is None:
-            write_summary_csv(sys.stdout, result)
+            write_summary_csv(sys.stdout, result, section)
             return
         text = None
     else:
-        from migrainecli.reports.html import render_html
+        from migrainecli.reports.html import render_html, render_section_html
 
-        text = render_html(result)
+        text = render_html(result) if section is None else render_section_html(result, section)
         if output is None:
             sys.stdout.write(text)
             return
@@ -148,10 +166,27 @@ def summary(
         if text is None:
             from migrainecli.reports.longcsv import write_summary_csv
 
-            write_summary_csv(fh, result)
+            write_summary_csv(fh, result, section)
         else:
             fh.write(text)
     note(f"Wrote the {fmt.value} summary to {output}.")
+
+
+def _check_section(name: str) -> None:
+    """A usage error (exit 2) naming the closest section for an unknown --section."""
+    from difflib import get_close_matches
+
+    from migrainecli.cli.common import usage_error
+    from migrainecli.reports.data import SUMMARY_SECTIONS
+
+    if name in SUMMARY_SECTIONS:
+        return
+    close = get_close_matches(name.lower(), SUMMARY_SECTIONS, n=1, cutoff=0.5)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise usage_error(
+        f"Unknown section {name!r}{hint}; the sections --section prints alone are: "
+        f"{', '.join(SUMMARY_SECTIONS)}."
+    )
 
 
 _SUFFIX_FORMATS = {

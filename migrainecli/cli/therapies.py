@@ -176,6 +176,14 @@ KIND_ORDER = ("preventive", "acute", "procedure", "neuromodulation", "behavioura
 def _print_untried(data: dict, catalogue) -> None:
     from rich.table import Table
 
+    from migrainecli.rules.untried import (
+        barred_trial,
+        diary_notes,
+        inadequate_trial,
+        tried_trial,
+        untried_name,
+    )
+
     console = out()
     labels = {c.id: c.label for c in catalogue.classes.values()}
     for kind in KIND_ORDER:
@@ -187,35 +195,19 @@ def _print_untried(data: dict, catalogue) -> None:
         table.add_column(style="bold", no_wrap=True)
         table.add_column(overflow="fold")
         if entries["untried"]:
-            names = ", ".join(
-                labels.get(e["class"], e["class"])
-                + (f" (taken on {e['intake_days']} day{'s' * (e['intake_days'] != 1)}, "
-                   "no trial recorded)"
-                   if e.get("intake_days") else "")
-                for e in entries["untried"]
-            )  # fmt: skip
+            names = ", ".join(untried_name(e, labels) for e in entries["untried"])
             table.add_row("untried", names)
         for e in entries["inadequate"]:
-            why = "; ".join(
-                f"{t['therapy']} {t['start']}→{t['end'] or 'ongoing'}: {t['reason']}"
-                for t in e.get("trials", [])
-            )
+            why = "; ".join(inadequate_trial(t) for t in e.get("trials", []))
             table.add_row("inadequate", f"{labels.get(e['class'], e['class'])} — {clean(why)}")
         for e in entries["tried"]:
-            trials = "; ".join(
-                f"{t['therapy']} {t['start']}→{t['end'] or 'ongoing'} {t['outcome']}"
-                for t in e.get("trials", [])
-            )
+            trials = "; ".join(tried_trial(t) for t in e.get("trials", []))
             table.add_row("tried", f"{labels.get(e['class'], e['class'])} — {clean(trials)}")
         for e in entries.get("barred", []):
-            why = "; ".join(
-                f"{t['therapy']} {t['start']}: {t['reason_stopped'] or 'unavailable'}"
-                for t in e.get("trials", [])
-            )
+            why = "; ".join(barred_trial(t) for t in e.get("trials", []))
             table.add_row("barred", f"{labels.get(e['class'], e['class'])} — {clean(why)}")
-        for e in (e for v in entries.values() for e in v):
-            for h in e.get("diary_intakes_not_counted", []):
-                table.add_row("diary", clean(h["note"]))
+        for line in diary_notes(e for v in entries.values() for e in v):
+            table.add_row("diary", clean(line))
         console.print(table)
         console.print()
     n = {k: len(v) for k, v in data.items()}

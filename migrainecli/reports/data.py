@@ -32,6 +32,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from migrainecli.models import KINDS, DiaryData, Trial
+from migrainecli.reports.payer import payer_section, signed_percent
 from migrainecli.rules.chronic import CM_HEADACHE_DAYS, CM_MIGRAINE_DAYS
 from migrainecli.rules.day import classify_day
 from migrainecli.rules.ehf import EHF_DEBILITATING_DAYS
@@ -63,6 +64,9 @@ SUMMARY_MONTHS = 12
 # Both charts of the summary cover the months of its tables; only the complete ones are
 # drawn (the month so far is said in words: drawn, a few days would look like a drop).
 CHART_MONTHS = SUMMARY_MONTHS
+# The summary sections ``summary --section NAME`` prints alone (each renderer has one
+# function per name: terminal.SECTION_RENDERERS, longcsv.SECTION_ROWS, html.SECTION_HTML).
+SUMMARY_SECTIONS = ("payer",)
 RESPONSE_SOURCE = "Tassorelli et al., Cephalalgia 2018 (docs/criteria.md section 7)"
 THRESHOLDS = {
     "headache_days": CM_HEADACHE_DAYS,  # ICHD-3 1.3 A and 8.2 A
@@ -483,16 +487,9 @@ def _response_text(r: dict[str, Any], diary_start: str | None = None) -> str:
         return known + "not computable: " + short_response_note(r, diary_start)
     text = f"{b:g} → {t:g} migraine days/month"
     if r["reduction_percent"] is not None:
-        text += f", {_signed_percent(r['reduction_percent'])}"
+        text += f", {signed_percent(r['reduction_percent'])}"
         text += ", responder" if r["responder"] else ", not a responder"
     return text
-
-
-def _signed_percent(reduction: float) -> str:
-    """A reduction as a change: 62.5 -> '−62.5%', -20 -> '+20%'."""
-    change = -reduction
-    sign = "+" if change > 0 else ("−" if change < 0 else "±")
-    return f"{sign}{abs(change):g}%"
 
 
 def _trial_row(
@@ -540,8 +537,6 @@ def build_summary(
     Period dates are health data of their own (docs/criteria.md section 9): the
     summary shows the menstrual migraine verdict only, and the cycles (period starts and
     windows) only with ``include_cycles``."""
-    from migrainecli.rules.trials import partition_classes
-
     settings = settings or {}
     sd = status.to_dict()
     report = build_report(data, status, as_of, catalogue, SUMMARY_MONTHS, sd, cycles=include_cycles)
@@ -631,30 +626,16 @@ def build_summary(
         ],
     }
 
-    part = partition_classes(data.trials, as_of, catalogue)
-    untried: dict[str, list[dict[str, str]]] = {}
-    for entry in sorted(part.untried, key=lambda e: KINDS.index(e.kind)):
-        untried.setdefault(entry.kind, []).append(
-            {"class": entry.class_id, "label": labels.get(entry.class_id, entry.class_id)}
-        )
-    inadequate = [
-        {
-            "class": entry.class_id,
-            "label": labels.get(entry.class_id, entry.class_id),
-            "kind": entry.kind,
-            "trials": [f"{t.therapy}: {a.reason}" for t, a in entry.trials],
-        }
-        for entry in part.inadequate
-    ]
-    barred = [
-        {
-            "class": entry.class_id,
-            "label": labels.get(entry.class_id, entry.class_id),
-            "kind": entry.kind,
-            "trials": [f"{t.therapy}: {t.reason or 'unavailable'}" for t, _ in entry.trials],
-        }
-        for entry in part.barred
-    ]
+    untried, inadequate, barred, untried_notes = untried_lists(data, as_of, catalogue)
+    shown = shown_months(status.months, as_of, SUMMARY_MONTHS)
+    payer = payer_section(
+        status.months,
+        shown,
+        as_of,
+        report["trials"],
+        [short_response_note(r, sd["diary"]["start"]) for r in report["trials"]],
+        summary_scores(sd["scores"]),
+    )
 
     diary = sd["diary"]
     tracked_12 = sum(m["tracked_days"] for m in months)
@@ -695,11 +676,13 @@ def build_summary(
         "preventive_history": preventive,
         "other_treatments": other,
         "acute_medication": acute,
+        "payer": payer.to_dict(),
         "untried": untried,
         "barred": barred,
         "inadequate": inadequate,
+        "untried_notes": untried_notes,
         "thresholds": report["thresholds"],
-        "scores": summary_scores(sd["scores"]),
+        "scores": payer.scores,
         "cycles": (
             [
                 {"start": c["start"], "window": c["window"], "window_status": c["window_status"]}
@@ -710,6 +693,47 @@ def build_summary(
         ),
         "disclaimer": DISCLAIMER,
     }
+
+
+def untried_lists(
+    data: DiaryData, as_of: date, catalogue: Catalogue
+) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """The summary's "classes not tried yet": ``rules.untried.untried_classes``, the core
+    of ``untried``, in the same words (an acute class taken without a trial says on how
+    many days). Returns (untried by kind, inadequate, barred, the diary notes)."""
+    from migrainecli.rules.untried import (
+        barred_trial,
+        diary_notes,
+        inadequate_trial,
+        untried_classes,
+        untried_name,
+    )
+
+    core = untried_classes(data.trials, data.intakes, as_of, catalogue)
+    labels = class_labels(catalogue)
+    untried: dict[str, list[dict[str, Any]]] = {}
+    for e in sorted(core["untried"], key=lambda e: KINDS.index(e["kind"])):
+        untried.setdefault(e["kind"], []).append(
+            {
+                "class": e["class"],
+                "label": untried_name(e, labels),
+                "intake_days": e.get("intake_days", 0),
+            }
+        )
+
+    def listed(key: str, line) -> list[dict[str, Any]]:
+        return [
+            {
+                "class": e["class"],
+                "label": labels.get(e["class"], e["class"]),
+                "kind": e["kind"],
+                "trials": [line(t) for t in e["trials"]],
+            }
+            for e in core[key]
+        ]
+
+    notes = diary_notes(e for v in core.values() for e in v)
+    return untried, listed("inadequate", inadequate_trial), listed("barred", barred_trial), notes
 
 
 def summary_scores(scores: dict[str, Any]) -> dict[str, Any]:

@@ -51,6 +51,7 @@ header .meta { text-align: right; font-size: 8.5pt; color: #333; white-space: no
   flex-shrink: 0; }
 h2 { font-size: 10.5pt; margin: 11pt 0 4pt; padding-bottom: 1.5pt;
   border-bottom: 0.75pt solid #9aa0a6; break-after: avoid; page-break-after: avoid; }
+h3 { font-size: 9.5pt; margin: 7pt 0 3pt; break-after: avoid; page-break-after: avoid; }
 p { margin: 2pt 0 4pt; }
 .muted { color: #555; }
 .small { font-size: 7.5pt; }
@@ -62,6 +63,7 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.n { white-space: nowrap; }
 td.d { white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr { break-inside: avoid; page-break-inside: avoid; }
+.payer-trials tr.pt td { border-bottom: none; }
 .hit { font-weight: 700; color: #b91c1c; }
 .badge { display: inline-block; padding: 0.5pt 4pt; border-radius: 2pt; font-size: 7.8pt;
   font-weight: 700; letter-spacing: 0.02em; white-space: nowrap; }
@@ -686,9 +688,8 @@ def _acute(s: dict[str, Any]) -> str:
     )
 
 
-def _scores(s: dict[str, Any]) -> str:
+def _scores(sc: dict[str, Any]) -> str:
     """Disability scores for payer forms: first, latest and change, each MIDAS item."""
-    sc = s["scores"]
     lines = "".join(f"<li>{_e(line)}</li>" for line in sc["lines"])
     items = ""
     if sc["midas_items"]:
@@ -703,18 +704,109 @@ def _scores(s: dict[str, Any]) -> str:
             f"months</th><th>first {_e(dates['first'])}</th><th>latest {_e(dates['latest'])}"
             f"</th></tr></thead><tbody>{rows}</tbody></table>"
         )
-    cycles = ""
-    if s.get("cycles") is not None:
-        entries = "".join(
-            f"<li>period starting {_e(c['start'])}: window {_e(c['window']['from'])} to "
-            f"{_e(c['window']['to'])}, {_e(c['window_status'].replace('_', ' '))}</li>"
-            for c in s["cycles"]
-        )
-        entries = entries or "<li>none with an ended window</li>"
-        cycles = f"<h3>Recorded cycles</h3><ul>{entries}</ul>"
+    return f"<div class='keep'><h3>Disability scores</h3><ul>{lines}</ul>{items}</div>"
+
+
+def _cycles(s: dict[str, Any]) -> str:
+    """The recorded cycles (only with --include-cycles)."""
+    if s.get("cycles") is None:
+        return ""
+    entries = "".join(
+        f"<li>period starting {_e(c['start'])}: window {_e(c['window']['from'])} to "
+        f"{_e(c['window']['to'])}, {_e(c['window_status'].replace('_', ' '))}</li>"
+        for c in s["cycles"]
+    )
+    entries = entries or "<li>none with an ended window</li>"
+    return f"<section id='cycles' class='keep'><h2>Recorded cycles</h2><ul>{entries}</ul></section>"
+
+
+def _payer_months(payer: dict[str, Any]) -> str:
+    t = payer["thresholds"]
+    hours = payer["long_headache_hours"]
+    if not payer["months"]:
+        return "<p>No complete month in these months.</p>"
+    rows = "".join(
+        f"<tr><td class='d'>{_e(m['month'])}</td><td class='n'>{m['untracked_days']}</td>"
+        + _num(m["headache_days"], m, "headache_days")
+        + _num(m["migraine_days"], m, "migraine_days")
+        + f"<td class='n'>{m['moderate_severe_days']}</td>"
+        f"<td class='n'>{m['acute_medication_days']}</td>"
+        + _num(_e(m["long_headache_text"]), m, "long_headache_days")
+        + "</tr>"
+        for m in payer["months"]
+    )
     return (
-        "<section id='scores' class='keep'><h2>Disability scores (for payer forms)</h2>"
-        f"<ul>{lines}</ul>{items}{cycles}</section>"
+        "<table class='payer-months keep'><thead><tr><th>Month</th>"
+        "<th class='n'>Untracked days</th>"
+        f"<th class='n'>Headache days ≥{t['headache_days']}</th>"
+        f"<th class='n'>Migraine days ≥{t['migraine_days']}</th>"
+        "<th class='n'>Moderate or severe headache days</th>"
+        "<th class='n'>Acute medication days</th>"
+        f"<th class='n'>Headache ≥{hours} h, days ≥{t['long_headache_days']}</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+        f"<p class='small muted'>{REACHED} reached, {SYMBOLS['undetermined']} untracked days "
+        f"or days without a recorded duration decide. Headache ≥{hours} h: headache days "
+        f"lasting {hours} hours or more; (+N unknown): headache days without a recorded "
+        "duration. With untracked days the counts are lower bounds.</p>"
+    )
+
+
+def _payer_trials(payer: dict[str, Any]) -> str:
+    """One block per preventive: the means before and on it with the change and the 50 %
+    and 30 % marks, for migraine and headache days; under it the windows (or why there
+    is no number)."""
+    if not payer["trials"]:
+        return "<p>No preventive trial recorded.</p>"
+    blocks = []
+    for p in payer["trials"]:
+        name = (
+            f"<td><b>{_e(p['therapy'])}</b> <span class='muted'>{_e(p['class'])}</span><br>"
+            f"{_e(p['start'])} → {_e(p['end'] or 'ongoing')}</td>"
+        )
+        if not p["baseline_months"] and not p["treated_months"]:
+            blocks.append(
+                f"<tbody class='keep'><tr>{name}<td colspan='6'>{_e(p['not_computable'])}"
+                "</td></tr></tbody>"
+            )
+            continue
+        cells = ""
+        for key in ("migraine_days", "headache_days"):
+            c = p[key]
+            cells += (
+                f"<td class='n'>{_e(c['means'])}</td><td class='n'>{_e(c['change'])}</td>"
+                f"<td class='d'>{_e(c['marks'])}</td>"
+            )
+        under = _e(p["windows"]) + (f"; {_e(p['not_computable'])}" if p["not_computable"] else "")
+        blocks.append(
+            f"<tbody class='keep'><tr class='pt'>{name}{cells}</tr>"
+            f"<tr><td></td><td colspan='6' class='small muted'>{under}</td></tr></tbody>"
+        )
+    return (
+        "<table class='payer-trials'><colgroup><col style='width:30%'><col><col><col><col>"
+        "<col><col></colgroup><thead><tr><th>Preventive, start → stop</th>"
+        "<th class='n'>Migraine days/month, before → on it</th><th class='n'>Change</th>"
+        "<th>≥50% / ≥30% fewer</th><th class='n'>Headache days/month, before → on it</th>"
+        "<th class='n'>Change</th><th>≥50% / ≥30% fewer</th></tr></thead>"
+        f"{''.join(blocks)}</table>"
+        "<p class='small muted'>Baseline: the up to 3 complete months before the start month; "
+        "on it: the complete months from the second month after the start month to the month "
+        "before the end (docs/criteria.md section 7). ≥50% fewer migraine days: responder "
+        "(Tassorelli 2018); under 30% fewer headache days: non-responder to "
+        "onabotulinumtoxinA (Bendtsen 2018).</p>"
+    )
+
+
+def payer_html(s: dict[str, Any]) -> str:
+    """The payer section (``reports.payer``): month counts, trial response, scores."""
+    payer = s["payer"]
+    line = ""
+    if payer["long_headache_line"]:
+        line = f"<p>{_e(payer['long_headache_line'])}</p>"
+    return (
+        f"<section id='payer'><h2>{_e(payer['title'])} (complete months)</h2>"
+        f"{_payer_months(payer)}{line}"
+        "<h3>Preventive trials: migraine and headache days per month</h3>"
+        f"{_payer_trials(payer)}{_scores(payer['scores'])}</section>"
     )
 
 
@@ -732,9 +824,10 @@ def _untried(s: dict[str, Any]) -> str:
         f"{_e('; '.join(e['trials']))}</dd>"
         for e in s.get("barred", [])
     )
+    notes = "".join(f"<dt>Diary</dt><dd>{_e(line)}</dd>" for line in s.get("untried_notes", []))
     return (
         "<section id='untried'><h2>Therapy classes not tried yet</h2>"
-        f"<dl class='untried'>{items}{inadequate}{barred}</dl></section>"
+        f"<dl class='untried'>{items}{inadequate}{barred}{notes}</dl></section>"
     )
 
 
@@ -784,10 +877,11 @@ def render_html(s: dict[str, Any]) -> str:
             "ran (as of the summary date).</p></section>"
         )
     body.append(_preventives(s))
+    body.append(payer_html(s))
     if s["months"]:
         body.append(_acute(s))
         body.append(_calendar_table(s))
-    body.append(_scores(s))
+    body.append(_cycles(s))
     body.append(_untried(s))
     body.append(_explanations(s))
     body.append(_methods(s))
@@ -802,4 +896,30 @@ def render_html(s: dict[str, Any]) -> str:
         f"<title>{_e(title)} ({_e(s['as_of'])})</title><style>{CSS}{_page_css(s)}</style>"
         "</head>"
         f"<body>{''.join(body)}</body></html>\n"
+    )
+
+
+SECTION_HTML = {"payer": payer_html}
+
+
+def render_section_html(s: dict[str, Any], section: str) -> str:
+    """``summary --section NAME``: a page with the one section, who and as of when, and
+    the disclaimer."""
+    heading = s[section]["title"]
+    title = f"{s['title']}: {heading[:1].lower()}{heading[1:]}"
+    who = s["patient"].get("name")
+    born = s["patient"].get("date_of_birth")
+    person = ""
+    if who or born:
+        person = f"<p class='who'>{_e(who or '')}{_e(f', born {born}' if born else '')}</p>"
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{_e(title)}{_e(f' — {who}' if who else '')} ({_e(s['as_of'])})</title>"
+        f"<style>{CSS}{_page_css(s)}</style></head><body>"
+        f"<header><div><h1>{_e(title)}</h1>{person}</div>"
+        f"<div class='meta'>as of {_e(s['as_of'])}</div></header>"
+        f"{SECTION_HTML[section](s)}"
+        f"<footer><p class='disclaimer'>{_e(s['disclaimer'])}</p></footer>"
+        "</body></html>\n"
     )

@@ -119,6 +119,8 @@ def summary_rows(s: dict[str, Any]) -> Iterator[Row]:
     for n, t in enumerate(s["other_treatments"], 1):
         yield from _trial_rows("other_treatment", n, t)
 
+    yield from payer_rows(s)
+
     acute = s["acute_medication"]
     for c in acute["classes"]:
         source = f"ICHD-3 {c['subtype']}" if c["subtype"] else ""
@@ -144,7 +146,77 @@ def summary_rows(s: dict[str, Any]) -> Iterator[Row]:
                 "diary",
             )
 
-    sc = s["scores"]
+    for n, c in enumerate(s.get("cycles") or (), 1):
+        yield ("cycles", f"{n}/start", c["start"], "diary")
+        yield ("cycles", f"{n}/window_status", c["window_status"], "ICHD-3 A1.1")
+
+    yield from untried_rows(s)
+    yield ("disclaimer", "text", s["disclaimer"], "")
+
+
+def untried_rows(s: dict[str, Any]) -> Iterator[Row]:
+    """Classes not tried yet, in the words of ``untried`` (``reports.data.untried_lists``)."""
+    for kind, entries in s["untried"].items():
+        for e in entries:
+            yield ("untried", f"{kind}/{e['class']}", e["label"], "therapy catalogue")
+            if e.get("intake_days"):
+                yield ("untried", f"{kind}/{e['class']}/intake_days", e["intake_days"], "diary")
+    for e in s["inadequate"]:
+        yield ("inadequate", f"{e['kind']}/{e['class']}", "; ".join(e["trials"]), ADEQUACY_SOURCE)
+    for e in s.get("barred", []):
+        yield ("barred", f"{e['kind']}/{e['class']}", "; ".join(e["trials"]), "2025 consensus")
+    for n, line in enumerate(s.get("untried_notes", []), 1):
+        yield ("untried", f"diary/{n}", line, "EHF 2020")
+
+
+PAYER_MONTH_FIELDS = (
+    "tracked_days",
+    "untracked_days",
+    "headache_days",
+    "migraine_days",
+    "moderate_severe_days",
+    "acute_medication_days",
+    "long_headache_days",
+    "long_headache_unknown_days",
+)
+PAYER_CHANGE_FIELDS = ("baseline", "treated", "reduction_percent", "at_least_50", "at_least_30")
+
+
+def payer_rows(s: dict[str, Any]) -> Iterator[Row]:
+    """The payer section (``reports.payer``): the complete months, each preventive's
+    change in migraine and headache days, and the disability scores (section ``scores``)."""
+    from migrainecli.reports.payer import LONG_HEADACHE_SOURCE
+    from migrainecli.reports.payer import RESPONSE_SOURCE as PAYER_RESPONSE_SOURCE
+
+    payer = s["payer"]
+    for m in payer["months"]:
+        for key in PAYER_MONTH_FIELDS:
+            yield ("payer", f"month/{m['month']}/{key}", m[key], "diary")
+        yield (
+            "payer",
+            f"month/{m['month']}/long_headache_days/check",
+            CSV_MARKS[m["marks"]["long_headache_days"]],
+            LONG_HEADACHE_SOURCE,
+        )
+    if payer["long_headache_line"]:
+        yield ("payer", "long_headache/3_months", payer["long_headache_line"], LONG_HEADACHE_SOURCE)
+    for n, p in enumerate(payer["trials"], 1):
+        base = f"trial/{n}"
+        for key in ("therapy", "class", "start", "end"):
+            yield ("payer", f"{base}/{key}", p[key], "diary")
+        yield ("payer", f"{base}/baseline_months", "; ".join(p["baseline_months"]), "diary")
+        yield ("payer", f"{base}/treated_months", "; ".join(p["treated_months"]), "diary")
+        for measure in ("migraine_days", "headache_days"):
+            for key in PAYER_CHANGE_FIELDS:
+                yield (
+                    "payer",
+                    f"{base}/{measure}/{key}",
+                    p[measure][key],
+                    PAYER_RESPONSE_SOURCE,
+                )
+        if p["not_computable"]:
+            yield ("payer", f"{base}/not_computable", p["not_computable"], PAYER_RESPONSE_SOURCE)
+    sc = payer["scores"]
     for key, entry in sc["by_instrument"].items():
         if entry is None:
             continue
@@ -157,18 +229,6 @@ def summary_rows(s: dict[str, Any]) -> Iterator[Row]:
     for item in sc["midas_items"]:
         for which in ("first", "latest"):
             yield ("scores", f"midas/{which}/{item['item']}", item[which], "diary")
-    for n, c in enumerate(s.get("cycles") or (), 1):
-        yield ("cycles", f"{n}/start", c["start"], "diary")
-        yield ("cycles", f"{n}/window_status", c["window_status"], "ICHD-3 A1.1")
-
-    for kind, entries in s["untried"].items():
-        for e in entries:
-            yield ("untried", f"{kind}/{e['class']}", e["label"], "therapy catalogue")
-    for e in s["inadequate"]:
-        yield ("inadequate", f"{e['kind']}/{e['class']}", "; ".join(e["trials"]), ADEQUACY_SOURCE)
-    for e in s.get("barred", []):
-        yield ("barred", f"{e['kind']}/{e['class']}", "; ".join(e["trials"]), "2025 consensus")
-    yield ("disclaimer", "text", s["disclaimer"], "")
 
 
 def _trial_rows(section: str, n: int, t: dict[str, Any]) -> Iterator[Row]:
@@ -179,8 +239,24 @@ def _trial_rows(section: str, n: int, t: dict[str, Any]) -> Iterator[Row]:
     yield (section, f"{n}/failed", t["failed"], ADEQUACY_SOURCE)
 
 
-def write_summary_csv(fh: IO[str], s: dict[str, Any]) -> int:
-    """Write the long CSV; returns the number of data rows."""
+def section_rows(s: dict[str, Any], section: str) -> Iterator[Row]:
+    """``summary --section NAME``: the summary's title, date and patient rows, the
+    section's rows, the disclaimer."""
+    yield ("summary", "title", s["title"], "")
+    yield ("summary", "as_of", s["as_of"], "")
+    for key, value in s["patient"].items():
+        yield ("summary", f"patient_{key}", value, "settings")
+    yield from SECTION_ROWS[section](s)
+    yield ("disclaimer", "text", s["disclaimer"], "")
+
+
+SECTION_ROWS = {"payer": payer_rows}
+
+
+def write_summary_csv(fh: IO[str], s: dict[str, Any], section: str | None = None) -> int:
+    """Write the long CSV (one ``section`` of it when given); returns the number of data
+    rows."""
     from migrainecli.csvformat import write_csv
 
-    return write_csv(fh, COLUMNS, summary_rows(s))
+    rows = summary_rows(s) if section is None else section_rows(s, section)
+    return write_csv(fh, COLUMNS, rows)

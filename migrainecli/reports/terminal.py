@@ -709,6 +709,8 @@ def render_summary(s: dict[str, Any], console) -> None:
         for t in s["other_treatments"]:
             console.print(_trial_block(t, response=False))
 
+    render_payer(s, console, width)
+
     acute = s["acute_medication"]
     console.print()
     console.print("[b]Acute medication days per month[/b] against the ICHD-3 8.2 limits")
@@ -725,26 +727,6 @@ def render_summary(s: dict[str, Any], console) -> None:
             )
         )
 
-    sc = s.get("scores")
-    if sc is not None:
-        console.print()
-        console.print("[b]Disability scores[/b] (for payer forms; first = baseline)")
-        for line in sc["lines"]:
-            console.print(Padding(escape(line), (0, 0, 0, 2)))
-        if sc["midas_items"]:
-            dates = sc["midas_dates"]
-            console.print(
-                Padding(f"MIDAS items (days), first {dates['first']} → latest "
-                        f"{dates['latest']}:", (0, 0, 0, 2))
-            )  # fmt: skip
-            for item in sc["midas_items"]:
-                console.print(
-                    Padding(
-                        escape(f"{item['item']} {item['label']}: {item['first']} → "
-                               f"{item['latest']}"),
-                        (0, 0, 0, 4),
-                    )
-                )  # fmt: skip
     if s.get("cycles") is not None:
         console.print()
         console.print("[b]Recorded cycles[/b] (shown with --include-cycles)")
@@ -758,6 +740,16 @@ def render_summary(s: dict[str, Any], console) -> None:
                     (0, 0, 0, 2),
                 )
             )
+
+    render_untried(s, console)
+    console.print()
+    console.print(Text(s["disclaimer"], style="italic"))
+
+
+def render_untried(s: dict[str, Any], console) -> None:
+    """Classes not tried yet, in the words of ``untried`` (``reports.data.untried_lists``)."""
+    from rich.markup import escape
+    from rich.padding import Padding
 
     console.print()
     console.print("[b]Classes not tried yet[/b]")
@@ -779,8 +771,84 @@ def render_summary(s: dict[str, Any], console) -> None:
                 (0, 0, 0, 2),
             )
         )
+    for line in s.get("untried_notes", []):
+        console.print(Padding(escape(f"diary — {line}"), (0, 0, 0, 2)))
+
+
+# -- the payer section -------------------------------------------------------------------
+def payer_tables(payer: dict[str, Any], width: int = 80) -> list:
+    """The complete months: headache, migraine, moderate-to-severe, acute-medication
+    days and days with a headache of 4 hours or more (▲ reached, ? unknown days decide)."""
+    t = payer["thresholds"]
+    fixed = [
+        ("month", "left", lambda m: m["month"]),
+        ("untracked", "right", lambda m: str(m["untracked_days"])),
+        (f"headache\n≥{t['headache_days']}", "right",
+         lambda m: _marked(m["headache_days"], m, "headache_days")),
+        (f"migraine\n≥{t['migraine_days']}", "right",
+         lambda m: _marked(m["migraine_days"], m, "migraine_days")),
+        ("moderate\nor severe", "right", lambda m: str(m["moderate_severe_days"])),
+        ("acute\nmed", "right", lambda m: str(m["acute_medication_days"])),
+        (f"≥{payer['long_headache_hours']} h\n≥{t['long_headache_days']}", "right",
+         lambda m: _marked(m["long_headache_text"], m, "long_headache_days")),
+    ]  # fmt: skip
+    return _tables(payer["months"], fixed, [], width)
+
+
+def render_payer(s: dict[str, Any], console, width: int = 80) -> None:
+    """The payer section (``reports.payer``): month counts, trial response, scores."""
+    from rich.markup import escape
+    from rich.padding import Padding
+    from rich.text import Text
+
+    payer = s["payer"]
     console.print()
-    console.print(Text(s["disclaimer"], style="italic"))
+    console.print(f"[b]{escape(payer['title'])}[/b] (complete months; first score = baseline)")
+    if payer["months"]:
+        for table in payer_tables(payer, width):
+            console.print(table)
+        console.print(
+            Text(
+                f"{REACHED} reached, ? untracked days or days without a recorded duration "
+                f"decide. ≥{payer['long_headache_hours']} h: headache days lasting "
+                f"{payer['long_headache_hours']} hours or more; (+N unknown) headache days "
+                "without a recorded duration. With untracked days the counts are lower "
+                "bounds.",
+                style="bright_black",
+            )
+        )
+    else:
+        console.print("  No complete month in these months.")
+    if payer["long_headache_line"]:
+        console.print(Padding(escape(payer["long_headache_line"]), (0, 0, 0, 2)))
+    console.print("Preventive trials: migraine and headache days per month, before → on it")
+    if not payer["trials"]:
+        console.print("  No preventive trial recorded.")
+    for p in payer["trials"]:
+        console.print(
+            Padding(escape(f"{p['therapy']} [{p['class']}], {p['start']} → "
+                           f"{p['end'] or 'ongoing'}"), (0, 0, 0, 2))
+        )  # fmt: skip
+        for line in p["lines"]:
+            console.print(Padding(escape(line), (0, 0, 0, 4)))
+    sc = payer["scores"]
+    console.print("Disability scores")
+    for line in sc["lines"]:
+        console.print(Padding(escape(line), (0, 0, 0, 2)))
+    if sc["midas_items"]:
+        dates = sc["midas_dates"]
+        console.print(
+            Padding(f"MIDAS items (days), first {dates['first']} → latest "
+                    f"{dates['latest']}:", (0, 0, 0, 2))
+        )  # fmt: skip
+        for item in sc["midas_items"]:
+            console.print(
+                Padding(
+                    escape(f"{item['item']} {item['label']}: {item['first']} → "
+                           f"{item['latest']}"),
+                    (0, 0, 0, 4),
+                )
+            )  # fmt: skip
 
 
 def _trial_block(t: dict[str, Any], *, response: bool):
@@ -835,8 +903,30 @@ def acute_tables(acute: dict[str, Any], width: int = 80) -> list:
     return _tables(acute["months"], fixed, extra, width)
 
 
-def summary_text(s: dict[str, Any], width: int = 80) -> str:
-    """The text summary as plain text (no colour, no terminal codes) for a file."""
+def render_summary_section(s: dict[str, Any], section: str, console) -> None:
+    """``summary --section NAME``: the title, who and as of when, the one section, the
+    disclaimer."""
+    from rich.markup import escape
+    from rich.text import Text
+
+    s = visible_tree(s)
+    heading = s[section]["title"]
+    console.print(Text(f"{s['title']}: {heading[:1].lower()}{heading[1:]}", style="bold"))
+    who = [f"Patient: {s['patient']['name']}"] if s["patient"].get("name") else []
+    if s["patient"].get("date_of_birth"):
+        who.append(f"born {s['patient']['date_of_birth']}")
+    console.print(escape(", ".join([*who, f"as of {s['as_of']}"])))
+    SECTION_RENDERERS[section](s, console, min(console.width, 120))
+    console.print()
+    console.print(Text(s["disclaimer"], style="italic"))
+
+
+SECTION_RENDERERS = {"payer": render_payer}
+
+
+def summary_text(s: dict[str, Any], width: int = 80, section: str | None = None) -> str:
+    """The text summary (or one ``section`` of it) as plain text (no colour, no terminal
+    codes) for a file."""
     import io
 
     from rich.console import Console
@@ -845,5 +935,8 @@ def summary_text(s: dict[str, Any], width: int = 80) -> str:
     console = Console(
         file=buffer, width=width, no_color=True, color_system=None, highlight=False, emoji=False
     )
-    render_summary(s, console)
+    if section is None:
+        render_summary(s, console)
+    else:
+        render_summary_section(s, section, console)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

@@ -19,6 +19,10 @@ Choices the criteria document leaves open (also in the README):
 - ``acute_medication_days`` counts days with any logged acute intake, including
   intakes whose class is unknown; the ICHD-3 8.2 subtype columns only count
   intakes whose class the catalogue places under that subtype.
+- For the payer section (docs/criteria.md section 10): ``moderate_severe_days`` are
+  headache days of intensity moderate or severe; ``long_headache_days`` headache days
+  with a recorded duration of at least ``LONG_HEADACHE_HOURS``; headache days without
+  a recorded duration are ``no_duration_days`` (unknown, as untracked days are).
 """
 
 from __future__ import annotations
@@ -50,6 +54,9 @@ _POOL_CODES = frozenset(SINGLE_CLASS_SUBTYPES)
 # ICHD-3 8.2.3 subforms (docs/criteria.md section 3): which simple analgesics count
 # for each, as the catalogue members' ``analgesics`` name them. A day of aspirin counts
 # for 8.2.3.2 (NSAIDs pooled, aspirin included) and 8.2.3.2.1 (aspirin) alike.
+# docs/criteria.md section 10 (BOTOX prescribing information): a headache "lasting 4
+# hours a day or longer".
+LONG_HEADACHE_HOURS = 4
 ANALGESIC_SUBTYPE = "8.2.3"
 SUBFORMS = {
     "8.2.3.1": frozenset({"paracetamol"}),
@@ -176,13 +183,15 @@ class MonthCounts:
     probable_migraine_days: int = 0
     debilitating_days: int = 0
     acute_medication_days: int = 0
-    # headache days of moderate or severe intensity (the cohort record; not in to_dict)
-    moderate_severe_days: int = 0
     class_days: dict[str, int] = field(default_factory=dict)
     moh_days: dict[str, int] = field(default_factory=dict)
     aura_only_days: int = 0  # ICHD-3 1.2.1.2: aura without headache (not headache days)
     # ICHD-3 8.2.3 subforms: days of intake per code of SUBFORMS (simple analgesics only)
     subform_days: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SUBFORMS, 0))
+    # docs/criteria.md section 10 (the payer section); see the module docstring
+    moderate_severe_days: int = 0
+    long_headache_days: int = 0
+    no_duration_days: int = 0
 
     @property
     def label(self) -> str:
@@ -212,6 +221,9 @@ class MonthCounts:
             "moh_days": dict(self.moh_days),
             "aura_only_days": self.aura_only_days,
             "subform_days": dict(self.subform_days),
+            "moderate_severe_days": self.moderate_severe_days,
+            "long_headache_days": self.long_headache_days,
+            "no_duration_days": self.no_duration_days,
         }
 
 
@@ -277,6 +289,8 @@ _DAY_TALLY = (
     "probable_migraine_days",
     "debilitating_days",
     "moderate_severe_days",
+    "long_headache_days",
+    "no_duration_days",
 )
 
 
@@ -355,7 +369,11 @@ def monthly_counts(
         tally[4] += "C3" in paths
         tally[5] += verdict.probable  # ICHD-3 1.5
         tally[6] += verdict.debilitating  # EHF 2020
-        tally[7] += day.severity != "mild"  # moderate or severe (a headache day here)
+        tally[7] += day.severity in ("moderate", "severe")  # section 10 (payer)
+        if day.hours is None:  # section 10: a day without a duration is unknown
+            tally[9] += 1
+        elif day.hours >= LONG_HEADACHE_HOURS:
+            tally[8] += 1
 
     for d, taken in intakes.items():
         b = bucket(d)
@@ -418,11 +436,13 @@ def monthly_counts(
                 probable_migraine_days=counts.get("probable_migraine_days", 0),
                 debilitating_days=counts.get("debilitating_days", 0),
                 acute_medication_days=counts.get("acute_medication_days", 0),
-                moderate_severe_days=counts.get("moderate_severe_days", 0),
                 class_days=b["class_days"] if b else dict.fromkeys(acute_ids, 0),
                 moh_days=b["moh_days"] if b else dict.fromkeys(MOH_SUBTYPES, 0),
                 aura_only_days=counts.get("aura_only_days", 0),
                 subform_days=b["subform_days"] if b else dict.fromkeys(SUBFORMS, 0),
+                moderate_severe_days=counts.get("moderate_severe_days", 0),
+                long_headache_days=counts.get("long_headache_days", 0),
+                no_duration_days=counts.get("no_duration_days", 0),
             )
         )
         year, month = add_months(year, month, 1)

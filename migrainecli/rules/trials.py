@@ -41,6 +41,9 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 FAILURE_AT_ANY_DURATION = frozenset({"not_tolerated", "contraindicated"})
 INADEQUATE_OUTCOMES = frozenset({"ineffective", "stopped_other"})
 RESPONDER_REDUCTION = 50.0  # percent (Tassorelli et al., Cephalalgia 2018)
+# docs/criteria.md section 7: fewer than 30 % fewer headache days is a non-responder to
+# onabotulinumtoxinA in chronic migraine (EHF, Bendtsen et al., J Headache Pain 2018).
+PARTIAL_REDUCTION = 30.0  # percent
 BASELINE_MONTHS = 3
 
 
@@ -307,7 +310,10 @@ def partition_classes(trials: Iterable[Trial], as_of: date, catalogue: Catalogue
 # -- trial response (docs/criteria.md section 7) ----------------------------------
 @dataclass(frozen=True)
 class Response:
-    """Mean monthly migraine days before and on a trial; numbers, not a judgement."""
+    """Mean monthly migraine days (and headache days) before and on a trial; numbers,
+    not a judgement. ``responder`` is a migraine-day reduction of at least 50 %; the
+    ``*_at_least_*`` flags mark reductions of at least 50 % and 30 % (section 7), on the
+    unrounded reduction, None where there is no reduction."""
 
     therapy: str
     class_id: str
@@ -320,6 +326,12 @@ class Response:
     baseline_months: tuple[str, ...]
     treated_months: tuple[str, ...]
     note: str | None
+    reduction_at_least_30: bool | None = None
+    baseline_headache_days: float | None = None
+    treated_headache_days: float | None = None
+    headache_reduction_percent: float | None = None
+    headache_reduction_at_least_50: bool | None = None
+    headache_reduction_at_least_30: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -331,10 +343,28 @@ class Response:
             "treated_migraine_days": self.treated_migraine_days,
             "reduction_percent": self.reduction_percent,
             "responder": self.responder,
+            "reduction_at_least_30": self.reduction_at_least_30,
+            "baseline_headache_days": self.baseline_headache_days,
+            "treated_headache_days": self.treated_headache_days,
+            "headache_reduction_percent": self.headache_reduction_percent,
+            "headache_reduction_at_least_50": self.headache_reduction_at_least_50,
+            "headache_reduction_at_least_30": self.headache_reduction_at_least_30,
             "baseline_months": list(self.baseline_months),
             "treated_months": list(self.treated_months),
             "note": self.note,
         }
+
+
+def _reduction(
+    before: float | None, after: float | None
+) -> tuple[float | None, bool | None, bool | None]:
+    """(reduction in percent rounded to 1 decimal, at least 50 %, at least 30 %), the
+    marks read on the unrounded reduction (49.95 % is not 50 %); all None without both
+    means or with a baseline of 0."""
+    if before is None or after is None or before == 0:
+        return None, None, None
+    exact = 100 * (before - after) / before
+    return round(exact, 1), exact >= RESPONDER_REDUCTION, exact >= PARTIAL_REDUCTION
 
 
 def trial_response(trial: Trial, months: Sequence[MonthCounts]) -> Response:
@@ -351,6 +381,8 @@ def trial_response(trial: Trial, months: Sequence[MonthCounts]) -> Response:
     baseline, rounded to 1 decimal (means rounded to 1 decimal); responder =
     reduction >= 50 %. A window without a month has mean None; with either window
     empty or a baseline of 0, reduction and responder are None and ``note`` says why.
+    The same windows give the headache-day means and reduction (section 7: "also show
+    the reduction in headache days"), and each reduction is marked at 50 % and 30 %.
     """
     complete = {m.key: m for m in months if m.complete and m.tracked_days > 0}
     latest = max((m.key for m in months if m.complete), default=None)
@@ -373,13 +405,11 @@ def trial_response(trial: Trial, months: Sequence[MonthCounts]) -> Response:
     baseline = [complete[k] for k in baseline_keys if k in complete]
     treated = [complete[k] for k in treated_keys if k in complete]
 
-    def mean(ms: list[MonthCounts]) -> float | None:
-        return sum(m.migraine_days for m in ms) / len(ms) if ms else None
+    def mean(ms: list[MonthCounts], count: str = "migraine_days") -> float | None:
+        return sum(getattr(m, count) for m in ms) / len(ms) if ms else None
 
     notes = []
     b, t = mean(baseline), mean(treated)
-    reduction: float | None = None
-    responder: bool | None = None
     if b is None:
         notes.append(
             "no complete diary month in the 3 months before the start month "
@@ -395,29 +425,37 @@ def trial_response(trial: Trial, months: Sequence[MonthCounts]) -> Response:
             else f"no complete diary month on treatment (from {first}, the second month "
             "after the start month, to the month before the end month)"
         )
-    if b is not None and t is not None:
-        if b == 0:
-            notes.append("baseline of 0 migraine days per month: no reduction to compute")
-        else:
-            exact = 100 * (b - t) / b
-            reduction = round(exact, 1)
-            responder = exact >= RESPONDER_REDUCTION  # unrounded: 49.95 % is not 50 %
+    if b == 0 and t is not None:
+        notes.append("baseline of 0 migraine days per month: no reduction to compute")
+    reduction, responder, at_30 = _reduction(b, t)
+    hb, ht = mean(baseline, "headache_days"), mean(treated, "headache_days")
+    h_reduction, h_50, h_30 = _reduction(hb, ht)
     partial = [m.label for m in (*baseline, *treated) if m.untracked_days]
     if partial:
         notes.append(
             f"{', '.join(partial)} ha{'s' if len(partial) == 1 else 've'} untracked days; "
             "those counts are lower bounds"
         )
+
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 1)
+
     return Response(
         therapy=trial.therapy,
         class_id=trial.class_id,
         start=trial.start,
         end=trial.end,
-        baseline_migraine_days=None if b is None else round(b, 1),
-        treated_migraine_days=None if t is None else round(t, 1),
+        baseline_migraine_days=rounded(b),
+        treated_migraine_days=rounded(t),
         reduction_percent=reduction,
         responder=responder,
         baseline_months=tuple(m.label for m in baseline),
         treated_months=tuple(m.label for m in treated),
         note="; ".join(notes) or None,
+        reduction_at_least_30=at_30,
+        baseline_headache_days=rounded(hb),
+        treated_headache_days=rounded(ht),
+        headache_reduction_percent=h_reduction,
+        headache_reduction_at_least_50=h_50,
+        headache_reduction_at_least_30=h_30,
     )

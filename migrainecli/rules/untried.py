@@ -33,3 +33,33 @@ def untried_classes(
         if e["class"] in used:
             e["intake_days"] = len(used[e["class"]])
     return data
+
+
+# -- the words of the listing: one place for `untried` and every summary rendering ----------
+def untried_name(entry: dict[str, Any], labels: dict[str, str]) -> str:
+    """An untried class by name, with the days it was taken without a trial: "Simple
+    analgesics (taken on 39 days, no trial recorded)"."""
+    name = labels.get(entry["class"], entry["class"])
+    n = entry.get("intake_days")
+    if n:
+        name += f" (taken on {n} day{'s' * (n != 1)}, no trial recorded)"
+    return name
+
+
+def inadequate_trial(t: dict[str, Any]) -> str:
+    """A trial that left its class tried only inadequately, with the adequacy reason."""
+    return f"{t['therapy']} {t['start']}→{t['end'] or 'ongoing'}: {t['reason']}"
+
+
+def tried_trial(t: dict[str, Any]) -> str:
+    return f"{t['therapy']} {t['start']}→{t['end'] or 'ongoing'} {t['outcome']}"
+
+
+def barred_trial(t: dict[str, Any]) -> str:
+    """An ``unavailable`` record, with why the patient could not get it."""
+    return f"{t['therapy']} {t['start']}: {t['reason_stopped'] or 'unavailable'}"
+
+
+def diary_notes(entries: Iterable[dict[str, Any]]) -> list[str]:
+    """The diary's triptans not counted towards EHF 2020's condition (section 4)."""
+    return [h["note"] for e in entries for h in e.get("diary_intakes_not_counted", [])]

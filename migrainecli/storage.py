@@ -471,6 +471,72 @@ class Diary:
             diary._migrate()
         return diary
 
+    @classmethod
+    def snapshot(cls, path: Path) -> Diary:
+        """A private copy in memory of the diary at ``path``, which is never changed.
+
+        For reading many diaries (``cohort``): the file is read through
+        :func:`read_only` (no -wal or -shm file left behind) and copied with SQLite's
+        backup API in one step, which holds one read transaction, so a diary another
+        program is writing is read as of one commit. A diary of an older schema is
+        migrated in the copy, never in place. A diary with an unfinished change of a
+        killed writer (a ``-journal`` beside a rollback-journal file) is refused rather
+        than rolled back. ``path`` of the result is None: nothing can write back.
+        """
+        refuse_special(path)
+        try:
+            with path.open("rb") as fh:
+                header = fh.read(_HEADER_SIZE)
+        except OSError as err:
+            raise DiaryFileError(f"Cannot read {path}: {err.strerror}.") from None
+        if not header:
+            raise DiaryFileError(f"{path} is empty, not a diary.")
+        if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
+            raise DiaryFileError(f"{path} is not a migrainecli diary (not an SQLite database).")
+        _check_header(path, header)
+        if header[18:20] != b"\x02\x02" and _has_journal(path):
+            raise DiaryFileError(
+                f"{path} has an unfinished change in {path}-journal; open it once with "
+                "migrainecli (any command) to finish it, then read it again."
+            )
+        memory = sqlite3.connect(":memory:")
+        try:
+            with read_only(path) as conn:
+                conn.backup(memory)  # pages=-1: the whole file in one step, one read
+            tables = {
+                r[0] for r in memory.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            if "_sqlite_migrations" not in tables:
+                what = "another application's SQLite database" if tables else "an empty database"
+                raise DiaryFileError(f"{path} is {what}, not a migrainecli diary.")
+            applied = {
+                r[0]
+                for r in memory.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+                )
+            }
+            if not applied:
+                raise DiaryFileError(f"{path} is another application's SQLite database.")
+        except sqlite3.DatabaseError as err:
+            memory.close()
+            raise _damaged(path, str(err)) from None
+        except BaseException:
+            memory.close()
+            raise
+        diary = cls(memory, None)
+        if not applied - set(MIGRATION_NAMES) and set(MIGRATION_NAMES) - applied:
+            diary._migrate()  # the copy only
+        return diary
+
+    def created_at(self) -> str | None:
+        """When the diary file was made (its first schema step's time, kept for good):
+        a value that stays the same however the diary is later edited or copied."""
+        row = self.conn.execute(
+            "SELECT applied_at FROM _sqlite_migrations WHERE migration_set = ? AND name = ?",
+            [MIGRATION_SET, MIGRATION_NAMES[0]],
+        ).fetchone()
+        return row[0] if row else None
+
     @staticmethod
     def _create_file(path: Path) -> bool:
         """Create the empty diary file (mode 0600); False when another process was first."""

@@ -36,7 +36,7 @@ def bash_complete(line: str) -> list[str]:
 COMMANDS = [
     "log", "edit", "delete", "show", "days", "gap", "score", "period", "trial", "therapies",
     "untried", "status", "report", "summary", "export", "import", "backup", "restore",
-    "check", "undo", "config", "path", "demo",
+    "check", "undo", "cohort", "config", "path", "demo",
 ]  # fmt: skip
 
 
@@ -55,7 +55,8 @@ COMMANDS = [
          ["preventive", "acute", "procedure", "neuromodulation", "behavioural", "lifestyle"]),
         ("migrainecli trial stop 1 --outcome ine", ["ineffective"]),
         ("migrainecli export ",
-         ["days", "intakes", "trials", "gaps", "scores", "periods", "monthly", "fhir"]),
+         ["days", "intakes", "trials", "gaps", "scores", "periods", "monthly", "fhir",
+          "cohort-record"]),
         ("migrainecli config get ",
          ["start", "name", "dob", "date-order", "step-therapy-failures"]),
         ("migrainecli config set da", ["date-order"]),

@@ -30,7 +30,7 @@ from tests.verdict_diaries import demo, empty
 
 # Export kinds whose format another document describes; every other kind export offers
 # needs a JSON Schema and a datapackage resource.
-DESCRIBED_ELSEWHERE = {"fhir": "FHIR R4, docs/fhir.md"}
+DESCRIBED_ELSEWHERE = {"fhir": "FHIR R4, docs/fhir.md", "cohort-record": "docs/cohort.md"}
 CSV_KINDS = tuple(k.value for k in ExportKind if k.value not in DESCRIBED_ELSEWHERE)
 COMMANDS = {"status": ("status", "--json"), "untried": ("untried", "--json")}
 NAMESPACE = "https://migrainecli.example/schemas/"

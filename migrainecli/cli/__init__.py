@@ -165,6 +165,7 @@ SECTIONS: dict[str, dict[str, str]] = {
     "Data": {
         "export": "io:export", "import": "io:import_", "backup": "io:backup",
         "restore": "maintenance:restore", "check": "maintenance:check", "undo": "undo:undo",
+        "cohort": "cohort:cohort",
     },
     "Setup": {"config": "config:app", "path": "io:path", "demo": "demo:demo"},
 }  # fmt: skip
@@ -189,13 +190,19 @@ def load_command(name: str):
     return command
 
 
+# Commands that read no diary of their own (cohort reads the files it is given), so
+# ``--db`` after them would be an option they ignore.
+NO_DIARY = frozenset({"cohort"})
+
+
 def _finish(command) -> None:
     """Every command's help gets its whole first sentence as its short help, and takes
-    ``--db`` after the sub-command too."""
+    ``--db`` after the sub-command too (except the NO_DIARY ones)."""
     from migrainecli.cli.common import db_option
 
     command.short_help = command.short_help or first_sentence(command.help or "")
-    command.params.append(db_option())
+    if command.name not in NO_DIARY:
+        command.params.append(db_option())
     for sub in getattr(command, "commands", {}).values():
         _finish(sub)
 

@@ -21,7 +21,8 @@ from migrainecli.cli.common import (
 
 # The kinds of file, as csvio defines them; monthly is export only.
 ExportKind = choices(
-    "ExportKind", ("days", "intakes", "trials", "gaps", "scores", "periods", "monthly", "fhir")
+    "ExportKind",
+    ("days", "intakes", "trials", "gaps", "scores", "periods", "monthly", "fhir", "cohort-record"),
 )
 ImportKind = choices(
     "ImportKind", ("days", "intakes", "trials", "gaps", "scores", "periods", "migrainebuddy")
@@ -43,8 +44,8 @@ def export(
         ExportKind,
         typer.Argument(
             metavar="KIND",
-            help="days, intakes, trials, gaps, scores, periods, monthly or fhir (a FHIR R4 "
-            "Bundle).",
+            help="days, intakes, trials, gaps, scores, periods, monthly, fhir (a FHIR R4 "
+            "Bundle) or cohort-record (de-identified, docs/cohort.md).",
             show_default=False,
         ),
     ],
@@ -55,7 +56,17 @@ def export(
     force: Force = False,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", metavar="DATE", help="fhir: evaluate as if today were DATE."),
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="fhir, cohort-record: evaluate as if today were DATE.",
+        ),
+    ] = None,
+    pseudonym: Annotated[
+        str | None,
+        typer.Option(
+            "--pseudonym", metavar="ID", help="cohort-record: the patient's study pseudonym."
+        ),
     ] = None,
     schema: Annotated[
         bool,
@@ -74,19 +85,28 @@ def export(
     Without a diary file it says so on stderr and writes nothing, except that --format
     json on stdout prints [] so that scripts always read valid JSON. 'export fhir' writes
     one FHIR R4 Bundle (JSON) for a clinic's record system; docs/fhir.md describes it.
+    'export cohort-record --pseudonym ID' writes the de-identified record a registry
+    keeps (complete months, trials, verdicts, scores; no name, birth date, note or dose):
+    a long CSV, or --format json; docs/cohort.md describes it.
     --schema writes, with no diary needed, the Frictionless Data Package descriptor of
     KIND.csv, or with --format json the JSON Schema of the JSON export.
     """
     from migrainecli import csvio
+    from migrainecli.cli.common import usage_error
 
     if schema:
         return _export_schema(ctx, kind.value, fmt, output, force, as_of)
+    if kind.value == "cohort-record":
+        if pseudonym is None:
+            raise usage_error("'export cohort-record' needs --pseudonym ID.")
+        return _export_cohort_record(ctx, output, fmt, force, as_of, pseudonym)
+    if pseudonym is not None:
+        raise usage_error("--pseudonym applies to 'export cohort-record' only.")
     if kind.value == "fhir" or as_of is not None:
-        from migrainecli.cli.common import usage_error
         from migrainecli.cli.fhir import export_fhir
 
         if kind.value != "fhir":
-            raise usage_error("--as-of applies to 'export fhir' only.")
+            raise usage_error("--as-of applies to 'export fhir' and 'cohort-record' only.")
         if fmt is not Format.csv:
             raise usage_error("'export fhir' writes FHIR JSON; leave out --format.")
         return export_fhir(ctx, output, force, as_of)
@@ -120,6 +140,46 @@ def export(
     with private_output(output) as fh:
         n = csvio.write_csv(fh, columns, rows)
     note(f"Wrote {n} {_rows(kind.value, n)} to {output}.")
+
+
+def _export_cohort_record(ctx, output, fmt, force, as_of, pseudonym: str) -> None:
+    """``export cohort-record``: docs/cohort.md, the record ``cohort`` writes per diary."""
+    from datetime import date
+
+    from migrainecli import cohort, csvio
+    from migrainecli.catalogue import load_catalogue
+    from migrainecli.cli.common import json_text, output_path, parse_date
+    from migrainecli.files import check_new_output, private_output
+
+    cohort.check_pseudonym(pseudonym)
+    day = parse_date(as_of, option="--as-of") if as_of else date.today()
+    if output is not None:
+        output = output_path(ctx, output)
+        check_new_output(output, force)
+    from migrainecli.cli.common import no_diary
+
+    if no_diary(ctx) and (output is not None or fmt is Format.csv):
+        return
+    catalogue = load_catalogue()
+    with open_diary(ctx, write=False) as diary:
+        record = cohort.record_of(diary, pseudonym, day, catalogue)
+    if fmt is Format.json:
+        if output is None:
+            print_json(record.to_dict(catalogue))
+            return
+        with private_output(output) as fh:
+            fh.write(json_text(record.to_dict(catalogue)))
+    else:
+        rows = record.long_rows(catalogue)
+        if output is None:
+            csvio.write_csv(sys.stdout, cohort.LONG_COLUMNS, rows)
+            return
+        with private_output(output) as fh:
+            csvio.write_csv(fh, cohort.LONG_COLUMNS, rows)
+    n = len(record.tables["months"])
+    note(
+        f"Wrote the cohort record of {pseudonym} ({n} complete month{'s' * (n != 1)}) to {output}."
+    )
 
 
 def _export_schema(ctx, kind: str, fmt: Format, output, force: bool, as_of) -> None:

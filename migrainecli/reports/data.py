@@ -209,7 +209,14 @@ def monthly_table(
 ) -> tuple[tuple[str, ...], list[list[Any]]]:
     """docs/interface.md ``monthly.csv``: one row per calendar month from the diary start
     month to the as-of month (the last row is that month so far)."""
-    months = monthly_counts(data, as_of, catalogue)
+    return monthly_rows(monthly_counts(data, as_of, catalogue), data, as_of, catalogue)
+
+
+def monthly_rows(
+    months: Sequence[MonthCounts], data: DiaryData, as_of: date, catalogue: Catalogue
+) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """``monthly_table`` over month counts already made (``StatusReport.months``), so that
+    a caller that evaluates the diary too (the cohort record) counts it once."""
     acute_ids = acute_classes(catalogue)
     columns = monthly_columns(acute_ids)
     if not months:

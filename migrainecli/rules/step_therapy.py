@@ -173,6 +173,13 @@ def _generic(trial: Trial, catalogue: Catalogue) -> str | None:
     return None
 
 
+def ahs_option(trial: Trial, catalogue: Catalogue) -> str | None:
+    """The id of the AHS 2021 option a trial counts under (``data/ahs_options.json``),
+    or None: not an option, or a therapy the catalogue does not know."""
+    option = load_ahs_rules().option_for(_generic(trial, catalogue), trial.kind)
+    return option.id if option else None
+
+
 def _failed(view: Trial, days: int, minimum: int) -> tuple[bool, str]:
     """AHS 2021 failure: ineffective after ``minimum`` days, or not tolerated /
     contraindicated at any length. Returns (failed, why)."""

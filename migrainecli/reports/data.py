@@ -165,13 +165,9 @@ def _mark_lists(marks: dict[str, Mark]) -> dict[str, list[str]]:
     }
 
 
-def month_dict(
-    m: MonthCounts,
-    acute_ids: Sequence[str],
-    limits: dict[str, tuple[str, int]],
-    preventives: dict[tuple[int, int], list[str]],
-) -> dict[str, Any]:
-    """One month of the report."""
+def month_head(m: MonthCounts) -> dict[str, Any]:
+    """What every month of a report or chart says first: which month, how much of it
+    is tracked, its headache and migraine days."""
     return {
         "month": m.label,
         "complete": m.complete,
@@ -181,6 +177,18 @@ def month_dict(
         "untracked_days": m.untracked_days,
         "headache_days": m.headache_days,
         "migraine_days": m.migraine_days,
+    }
+
+
+def month_dict(
+    m: MonthCounts,
+    acute_ids: Sequence[str],
+    limits: dict[str, tuple[str, int]],
+    preventives: dict[tuple[int, int], list[str]],
+) -> dict[str, Any]:
+    """One month of the report."""
+    return {
+        **month_head(m),
         "probable_migraine_days": m.probable_migraine_days,
         "debilitating_days": m.debilitating_days,
         "acute_medication_days": m.acute_medication_days,
@@ -548,19 +556,7 @@ def build_summary(
     chart_shown = shown_months(status.months, as_of, CHART_MONTHS)
     views = preventive_views(data.trials, as_of)
     chart = {
-        "months": [
-            {
-                "month": m.label,
-                "complete": m.complete,
-                "days_in_month": m.days_in_month,
-                "elapsed_days": m.elapsed_days,
-                "tracked_days": m.tracked_days,
-                "untracked_days": m.untracked_days,
-                "headache_days": m.headache_days,
-                "migraine_days": m.migraine_days,
-            }
-            for m in chart_shown
-        ],
+        "months": [month_head(m) for m in chart_shown],
         "bands": bands(views, chart_shown, as_of),
     }
 

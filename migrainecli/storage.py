@@ -987,17 +987,22 @@ class Diary:
         return int(cur.lastrowid)
 
     def delete_score(self, score_id: int) -> Score:
-        missing = f"There is no score #{score_id}; 'migrainecli score list' shows them."
-        if not _storable_id(score_id):
+        return _score(self._delete_by_id("scores", _SCORE_SELECT, score_id, "score"))
+
+    def _delete_by_id(self, table: str, select: str, row_id: int, noun: str) -> tuple:
+        """Delete one row of ``table`` by its number, in one write, and return it as it was;
+        a number that is not there is "There is no <noun> #N; '<noun> list' shows them"."""
+        missing = f"There is no {noun} #{row_id}; 'migrainecli {noun} list' shows them."
+        if not _storable_id(row_id):
             raise NotFound(missing)
         with self.write():
             row = self.conn.execute(
-                f"SELECT {_SCORE_SELECT} FROM scores WHERE id = ?", [score_id]
+                f"SELECT {select} FROM {table} WHERE id = ?", [row_id]
             ).fetchone()
             if row is None:
                 raise NotFound(missing)
-            self.conn.execute("DELETE FROM scores WHERE id = ?", [score_id])
-        return _score(row)
+            self.conn.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
+        return row
 
     # -- periods (section 9) -------------------------------------------------------------
     def periods(self) -> list[Period]:
@@ -1014,17 +1019,8 @@ class Diary:
         return int(cur.lastrowid)
 
     def delete_period(self, period_id: int) -> Period:
-        missing = f"There is no period #{period_id}; 'migrainecli period list' shows them."
-        if not _storable_id(period_id):
-            raise NotFound(missing)
-        with self.write():
-            row = self.conn.execute(
-                "SELECT id, date, note FROM periods WHERE id = ?", [period_id]
-            ).fetchone()
-            if row is None:
-                raise NotFound(missing)
-            self.conn.execute("DELETE FROM periods WHERE id = ?", [period_id])
-        return Period(date.fromisoformat(row[1]), row[2], row[0])
+        id_, d, note = self._delete_by_id("periods", "id, date, note", period_id, "period")
+        return Period(date.fromisoformat(d), note, id_)
 
     # -- trials ------------------------------------------------------------------------
     def trials(self) -> list[Trial]:

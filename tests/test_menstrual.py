@@ -251,7 +251,11 @@ def test_period_list_delete_and_undo(run):
     r = run("undo", "--yes")
     assert r.exit_code == 0, r.output
     assert len(json.loads(run("period", "list", "--json").stdout)) == 3
-    assert run("period", "delete", "99").exit_code == 1
+    r = run("period", "delete", "99")
+    assert (r.exit_code, r.stderr) == (
+        1, "Error: There is no period #99; 'migrainecli period list' shows them.\n"
+    )  # fmt: skip
+    assert len(json.loads(run("period", "list", "--json").stdout)) == 3
 
 
 def test_periods_import_round_trip_and_all_or_nothing(run, tmp_path):

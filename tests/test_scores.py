@@ -169,7 +169,11 @@ def test_score_list_delete_and_undo(run):
     assert [s["id"] for s in listed(run)] == [1, 2]  # the same row, the same id
     assert run("undo", "--yes").exit_code == 0  # undoes the hit6 add
     assert [s["id"] for s in listed(run)] == [1]
-    assert run("score", "delete", "7").exit_code == 1
+    r = run("score", "delete", "7")
+    assert (r.exit_code, r.stderr) == (
+        1, "Error: There is no score #7; 'migrainecli score list' shows them.\n"
+    )  # fmt: skip
+    assert [s["id"] for s in listed(run)] == [1]
 
 
 def test_scores_export_import_round_trip(run, tmp_path):

@@ -164,8 +164,27 @@ def _private_tree(root: Path) -> None:
             os.chmod(Path(folder, f), 0o600)
 
 
+def check_replaceable(output: Path) -> None:
+    """Refuse to let ``--force`` replace anything but a cohort's own output folder: an
+    empty folder, or one holding a ``patients`` table (a folder or ``patients.csv``).
+    A file (the clinic key, a diary) or a folder of other things (the diaries being
+    read, a home folder) is never removed."""
+    if not output.is_dir():
+        raise MigraineError(
+            f"{output} is a file, not a cohort folder; --force replaces only a cohort's "
+            "own output folder."
+        )
+    names = set(os.listdir(output))
+    if names and not names & {"patients", "patients.csv"}:
+        raise MigraineError(
+            f"{output} is not a folder cohort wrote (it has no patients table); --force "
+            "replaces only a cohort's own output folder."
+        )
+
+
 def _replace(tmp: Path, output: Path, force: bool) -> None:
-    """Rename the finished folder to ``output``; an existing one only with ``force``."""
+    """Rename the finished folder to ``output``; an existing one only with ``force``,
+    and only when it is a cohort's output (``check_replaceable``)."""
     if output.is_symlink():
         raise MigraineError(f"{output} is a symbolic link; give another output name.")
     if not output.exists():
@@ -173,6 +192,7 @@ def _replace(tmp: Path, output: Path, force: bool) -> None:
         return
     if not force:
         raise MigraineError(f"{output} already exists; add --force to replace it.")
+    check_replaceable(output)
     old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old.", dir=output.parent))
     os.rename(output, old / output.name)
     try:

@@ -421,6 +421,32 @@ def test_an_existing_output_needs_force_and_is_replaced_whole(run, tmp_path, coh
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def test_force_never_replaces_the_folder_of_the_diaries_being_read(
+    run, tmp_path, cohort_dir, key_file
+):
+    before = sorted(os.listdir(cohort_dir))
+    r = run("cohort", str(cohort_dir), "--key-file", str(key_file), "-o", str(cohort_dir),
+            "--force", "-j", "1")  # fmt: skip
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"Error: {cohort_dir} is not a folder cohort wrote (it has no patients table); "
+        "--force replaces only a cohort's own output folder.\n"
+    )
+    assert sorted(os.listdir(cohort_dir)) == before
+
+
+def test_force_never_replaces_a_file_such_as_the_key_file(run, tmp_path, cohort_dir, key_file):
+    key = key_file.read_bytes()
+    r = run("cohort", str(cohort_dir), "--key-file", str(key_file), "-o", str(key_file),
+            "--force", "-j", "1")  # fmt: skip
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"Error: {key_file} is a file, not a cohort folder; --force replaces only a "
+        "cohort's own output folder.\n"
+    )
+    assert key_file.read_bytes() == key
+
+
 def test_a_large_table_is_written_partitioned_by_month(
     run, tmp_path, cohort_dir, key_file, monkeypatch
 ):

@@ -60,7 +60,7 @@ def cohort(
         typer.Option("--as-of", metavar="DATE", help="Evaluate as if today were DATE."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace the --output folder if it exists.")
+        bool, typer.Option("--force", help="Replace the --output folder a cohort wrote before.")
     ] = False,
 ) -> None:
     """Read many diaries, read-only, into one de-identified cohort dataset.
@@ -94,6 +94,8 @@ def cohort(
             raise MigraineError(f"The folder {output.parent} does not exist; create it first.")
         if output.is_symlink() or (output.exists() and not force):
             raise MigraineError(f"{output} already exists; add --force to replace it.")
+        if output.exists():
+            files.check_replaceable(output)
     key = core.read_key(key_file.expanduser()) if key_file else None
     mapping = core.read_mapping(pseudonyms.expanduser()) if pseudonyms else None
     paths, skipped = core.find_diaries([p.expanduser() for p in places])

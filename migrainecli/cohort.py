@@ -369,9 +369,14 @@ def read_diary(path: Path, as_of: date, pseudonym: str | None, key: bytes | None
     return Outcome(path, record=record)
 
 
+# The storage's advice to give another diary "with --db": cohort has no --db option.
+_DB_ADVICE = re.compile(r"(?:;|,)? (?:or )?give [^.;]*? with --db")
+
+
 def _reason(message: str, path: Path) -> str:
-    """A storage message without the path it starts with (the listing names the file)."""
-    text = message.rstrip(".")
+    """A storage message without the path it starts with (the listing names the file),
+    and without its advice to use ``--db``, an option cohort does not have."""
+    text = _DB_ADVICE.sub("", message.rstrip("."))
     if text.startswith(f"{path} "):
         text = "it " + text.removeprefix(f"{path} ")
     return text[0].lower() + text[1:] if text else message

@@ -187,7 +187,7 @@ def test_unreadable_files_are_listed_with_the_reason_and_skipped(
     assert lines[:-1] == [
         f"Skipped {cohort_dir / 'cut.db'}: it cannot be read as a diary (the file is cut "
         "short); it may be damaged and was left as it was. Restore it from a backup "
-        "('migrainecli restore BACKUP') or give another path with --db.",
+        "('migrainecli restore BACKUP').",
         f"Skipped {cohort_dir / 'empty.db'}: it is empty, not a diary.",
         f"Skipped {cohort_dir / 'notes.db'}: it is not a migrainecli diary (not an SQLite "
         "database).",
@@ -197,6 +197,20 @@ def test_unreadable_files_are_listed_with_the_reason_and_skipped(
     months = table(out, "months")
     assert lines[-1] == f"Wrote 3 diaries ({len(months)} months, 6 trials) to {out}; 4 skipped."
     assert len({m["pseudonym"] for m in months}) == 3
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_skipped_diarys_reason_offers_no_db_option_cohort_does_not_have(
+    run, tmp_path, cohort_dir, key_file
+):
+    os.mkfifo(tmp_path / "pipe.db")
+    r = run("cohort", str(tmp_path / "pipe.db"), str(cohort_dir), "--key-file", str(key_file),
+            "--summary", "-j", "1", "--as-of", AS_OF)  # fmt: skip
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == (
+        f"Skipped {tmp_path / 'pipe.db'}: it is not a regular file (it is a named pipe)."
+    )
+    assert "--db" not in r.stderr
 
 
 def test_nothing_readable_writes_nothing(run, tmp_path, key_file):

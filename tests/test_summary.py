@@ -254,3 +254,31 @@ def test_end_to_end_installed_command_writes_a_private_html_file(tmp_path, db_pa
     )
     assert r.returncode == 0, r.stderr
     assert max(len(line) for line in r.stdout.splitlines()) <= 80
+
+
+@pytest.mark.parametrize(
+    ("outcome", "days", "words"),
+    [
+        ("not_tolerated", 20, "counts as failed: not tolerated (no minimum length)"),
+        ("ineffective", 30, "8 weeks or more: no"),
+        ("ineffective", 90, "8 weeks or more: yes"),
+    ],
+)
+def test_summary_csv_gives_each_trials_adequacy_in_the_words_of_the_text(
+    run, db_path, outcome, days, words
+):
+    # docs/criteria.md section 6: next to a trial stopped for intolerance the adequacy
+    # reads "counts as failed: ...", never a bare yes; the CSV's 1 is not enough alone.
+    start = date(2026, 1, 5)
+    end = date.fromordinal(start.toordinal() + days - 1)
+    assert run("log", "2026-01-02", "--severity", "mild").exit_code == 0
+    r = run("trial", "add", "topiramate 50 mg", "--start", start.isoformat(), "--end",
+            end.isoformat(), "--outcome", outcome)  # fmt: skip
+    assert r.exit_code == 0, r.output
+    text = run("summary", "--as-of", "2026-06-30", env={"COLUMNS": "200"}).stdout
+    assert f"adequate trial: {words} — " in text
+    rows = list(
+        csv.reader(io.StringIO(run("summary", "-f", "csv", "--as-of", "2026-06-30").stdout))
+    )
+    got = {i: v for s, i, v, _ in rows[1:] if s == "preventive_trial"}
+    assert got["1/adequacy_label"] == words

@@ -235,6 +235,8 @@ def _trial_rows(section: str, n: int, t: dict[str, Any]) -> Iterator[Row]:
     for key in TRIAL_FIELDS:
         yield (section, f"{n}/{key}", t[key], "diary")
     yield (section, f"{n}/adequate", t["adequate"], ADEQUACY_SOURCE)
+    # the words the text and HTML print beside the trial (section 6: never a bare yes)
+    yield (section, f"{n}/adequacy_label", t["adequacy_label"], ADEQUACY_SOURCE)
     yield (section, f"{n}/adequacy", t["adequacy"], ADEQUACY_SOURCE)
     yield (section, f"{n}/failed", t["failed"], ADEQUACY_SOURCE)
 

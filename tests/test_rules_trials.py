@@ -264,3 +264,27 @@ def test_section_6_adequacy_of_an_unavailable_therapy_does_not_apply():
               outcome="unavailable", reason="not marketed")  # fmt: skip
     a = adequacy(t, date(2026, 1, 1), CAT)
     assert adequacy_label(a, "unavailable", applies=False) == "does not apply"
+
+
+@pytest.mark.parametrize(
+    ("class_id", "therapy", "days", "words"),
+    [
+        ("cgrp_mab", "erenumab", 83, "12 weeks or more: not yet (ongoing)"),
+        ("cgrp_mab", "erenumab", 84, "12 weeks or more: yes so far (ongoing)"),
+        ("anticonvulsant", "topiramate", 90, "8 weeks or more: yes so far (ongoing)"),
+        ("cbt", "CBT", 10, "no minimum length: ongoing"),
+    ],
+)
+def test_section_6_adequacy_words_of_an_ongoing_trial_past_its_minimum_say_so(
+    class_id, therapy, days, words
+):
+    # at day 86 of a CGRP antibody "12 weeks or more: not yet" contradicts the reason
+    # beside it ("past the 84 days of an adequate trial")
+    from migrainecli.rules.trials import adequacy_label
+
+    start = date(2025, 1, 1)
+    kind = "behavioural" if class_id == "cbt" else "preventive"
+    t = Trial(therapy, class_id, kind, start, outcome="ongoing")
+    a = adequacy(t, start + timedelta(days=days - 1), CAT)
+    assert a.adequate is None
+    assert adequacy_label(a, "ongoing") == words

@@ -119,6 +119,10 @@ def adequacy_label(a: Adequacy, outcome: str, applies: bool = True) -> str:
     if outcome in ("not_tolerated", "contraindicated"):
         return f"counts as failed: {outcome.replace('_', ' ')} (no minimum length)"
     answer = {True: "yes", False: "no", None: "not yet (ongoing)"}[a.adequate]
+    if a.adequate is None and a.minimum_days is None:
+        answer = "ongoing"
+    elif a.adequate is None and a.duration_days >= a.minimum_days:
+        answer = "yes so far (ongoing)"  # long enough already; the outcome is to come
     if a.minimum_days is None:
         return f"no minimum length: {answer}"
     weeks = a.minimum_days / 7

@@ -395,3 +395,11 @@ def test_cli_other_preventive_appears_in_untried_and_therapies(run):
     assert r.exit_code == 0, r.output
     data = json.loads(run("untried", "--json").stdout)
     assert [e["class"] for e in data["inadequate"]] == ["other_preventive"]
+
+
+def test_evidence_line_of_a_one_day_trial_says_1_day_not_1_days():
+    verdict = step(B, (tried("flunarizine", days=1, outcome="unavailable"), tried("propranolol")))
+    line = next(x for x in verdict.view().evidence if x.startswith("flunarizine"))
+    assert " (1 day): unavailable" in line
+    other = next(x for x in verdict.view().evidence if x.startswith("propranolol"))
+    assert " (56 days): ineffective" in other

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from migrainecli.models import Score, Trial
 from migrainecli.rules.chronic import ChronicMigraine, chronic_migraine
-from migrainecli.rules.evidence import Check, MonthEvidence, _and_list, _evidence
+from migrainecli.rules.evidence import Check, MonthEvidence, _and_list, _count, _evidence
 from migrainecli.rules.months import (
     MET,
     NOT_MET,
@@ -159,7 +159,7 @@ class Step:
         d = self.to_dict()
         return (
             f"{t.therapy} [{t.class_id}] {t.dose or 'dose not recorded'}, "
-            f"{d['start']} to {d['stop'] or 'ongoing'} ({self.duration_days} days): "
+            f"{d['start']} to {d['stop'] or 'ongoing'} ({_count(self.duration_days, 'day', 's')}): "
             f"{t.outcome}" + (f" — {t.reason}" if t.reason else "") + f"; {self.note}"
         )
 

@@ -282,8 +282,13 @@ def read_mapping(path: Path) -> dict[Path, str]:
 
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise MigraineError(f"Cannot read the pseudonym map {path}: {err}.") from None
+    except OSError as err:
+        raise MigraineError(f"Cannot read the pseudonym map {path}: {err.strerror}.") from None
+    except UnicodeDecodeError as err:
+        raise MigraineError(
+            f"Cannot read the pseudonym map {path}: it is not UTF-8 text (byte "
+            f"0x{err.object[err.start]:02x} at position {err.start})."
+        ) from None
     rows = list(csv.reader(text.splitlines()))
     if not rows or [c.strip() for c in rows[0]] != ["file", "pseudonym"]:
         raise MigraineError(

@@ -213,6 +213,24 @@ def test_a_skipped_diarys_reason_offers_no_db_option_cohort_does_not_have(
     assert "--db" not in r.stderr
 
 
+def test_a_pseudonym_map_that_cannot_be_read_is_one_plain_sentence(run, tmp_path, cohort_dir):
+    missing = tmp_path / "no-map.csv"
+    r = run("cohort", str(cohort_dir), "--pseudonyms", str(missing), "--summary")
+    assert r.exit_code == 1
+    assert (
+        r.stderr == f"Error: Cannot read the pseudonym map {missing}: No such file or directory.\n"
+    )
+    r = run("cohort", str(cohort_dir), "--pseudonyms", str(tmp_path), "--summary")
+    assert r.stderr == f"Error: Cannot read the pseudonym map {tmp_path}: Is a directory.\n"
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes(b"file,pseudonym\n\xff.db,A\n")
+    r = run("cohort", str(cohort_dir), "--pseudonyms", str(bad), "--summary")
+    assert r.stderr == (
+        f"Error: Cannot read the pseudonym map {bad}: it is not UTF-8 text (byte 0xff at "
+        "position 15).\n"
+    )
+
+
 def test_nothing_readable_writes_nothing(run, tmp_path, key_file):
     bad = tmp_path / "bad.db"
     bad.write_text("x")

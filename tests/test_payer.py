@@ -426,3 +426,20 @@ def test_section_10_missing_durations_never_break_the_bounds(entries, filled):
         assert known >= 15
     if mark is Mark.CANNOT_MEET:
         assert known < 15
+
+
+def test_section_10_line_names_the_untracked_days_beside_each_months_count():
+    # "reached in 0 of 3, 3 undetermined; 2026-08: 0" read as no long headache at all,
+    # when 2026-08 is before the diary (all untracked) and 2026-10 has 2 untracked days
+    from migrainecli.reports.payer import _long_headache_line
+
+    days = [Day(date(2026, 10, 1) + timedelta(days=k), "severe", hours=5) for k in range(13)]
+    gap = Gap(date(2026, 10, 30), date(2026, 10, 31), "away")
+    data = DiaryData(days=tuple(days), gaps=(gap,), start=date(2026, 9, 10))
+    as_of = date(2026, 11, 2)
+    line = _long_headache_line(monthly_counts(data, as_of, CAT), as_of)
+    assert line.endswith(
+        "reached in 0 of 3, 2 undetermined (untracked days or headache days without a "
+        "recorded duration decide); 2026-08: 0 (31 untracked), 2026-09: 0 (9 untracked), "
+        "2026-10: 13 (2 untracked)."
+    )

@@ -130,7 +130,13 @@ def _long_headache_line(months: Sequence[MonthCounts], as_of: date) -> str:
     reached = sum(mark is Mark.MET for mark in marks)
     open_ = sum(mark is Mark.UNDETERMINED for mark in marks)
     span = f"{recent[0].month} to {recent[-1].month}"
-    cells = ", ".join(f"{p.month}: {p.long_headache_text}" for p in recent)
+    # the untracked days beside each count: a month before the diary is "0 (31
+    # untracked)", never a bare 0 that reads as no long headache at all
+    cells = ", ".join(
+        f"{p.month}: {p.long_headache_text}"
+        + (f" ({p.untracked_days} untracked)" if p.untracked_days else "")
+        for p in recent
+    )
     line = (
         f"Headache of {LONG_HEADACHE_HOURS} hours or more on at least {LONG_HEADACHE_DAYS} "
         f"days a month (BOTOX prescribing information, chronic migraine) in the "

@@ -316,6 +316,9 @@ def read_mapping(path: Path) -> dict[Path, str]:
 
 
 # -- finding and reading many diaries ---------------------------------------------------
+_LINK_TO_NOTHING = "it is a symbolic link to nothing (a missing file or a loop of links)"
+
+
 def find_diaries(places: Sequence[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     """(the diary files, [(place, why it was skipped)]): a folder stands for every
     ``*.db`` file in it and its subfolders; a file is taken whatever its name. Each
@@ -327,8 +330,15 @@ def find_diaries(places: Sequence[Path]) -> tuple[list[Path], list[tuple[Path, s
             for p in sorted(place.rglob("*.db")):
                 if p.is_file():
                     found.setdefault(p.resolve(), p)
+                elif p.is_symlink() and not p.exists():
+                    # a diary on a share that is not mounted: listed, never quietly left out
+                    missing.append((p, _LINK_TO_NOTHING))
+                elif p.exists() and not p.is_dir():
+                    found.setdefault(p.resolve(), p)  # a named pipe: reading says what it is
         elif place.exists():
             found.setdefault(place.resolve(), place)
+        elif place.is_symlink():
+            missing.append((place, _LINK_TO_NOTHING))
         else:
             missing.append((place, "there is no such file or folder"))
     return [found[k] for k in sorted(found, key=str)], missing

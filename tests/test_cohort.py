@@ -231,6 +231,28 @@ def test_a_pseudonym_map_that_cannot_be_read_is_one_plain_sentence(run, tmp_path
     )
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_folders_diary_link_to_nothing_or_pipe_is_listed_not_silently_left_out(
+    run, tmp_path, cohort_dir, key_file
+):
+    # a link to a diary on a share that is not mounted: the cohort must not quietly
+    # come out one patient short with exit 0
+    (cohort_dir / "on-share.db").symlink_to(tmp_path / "unmounted" / "patient-9.db")
+    (cohort_dir / "loop.db").symlink_to(cohort_dir / "loop.db")
+    os.mkfifo(cohort_dir / "pipe.db")
+    r = run("cohort", str(cohort_dir), "--key-file", str(key_file), "--summary", "-j", "1",
+            "--as-of", AS_OF)  # fmt: skip
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [
+        f"Skipped {cohort_dir / 'loop.db'}: it is a symbolic link to nothing (a missing "
+        "file or a loop of links).",
+        f"Skipped {cohort_dir / 'on-share.db'}: it is a symbolic link to nothing (a missing "
+        "file or a loop of links).",
+        f"Skipped {cohort_dir / 'pipe.db'}: it is not a regular file (it is a named pipe).",
+    ]
+    assert "Cohort: <5 patients" in r.stdout
+
+
 def test_nothing_readable_writes_nothing(run, tmp_path, key_file):
     bad = tmp_path / "bad.db"
     bad.write_text("x")

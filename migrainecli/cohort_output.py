@@ -165,21 +165,41 @@ def _private_tree(root: Path) -> None:
 
 
 def check_replaceable(output: Path) -> None:
-    """Refuse to let ``--force`` replace anything but a cohort's own output folder: an
-    empty folder, or one holding a ``patients`` table (a folder or ``patients.csv``).
-    A file (the clinic key, a diary) or a folder of other things (the diaries being
-    read, a home folder) is never removed."""
+    """Refuse to let ``--force`` replace anything but a cohort's own output folder: a
+    folder that holds nothing but the tables cohort writes (``<table>/`` folders of
+    Parquet files, or ``<table>.csv`` files). A file (the clinic key, a diary) or a
+    folder with anything else in it (the diaries being read, a clinic's folder that
+    happens to hold a ``patients`` folder, a home folder) is never removed."""
     if not output.is_dir():
         raise MigraineError(
             f"{output} is a file, not a cohort folder; --force replaces only a cohort's "
             "own output folder."
         )
-    names = set(os.listdir(output))
-    if names and not names & {"patients", "patients.csv"}:
+    if not _only_tables(output):
         raise MigraineError(
-            f"{output} is not a folder cohort wrote (it has no patients table); --force "
-            "replaces only a cohort's own output folder."
+            f"{output} is not a folder cohort wrote (it holds more than the cohort's "
+            "tables); --force replaces only a cohort's own output folder."
         )
+
+
+def _only_tables(folder: Path) -> bool:
+    """Whether ``folder`` holds only cohort tables: ``<table>.csv`` files and
+    ``<table>/`` folders of ``.parquet`` files (Hive partitions ``<column>=<month>/``
+    inside)."""
+    for entry in folder.iterdir():
+        name = entry.name
+        if entry.is_symlink():
+            return False
+        if entry.is_file() and name.endswith(".csv") and name[:-4] in TABLES:
+            continue
+        if not (entry.is_dir() and name in TABLES):
+            return False
+        for sub, dirs, names in os.walk(entry, followlinks=False):
+            if any(not n.endswith(".parquet") for n in names):
+                return False
+            if any("=" not in d or Path(sub, d).is_symlink() for d in dirs):
+                return False
+    return True
 
 
 def _replace(tmp: Path, output: Path, force: bool) -> None:

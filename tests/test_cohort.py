@@ -465,11 +465,11 @@ def test_an_existing_output_needs_force_and_is_replaced_whole(run, tmp_path, coh
     out = tmp_path / "cohort.parquet"
     args = ("cohort", str(cohort_dir), "--key-file", str(key_file), "-o", str(out), "-j", "2")
     assert run(*args).exit_code == 0
-    (out / "stale.txt").write_text("from before")
+    (out / "months" / "stale.parquet").write_text("from before")
     r = run(*args)
     assert r.exit_code == 1
     assert r.stderr == f"Error: {out} already exists; add --force to replace it.\n"
-    assert (out / "stale.txt").exists()
+    assert (out / "months" / "stale.parquet").exists()
     assert run(*args, "--force").exit_code == 0
     assert sorted(os.listdir(out)) == sorted(core.TABLES)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
@@ -483,10 +483,35 @@ def test_force_never_replaces_the_folder_of_the_diaries_being_read(
             "--force", "-j", "1")  # fmt: skip
     assert r.exit_code == 1
     assert r.stderr == (
-        f"Error: {cohort_dir} is not a folder cohort wrote (it has no patients table); "
-        "--force replaces only a cohort's own output folder.\n"
+        f"Error: {cohort_dir} is not a folder cohort wrote (it holds more than the cohort's "
+        "tables); --force replaces only a cohort's own output folder.\n"
     )
     assert sorted(os.listdir(cohort_dir)) == before
+
+
+def test_force_never_replaces_a_folder_with_more_than_a_cohort_in_it(
+    run, tmp_path, cohort_dir, key_file
+):
+    # a clinic folder with the diaries in clinic/patients/: "patients" is also a cohort
+    # table's name, yet the folder is not a cohort's output
+    clinic = tmp_path / "clinic"
+    clinic.mkdir()
+    shutil.move(cohort_dir, clinic / "patients")
+    r = run("cohort", str(clinic / "patients"), "--key-file", str(key_file), "-o", str(clinic),
+            "--force", "-j", "1")  # fmt: skip
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"Error: {clinic} is not a folder cohort wrote (it holds more than the cohort's "
+        "tables); --force replaces only a cohort's own output folder.\n"
+    )
+    assert len(list((clinic / "patients").glob("*.db"))) == 3
+    out = tmp_path / "cohort"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    r = run("cohort", str(clinic / "patients"), "--key-file", str(key_file), "-o", str(out),
+            "--force", "-j", "1")  # fmt: skip
+    assert r.exit_code == 1
+    assert (out / "notes.txt").read_text() == "mine"
 
 
 def test_force_never_replaces_a_file_such_as_the_key_file(run, tmp_path, cohort_dir, key_file):

@@ -160,3 +160,20 @@ def test_step_therapy_reason_arm_a_without_a_score_asks_for_one():
     assert "arm (a) needs a MIDAS or HIT-6 score within 90 days;" in verdict.view().reason
     with_score = step(data, (tried("propranolol"), tried("Topamax")), scores=(midas(20, 10),))
     assert with_score.view().reason.startswith("Arm (a) holds: 4–7 headache days in ")
+
+
+def test_refractory_reason_and_explanation_count_what_they_list_when_botox_is_not_required():
+    # episodic: onabotulinumtoxinA is not required, so its failure does not count; "3
+    # classes failed" must not be followed by four names
+    verdict = refractory(six_months(), (*THREE, failed("onabotulinumtoxinA"), *TRIPTANS))
+    assert verdict.status == NOT_MET
+    assert verdict.view().reason.startswith(
+        "3 classes failed (6 needed): beta_blocker (propranolol), anticonvulsant (Topamax), "
+        "angiotensin_blocker (candesartan); onabotulinumtoxinA (Botox) failed too, not "
+        "counted (required only in chronic migraine); needs 3 more failed classes: "
+    )
+    assert verdict.explanation.startswith(
+        "Not met according to the recorded diary: 3 preventive classes failed (6 needed): "
+        "beta_blocker, anticonvulsant, angiotensin_blocker (onabotulinumtoxinA failed too, "
+        "not counted: required only in chronic migraine); "
+    )

@@ -412,11 +412,18 @@ class EhfVerdict:
     def reason(self) -> str:
         """Why, in one or two lines (``Verdict.reason``): the failed classes with their
         trials, the triptans, the debilitating days, and what is still missing."""
-        n = len(self.counted_groups())
-        failed = failed_with_trials(self.failures)
+        counted = self.counted_groups()
+        n = len(counted)
+        failed = failed_with_trials([r for r in self.failures if r.group in counted])
         classes = f"{_count(n, 'class', 'es')} failed ({self.groups_required} needed)" + (
             f": {', '.join(failed)}" if failed else ""
         )
+        uncounted = failed_with_trials([r for r in self.failures if r.group not in counted])
+        if uncounted:  # onabotulinumtoxinA where it is not required (section 4)
+            classes += (
+                f"; {', '.join(uncounted)} failed too, not counted (required only in "
+                "chronic migraine)"
+            )
         t = self.triptans
         if t.contraindicated:
             triptans = "triptans contraindicated (" + ", ".join(t.failed_triptans) + ")"
@@ -556,10 +563,18 @@ def _ehf(
     status = and3(classes_status, triptans.status, months_status)
 
     span = f"{evidence[0].month} to {evidence[-1].month}"
-    n_failed = len([g for g in failed_groups if g in wanted])
+    counted = [g for g in failed_groups if g in wanted]
+    n_failed = len(counted)
+    # onabotulinumtoxinA where it is not required: failed, named, but not counted
+    uncounted = "" if len(counted) == len(failed_groups) else (
+        f" ({', '.join(g for g in failed_groups if g not in wanted)} failed too, not "
+        "counted: required only in chronic migraine)"
+    )  # fmt: skip
+    counted_classes = [r.class_id for r in records if r.failed and r.group in wanted]
     done = [
         f"{_count(n_failed, 'preventive class', 'es')} failed ({required} needed)"
-        + (f": {', '.join(_group_names(failed_groups, failed_classes))}" if failed_classes else ""),
+        + (f": {', '.join(_group_names(counted, counted_classes))}" if counted_classes else "")
+        + uncounted,
         (
             "triptans contraindicated"
             if triptans.contraindicated

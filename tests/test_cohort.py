@@ -158,7 +158,10 @@ def test_cohort_csv_format_holds_the_same_rows_as_parquet(run, tmp_path, cohort_
         r = run("cohort", str(cohort_dir), "--key-file", str(key_file), "-o", str(out),
                 "--format", fmt, "--jobs", "2", "--as-of", AS_OF)  # fmt: skip
         assert r.exit_code == 0, r.stderr
-    assert sorted(os.listdir(cs)) == [f"{t}.csv" for t in sorted(core.TABLES)]
+    assert sorted(os.listdir(cs)) == [
+        "datapackage.json",
+        *(f"{t}.csv" for t in sorted(core.TABLES)),
+    ]
     for name in core.TABLES:
         from_csv = duckdb.sql(f"SELECT * FROM read_csv('{cs}/{name}.csv')").fetchall()
         from_parquet = duckdb.sql(f"SELECT * FROM read_parquet('{pq}/{name}/*.parquet')")

@@ -343,3 +343,81 @@ def test_export_schema_with_as_of_is_a_usage_error(run):
     assert result.exit_code == 2
     assert "--schema takes no --as-of: the description is the same on any date." in (result.stderr)
     assert result.stdout == ""
+
+
+# -- the tables of cohort --format csv ----------------------------------------------------
+@pytest.fixture(scope="module")
+def cohort_csv(diaries, tmp_path_factory) -> Path:
+    """``cohort --format csv`` of the demo, dob, approximate and empty diaries."""
+    pytest.importorskip("duckdb")
+    folder = tmp_path_factory.mktemp("cohort-csv")
+    names = ("demo", "dob", "approximate", "empty")
+    (folder / "map.csv").write_text(
+        "file,pseudonym\n" + "".join(f"{diaries[n]},P-{n}\n" for n in names)
+    )
+    out = folder / "out"
+    result = Run()(
+        "cohort", *(str(diaries[n]) for n in names), "--pseudonyms", str(folder / "map.csv"),
+        "--output", str(out), "--format", "csv", "--as-of", AS_OF, "--jobs", "1",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_the_cohort_descriptor_is_a_valid_package_of_the_cohort_tables():
+    package = schemas.cohort_datapackage()
+    assert list(frictionless.Package.metadata_validate(package)) == []
+    columns = cohort.columns(load_catalogue())
+    assert [r["name"] for r in package["resources"]] == list(cohort.TABLES)
+    for resource in package["resources"]:
+        assert resource["path"] == f"{resource['name']}.csv"
+        names = [f["name"] for f in resource["schema"]["fields"]]
+        assert names == [c for c, _ in columns[resource["name"]]]
+
+
+def test_cohort_csv_writes_its_descriptor_and_the_tables_validate(cohort_csv):
+    descriptor = cohort_csv / "datapackage.json"
+    assert json.loads(descriptor.read_text()) == schemas.cohort_datapackage()
+    assert descriptor.stat().st_mode & 0o777 == 0o600
+    for resource in schemas.cohort_datapackage()["resources"]:
+        with open(cohort_csv / resource["path"], newline="", encoding="utf-8") as fh:
+            header, *rows = list(csv.reader(fh))
+        assert header == [f["name"] for f in resource["schema"]["fields"]]
+        assert rows, resource["name"]
+    assert errors(cohort_csv) == []
+
+
+def test_the_cohort_tables_read_as_their_types(cohort_csv):
+    package = frictionless.Package(str(cohort_csv / "datapackage.json"))
+    patients = {r["pseudonym"]: r for r in package.get_resource("patients").read_rows()}
+    assert patients["P-dob"]["birth_year"] == 1980
+    assert patients["P-demo"]["birth_year"] is None
+    assert str(patients["P-dob"]["first_month"]) == "yearmonth(year=2026, month=5)"
+    trials = package.get_resource("trials").read_rows()
+    dob = [(t["trial"], t["responder"], t["reduction_percent"]) for t in trials
+           if t["pseudonym"] == "P-dob"]  # fmt: skip
+    assert dob == [(1, False, -100)]
+
+
+COHORT_MUTATIONS = {
+    "a full date as a month": ("months.csv", ",2025-11,", ",2025-11-02,", "type-error"),
+    "a second row of a month": ("months.csv", "1,P-demo,2025-12,", "1,P-demo,2025-11,",
+                                "primary-key"),
+    "a pseudonym not in patients": ("verdicts.csv", "1,P-demo,", "1,P-gone,", "foreign-key"),
+    "a status outside the vocabulary": ("verdicts.csv", ",met,", ",probable,",
+                                        "constraint-error"),
+    "a boolean written 1": ("trials.csv", ",paused,true,", ",paused,1,", "type-error"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("mutation", COHORT_MUTATIONS)
+def test_a_mutated_cohort_table_fails_the_datapackage(cohort_csv, mutation, tmp_path):
+    import shutil
+
+    file, old, new, error = COHORT_MUTATIONS[mutation]
+    folder = tmp_path / "copy"
+    shutil.copytree(cohort_csv, folder)
+    text = (folder / file).read_text(encoding="utf-8")
+    assert old in text
+    (folder / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert error in {e[0] for e in errors(folder)}

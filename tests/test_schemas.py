@@ -397,7 +397,7 @@ def test_export_fhir_schema_is_a_usage_error(run):
 def test_the_schema_files_are_the_ones_the_module_names_and_pyproject_ships():
     folder = Path(schemas.__file__).parent
     names = {p.name for p in folder.glob("*.json")}
-    packages = {"datapackage.json", "cohort-record.datapackage.json"}
+    packages = {"datapackage.json", "cohort-record.datapackage.json", "cohort.datapackage.json"}
     assert names == {f"{n}.schema.json" for n in schemas.JSON_SCHEMAS} | packages
     pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text()
     assert 'migrainecli = ["data/*.json", "schemas/*.json"]' in pyproject

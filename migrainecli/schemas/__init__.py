@@ -4,10 +4,12 @@ Static files shipped with the package: a JSON Schema (draft 2020-12) for each
 ``export KIND --format json`` and for ``status --json`` and ``untried --json``
 (``<name>.schema.json``), one Frictionless Data Package descriptor for the CSV
 kinds of a diary (``datapackage.json``, one resource per kind, its path the file name
-``KIND.csv``) and one for the de-identified ``cohort-record.csv``
-(``cohort-record.datapackage.json``). ``export KIND --schema``, ``status --schema``
-and ``untried --schema`` print them; ``tests/test_schemas.py`` and
-``tests/test_cohort_schema.py`` validate real exports against them.
+``KIND.csv``), one for the de-identified ``cohort-record.csv``
+(``cohort-record.datapackage.json``) and one for the tables of ``cohort --format csv``
+(``cohort.datapackage.json``, which that command writes into its folder as
+``datapackage.json``). ``export KIND --schema``, ``status --schema`` and ``untried
+--schema`` print them; ``tests/test_schemas.py`` and ``tests/test_cohort_schema.py``
+validate real exports against them.
 
 The schemas pin the keys the interface names, their types and vocabularies; an object
 may carry more keys (new keys are additions, docs/interface.md). The ``FHIR`` export
@@ -62,3 +64,9 @@ def datapackage(kind: str | None = None) -> dict[str, Any]:
     resource["schema"].pop("foreignKeys", None)
     rest = {k: v for k, v in package.items() if k not in ("id", "resources")}
     return {**rest, "name": f"migrainecli-{kind}", "resources": [resource]}
+
+
+def cohort_datapackage() -> dict[str, Any]:
+    """The Data Package descriptor of the tables ``cohort --format csv`` writes
+    (``patients.csv``, ``months.csv``, ... in one folder; docs/cohort.md)."""
+    return _load("cohort.datapackage.json")

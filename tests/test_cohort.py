@@ -705,6 +705,12 @@ def test_export_cohort_record_trials_carry_class_option_month_and_outcome(run, d
     ("args", "code", "message"),
     [
         (("--pseudonym", "Jane Doe"), 1, "Error: The pseudonym 'Jane Doe' is not usable"),
+        (
+            ("--pseudonym", "S-1980-04-12"),
+            1,
+            "Error: The pseudonym 'S-1980-04-12' is not usable: it holds a date (YYYY-MM-DD), "
+            "and a cohort record never holds a date finer than a month.\n",
+        ),
         ((), 2, "'export cohort-record' needs --pseudonym ID."),
     ],
 )

@@ -195,6 +195,7 @@ MUTATIONS = {
     "schema_version 2": _set(("schema_version",), 2),
     "schema_version as text": _set(("schema_version",), "1"),
     "a pseudonym with a space": _set(("pseudonym",), "Jane Doe"),
+    "a birth date as the pseudonym": _set(("pseudonym",), "1980-04-12"),
     "month 13": _set(("months", 0, "month"), "2025-13"),
     "an outcome outside the vocabulary": _set(("trials", 0, "outcome"), "failed"),
     "a kind outside the vocabulary": _set(("trials", 0, "kind"), "rescue"),
@@ -421,3 +422,36 @@ def test_a_mutated_cohort_table_fails_the_datapackage(cohort_csv, mutation, tmp_
     assert old in text
     (folder / file).write_text(text.replace(old, new, 1), encoding="utf-8")
     assert error in {e[0] for e in errors(folder)}
+
+
+def test_the_descriptors_vocabularies_are_the_ones_the_record_uses():
+    record = {f["name"]: f for f in _fields()}
+    assert record["pseudonym"]["constraints"]["pattern"] == cohort.PSEUDONYM.pattern
+    assert record["schema_version"]["constraints"]["enum"] == [cohort.SCHEMA_VERSION]
+    tables = {
+        r["name"]: {f["name"]: f for f in r["schema"]["fields"]}
+        for r in schemas.cohort_datapackage()["resources"]
+    }
+    for fields in tables.values():
+        assert fields["pseudonym"]["constraints"]["pattern"] == cohort.PSEUDONYM.pattern
+        assert fields["schema_version"]["constraints"]["enum"] == [cohort.SCHEMA_VERSION]
+    assert tuple(tables["trials"]["kind"]["constraints"]["enum"]) == KINDS
+    assert tuple(tables["trials"]["outcome"]["constraints"]["enum"]) == OUTCOMES
+    assert tuple(tables["scores"]["instrument"]["constraints"]["enum"]) == INSTRUMENTS
+
+
+def test_a_pseudonym_holding_a_date_is_refused_in_a_map_too(diaries, tmp_path):
+    """A birth date as a study number would put a full date in every row."""
+    pytest.importorskip("duckdb")
+    (tmp_path / "map.csv").write_text(f"file,pseudonym\n{diaries['demo']},1980-04-12\n")
+    result = Run()(
+        "cohort", str(diaries["demo"]), "--pseudonyms", str(tmp_path / "map.csv"),
+        "--output", str(tmp_path / "out"), "--format", "csv",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {tmp_path / 'map.csv'} line 2: The pseudonym '1980-04-12' is not usable: it "
+        "holds a date (YYYY-MM-DD), and a cohort record never holds a date finer than a "
+        "month.\n"
+    )
+    assert not (tmp_path / "out").exists()

@@ -294,6 +294,17 @@ def drop_stale_journal(conn: sqlite3.Connection, path: Path) -> None:
         journal.unlink(missing_ok=True)
 
 
+def read_header(path: Path) -> bytes:
+    """The first bytes of the SQLite file at ``path`` (empty for an empty file), read
+    without opening it as a database; a special file or an unreadable one is refused."""
+    refuse_special(path)
+    try:
+        with path.open("rb") as fh:
+            return fh.read(_HEADER_SIZE)
+    except OSError as err:
+        raise DiaryFileError(f"Cannot read {path}: {err.strerror}.") from None
+
+
 def inspect_file(path: Path, *, verify: bool = False) -> tuple[set[str], bool]:
     """Read-only look at an existing file: (applied migration names, has any table).
 
@@ -302,12 +313,7 @@ def inspect_file(path: Path, *, verify: bool = False) -> tuple[set[str], bool]:
     ``quick_check`` must pass too, so that nothing is ever written into a damaged
     file. Nothing is written, and no -wal or -shm file is left behind.
     """
-    refuse_special(path)
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(_HEADER_SIZE)
-    except OSError as err:
-        raise DiaryFileError(f"Cannot read {path}: {err.strerror}.") from None
+    header = read_header(path)
     if not header:
         return set(), False  # an empty file: SQLite treats it as an empty database
     if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
@@ -483,12 +489,7 @@ class Diary:
         killed writer (a ``-journal`` beside a rollback-journal file) is refused rather
         than rolled back. ``path`` of the result is None: nothing can write back.
         """
-        refuse_special(path)
-        try:
-            with path.open("rb") as fh:
-                header = fh.read(_HEADER_SIZE)
-        except OSError as err:
-            raise DiaryFileError(f"Cannot read {path}: {err.strerror}.") from None
+        header = read_header(path)
         if not header:
             raise DiaryFileError(f"{path} is empty, not a diary.")
         if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:

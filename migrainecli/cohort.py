@@ -40,6 +40,9 @@ SCHEMA_VERSION = 1
 TABLES = ("patients", "months", "trials", "verdicts", "scores")
 # A pseudonym: letters, digits, '.', '_' or '-', starting with a letter or digit.
 PSEUDONYM = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# ... and never holding a full date (a birth date as a study number): a record never
+# holds a date finer than a month, and its JSON Schema checks that of every string.
+FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PSEUDONYM_HEX = 16  # 64 bits of HMAC-SHA256: no collision to expect below 10^8 diaries
 KEY_MIN_BYTES = 16
 # Small-cell suppression of cohort --summary (docs/cohort.md): a count of 1 to 4 people.
@@ -102,6 +105,11 @@ def check_pseudonym(text: str) -> str:
         raise MigraineError(
             f"The pseudonym {text!r} is not usable: give 1 to 64 letters, digits, '.', '_' "
             "or '-', starting with a letter or digit (never a name)."
+        )
+    if FULL_DATE.search(text):
+        raise MigraineError(
+            f"The pseudonym {text!r} is not usable: it holds a date (YYYY-MM-DD), and a "
+            "cohort record never holds a date finer than a month."
         )
     return text
 

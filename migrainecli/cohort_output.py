@@ -144,6 +144,8 @@ def write_dataset(db, staging: Staging, output: Path, fmt: str, force: bool) -> 
                 folder.mkdir(mode=0o700)
                 target = _sql_text(str(folder / "data.parquet"))
                 db.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet)")
+        if fmt == "csv":  # the folder describes itself (frictionless validate DIR/datapackage.json)
+            _write_descriptor(tmp / "datapackage.json")
         _private_tree(tmp)
         _replace(tmp, output, force)
     except BaseException:
@@ -152,6 +154,18 @@ def write_dataset(db, staging: Staging, output: Path, fmt: str, force: bool) -> 
     finally:
         os.umask(old_umask)
     return written
+
+
+def _write_descriptor(path: Path) -> None:
+    """The shipped Data Package descriptor of the CSV tables (migrainecli.schemas)."""
+    import json
+
+    from migrainecli.schemas import cohort_datapackage
+
+    text = json.dumps(cohort_datapackage(), indent=2, ensure_ascii=False) + "\n"
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 def _private_tree(root: Path) -> None:

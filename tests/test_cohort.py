@@ -158,7 +158,10 @@ def test_cohort_csv_format_holds_the_same_rows_as_parquet(run, tmp_path, cohort_
         r = run("cohort", str(cohort_dir), "--key-file", str(key_file), "-o", str(out),
                 "--format", fmt, "--jobs", "2", "--as-of", AS_OF)  # fmt: skip
         assert r.exit_code == 0, r.stderr
-    assert sorted(os.listdir(cs)) == [f"{t}.csv" for t in sorted(core.TABLES)]
+    assert sorted(os.listdir(cs)) == [
+        "datapackage.json",
+        *(f"{t}.csv" for t in sorted(core.TABLES)),
+    ]
     for name in core.TABLES:
         from_csv = duckdb.sql(f"SELECT * FROM read_csv('{cs}/{name}.csv')").fetchall()
         from_parquet = duckdb.sql(f"SELECT * FROM read_parquet('{pq}/{name}/*.parquet')")
@@ -807,6 +810,12 @@ def test_export_cohort_record_trials_carry_class_option_month_and_outcome(run, d
     ("args", "code", "message"),
     [
         (("--pseudonym", "Jane Doe"), 1, "Error: The pseudonym 'Jane Doe' is not usable"),
+        (
+            ("--pseudonym", "S-1980-04-12"),
+            1,
+            "Error: The pseudonym 'S-1980-04-12' is not usable: it holds a date (YYYY-MM-DD), "
+            "and a cohort record never holds a date finer than a month.\n",
+        ),
         ((), 2, "'export cohort-record' needs --pseudonym ID."),
     ],
 )

@@ -29,9 +29,12 @@ from tests.conftest import Run
 from tests.verdict_diaries import demo, empty
 
 # Export kinds whose format another document describes; every other kind export offers
-# needs a JSON Schema and a datapackage resource.
-DESCRIBED_ELSEWHERE = {"fhir": "FHIR R4, docs/fhir.md", "cohort-record": "docs/cohort.md"}
-CSV_KINDS = tuple(k.value for k in ExportKind if k.value not in DESCRIBED_ELSEWHERE)
+# needs a JSON Schema and a Data Package descriptor.
+DESCRIBED_ELSEWHERE = {"fhir": "FHIR R4, docs/fhir.md"}
+EXPORTS = tuple(k.value for k in ExportKind if k.value not in DESCRIBED_ELSEWHERE)
+# A diary's own exports, datapackage.json's resources; the cohort record has its own
+# descriptor and tests (tests/test_cohort_schema.py).
+CSV_KINDS = tuple(k for k in EXPORTS if k != schemas.COHORT_RECORD)
 COMMANDS = {"status": ("status", "--json"), "untried": ("untried", "--json")}
 NAMESPACE = "https://migrainecli.example/schemas/"
 
@@ -102,8 +105,9 @@ def test_each_json_schema_is_a_valid_2020_12_schema_under_the_project_namespace(
 
 
 def test_there_is_a_json_schema_for_every_json_export_and_documented_json_output():
-    assert schemas.EXPORT_KINDS == CSV_KINDS
-    assert schemas.JSON_SCHEMAS == (*CSV_KINDS, *COMMANDS)
+    assert schemas.EXPORT_KINDS == EXPORTS
+    assert schemas.DIARY_KINDS == CSV_KINDS
+    assert schemas.JSON_SCHEMAS == (*EXPORTS, *COMMANDS)
 
 
 @pytest.mark.parametrize("diary", [*DIARIES, "missing"])
@@ -337,7 +341,7 @@ def test_the_formula_guard_and_a_decimal_pass_as_the_strings_and_numbers_they_ar
 
 
 # -- getting them: export KIND --schema, status --schema, untried --schema ---------------
-@pytest.mark.parametrize("kind", CSV_KINDS)
+@pytest.mark.parametrize("kind", EXPORTS)
 def test_export_schema_prints_the_shipped_descriptors(run, kind, db_path):
     result = run("export", kind, "--schema")
     assert result.exit_code == 0, result.stderr
@@ -393,6 +397,7 @@ def test_export_fhir_schema_is_a_usage_error(run):
 def test_the_schema_files_are_the_ones_the_module_names_and_pyproject_ships():
     folder = Path(schemas.__file__).parent
     names = {p.name for p in folder.glob("*.json")}
-    assert names == {f"{n}.schema.json" for n in schemas.JSON_SCHEMAS} | {"datapackage.json"}
+    packages = {"datapackage.json", "cohort-record.datapackage.json", "cohort.datapackage.json"}
+    assert names == {f"{n}.schema.json" for n in schemas.JSON_SCHEMAS} | packages
     pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text()
     assert 'migrainecli = ["data/*.json", "schemas/*.json"]' in pyproject

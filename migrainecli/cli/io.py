@@ -194,7 +194,7 @@ def _export_schema(ctx, kind: str, fmt: Format, output, force: bool, as_of) -> N
     if kind not in schemas.EXPORT_KINDS:
         raise usage_error(f"--schema describes {', '.join(schemas.EXPORT_KINDS)}; not {kind}.")
     if as_of is not None:
-        raise usage_error("--as-of applies to 'export fhir' only.")
+        raise usage_error("--schema takes no --as-of: the description is the same on any date.")
     what = schemas.json_schema(kind) if fmt is Format.json else schemas.datapackage(kind)
     _write_descriptor(ctx, what, output, force)
 

@@ -181,9 +181,10 @@ def _private_tree(root: Path) -> None:
 def check_replaceable(output: Path) -> None:
     """Refuse to let ``--force`` replace anything but a cohort's own output folder: a
     folder that holds nothing but the tables cohort writes (``<table>/`` folders of
-    Parquet files, or ``<table>.csv`` files). A file (the clinic key, a diary) or a
-    folder with anything else in it (the diaries being read, a clinic's folder that
-    happens to hold a ``patients`` folder, a home folder) is never removed."""
+    Parquet files, or ``<table>.csv`` files and their ``datapackage.json``). A file
+    (the clinic key, a diary) or a folder with anything else in it (the diaries being
+    read, a clinic's folder that happens to hold a ``patients`` folder, a home folder)
+    is never removed."""
     if not output.is_dir():
         raise MigraineError(
             f"{output} is a file, not a cohort folder; --force replaces only a cohort's "
@@ -205,6 +206,8 @@ def _only_tables(folder: Path) -> bool:
         if entry.is_symlink():
             return False
         if entry.is_file() and name.endswith(".csv") and name[:-4] in TABLES:
+            continue
+        if entry.is_file() and name == "datapackage.json":  # a CSV cohort's descriptor
             continue
         if not (entry.is_dir() and name in TABLES):
             return False

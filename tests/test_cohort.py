@@ -517,6 +517,19 @@ def test_force_never_replaces_a_folder_with_more_than_a_cohort_in_it(
     assert (out / "notes.txt").read_text() == "mine"
 
 
+def test_force_replaces_a_csv_cohort_folder_with_its_datapackage(
+    run, tmp_path, cohort_dir, key_file
+):
+    out = tmp_path / "cohort-csv"
+    args = ("cohort", str(cohort_dir), "--key-file", str(key_file), "-o", str(out), "-f",
+            "csv", "-j", "1")  # fmt: skip
+    assert run(*args).exit_code == 0
+    assert (out / "datapackage.json").exists()
+    r = run(*args, "--force")
+    assert r.exit_code == 0, r.stderr
+    assert (out / "datapackage.json").exists()
+
+
 def test_force_never_replaces_a_file_such_as_the_key_file(run, tmp_path, cohort_dir, key_file):
     key = key_file.read_bytes()
     r = run("cohort", str(cohort_dir), "--key-file", str(key_file), "-o", str(key_file),

@@ -25,7 +25,7 @@ from migrainecli import cohort, schemas
 from migrainecli.catalogue import load_catalogue
 from migrainecli.models import INSTRUMENTS, KINDS, OUTCOMES
 from tests.conftest import Run
-from tests.test_schemas import approximate
+from tests.test_schemas import _drop, _set, approximate
 from tests.verdict_diaries import demo, empty
 
 AS_OF = "2026-11-25"  # the demo diary's as-of date
@@ -153,26 +153,6 @@ def test_the_schema_vocabularies_are_the_ones_the_record_uses():
         for c in schema["properties"]["verdicts"]["allOf"]
     }
     assert pinned == {k: v["properties"]["source"]["const"] for k, v in status.items()}
-
-
-def _set(path: tuple, value):
-    def mutate(data):
-        target = data
-        for key in path[:-1]:
-            target = target[key]
-        target[path[-1]] = value
-
-    return mutate
-
-
-def _drop(path: tuple):
-    def mutate(data):
-        target = data
-        for key in path[:-1]:
-            target = target[key]
-        del target[path[-1]]
-
-    return mutate
 
 
 def _drop_verdict(criterion: str):

@@ -82,6 +82,8 @@ class Health:
         what = "; ".join(_lower_first(f.summary.rstrip(".")) for f in self.problems)
         if self.kind in ("foreign", "unreadable"):
             return f"{self.path}: {what}. It was not changed; give the diary's path with --db."
+        if all(f.name == "month counts" for f in self.problems):  # what to do is said
+            return f"The diary at {self.path} has a problem: {what}."
         return (
             f"The diary at {self.path} has problems: {what}. It was not changed; restore it "
             "from a backup with 'migrainecli restore BACKUP'."
@@ -154,7 +156,12 @@ def check_diary(path: Path) -> Health:
     last = None
     with read_only(path) as conn:
         findings.append(_integrity(conn))
-        steps = (("foreign keys", _foreign_keys), ("schema", _schema), ("entries", _entries))
+        steps = (
+            ("foreign keys", _foreign_keys),
+            ("schema", _schema),
+            ("entries", _entries),
+            ("month counts", _month_counts),
+        )
         for name, step in steps:
             try:
                 findings.append(step(conn))
@@ -277,6 +284,42 @@ def _entries(conn: sqlite3.Connection) -> Finding:
         )
     return Finding(
         "entries", NOTE, "Some entries look mistyped; they are counted as recorded.", _cap(lines)
+    )
+
+
+def _month_counts(conn: sqlite3.Connection) -> Finding:
+    """The month counts the diary stores (schema m006) against a recount of its days and
+    intakes by this version's rules."""
+    from migrainecli.storage import Diary, month_count_rows, tally_basis
+
+    name = "month counts"
+    if "month_counts" not in _tables(conn):
+        return Finding(name, NOTE, "Not stored yet: they are made when the diary is upgraded.")
+    diary = Diary(conn, None)
+    gaps = diary.gaps()
+    state = conn.execute("SELECT basis FROM month_counts_state").fetchone()
+    stale = conn.execute("SELECT count(DISTINCT month) FROM month_counts_stale").fetchone()[0]
+    if state is None or state[0] != tally_basis(gaps) or stale:
+        return Finding(
+            name,
+            NOTE,
+            "Made by another version of migrainecli or not finished: they are recounted at the "
+            "next change to the diary, and until then every report counts from the days.",
+        )
+    stored = diary.stored_month_counts() or []
+    fresh = month_count_rows(diary, gaps)
+    if stored == fresh:
+        n = len(stored)
+        return Finding(
+            name, OK, f"The stored counts of {n:,} month{'s' * (n != 1)} match a recount."
+        )
+    differ = sorted({r[0] for r in set(stored) ^ set(fresh)})
+    return Finding(
+        name,
+        PROBLEM,
+        f"The stored counts of {len(differ):,} month{'s' * (len(differ) != 1)} differ from a "
+        "recount of their days; 'migrainecli check --recount' makes them again.",
+        _cap(differ),
     )
 
 

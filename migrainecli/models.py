@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 SEVERITIES = ("none", "mild", "moderate", "severe")
 IMPAIRMENTS = ("none", "mild", "serious", "bedbound")
@@ -149,6 +150,34 @@ class DiaryData:
     periods: tuple[Period, ...] = ()  # by date
     # the setting step-therapy-failures (AHS 2021 options a payer requires); None = 2
     step_therapy_failures: int | None = None
+    # None: ``days`` and ``intakes`` hold every row. Otherwise they hold only the rows on
+    # or after ``history.since``, and ``history`` what the stored month counts say of the
+    # months before it (``Diary.load(as_of=...)``).
+    history: MonthHistory | None = None
+
+
+@dataclass(frozen=True)
+class MonthHistory:
+    """What the diary's stored month counts say of the months before ``since``.
+
+    ``Diary.load(as_of=...)`` reads these instead of the rows of those months, so that a
+    read costs about the same on a diary of 20 years as on one of a month; what they say
+    is what the rules would count from the rows (``rules.months.month_tallies`` made
+    them, in the write transaction that last changed the month). ``since`` is the first
+    day of a month.
+
+    - ``tallies``: (year, month) -> a ``rules.months.month_tallies`` entry, for each
+      month before ``since`` with a counted day or intake;
+    - ``triptans``: triptan key -> [intakes, intakes not relieved], in the order of first
+      intake, over every intake before ``since`` (``rules.ehf.diary_triptans``);
+    - ``class_days``: class id -> days with an intake of the class before ``since``
+      (``untried``'s "taken on N days").
+    """
+
+    since: date
+    tallies: dict[tuple[int, int], dict[str, Any]]
+    triptans: dict[str, list[int]]
+    class_days: dict[str, int]
 
 
 def trial_date(d: date | None, approximate: bool) -> str | None:

@@ -333,8 +333,59 @@ CREATE TABLE periods (
     )
 
 
+def m006_month_counts(db: Database) -> None:
+    """What each month's days and intakes count, stored (``storage.Diary.load``).
+
+    ``month_counts`` holds, per month ``YYYY-MM``, the ``rules.months.encode_tally`` list
+    of ``month_tallies`` (NULL when the month counts no tracked day or intake), its
+    ``triptan_tally`` and its ``class_days`` (JSON; NULL when empty); never journaled, it
+    is remade from the rows. Triggers on ``days`` and ``intakes`` put each month a write
+    touches into ``month_counts_stale`` (once per row written: no key, so that
+    no outer ``ON CONFLICT`` applies to it); ``storage.Diary.write`` recounts those months
+    before it commits, and every month when ``month_counts_state.basis`` (the counting's
+    version, the release and the gaps) is not the current one. The counts are made at
+    the end of this step's own transaction.
+    """
+    triggers = []
+    for table in ("days", "intakes"):
+        for op, rows in (("insert", ("NEW",)), ("update", ("OLD", "NEW")), ("delete", ("OLD",))):
+            marks = "\n".join(
+                f"  INSERT INTO month_counts_stale VALUES (substr({r}.date, 1, 7));" for r in rows
+            )
+            triggers.append(
+                f"CREATE TRIGGER {table}_month_counts_{op} AFTER {op.upper()} ON {table}\n"
+                f"BEGIN\n{marks}\nEND;"
+            )
+    _script(
+        db,
+        """
+CREATE TABLE month_counts (
+  month TEXT PRIMARY KEY CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+  counts TEXT,
+  triptans TEXT,
+  classes TEXT
+);
+CREATE TABLE month_counts_stale (
+  month TEXT NOT NULL
+);
+CREATE TABLE month_counts_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  basis TEXT NOT NULL
+);
+"""
+        + "\n".join(triggers),
+    )
+
+
 # The schema steps, in order (sqlite-utils records each by its function name).
-STEPS = (m001_diary, m002_trials, m003_journal, m004_outcomes, m005_scores_periods)
+STEPS = (
+    m001_diary,
+    m002_trials,
+    m003_journal,
+    m004_outcomes,
+    m005_scores_periods,
+    m006_month_counts,
+)
 MIGRATION_NAMES = tuple(step.__name__ for step in STEPS)
 
 

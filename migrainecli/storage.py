@@ -29,6 +29,7 @@ from migrainecli.models import (
     DiaryData,
     Gap,
     Intake,
+    MonthHistory,
     Period,
     Score,
     Trial,
@@ -599,6 +600,7 @@ class Diary:
             yield self
             if self.command:
                 self._close_change()
+            self._recount()
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -948,7 +950,7 @@ class Diary:
         return _gap(row)
 
     # -- everything, for the rules -------------------------------------------------------
-    def load(self) -> DiaryData:
+    def load(self, *, rows_from: Callable[[list[date]], date] | None = None) -> DiaryData:
         """The diary as plain data for the rules and reports, in a handful of queries.
 
         Days logged as explicitly headache-free are left out: the rules count them
@@ -956,20 +958,123 @@ class Diary:
         them out halves the work on a long diary. ``start`` still counts them. An
         aura-only day (severity none with an aura, ICHD-3 1.2.1.2) is kept: it counts
         for ICHD-3 1.3 B and shows in the calendar.
+
+        With ``rows_from`` (``rules.criteria.rows_from``: given the period starts, the
+        first date whose rows the rules read one by one) and stored month counts that
+        are up to date, only the days and intakes from that month on are read, and
+        ``history`` holds the stored counts of the months before it: a read then costs
+        about the same on a long diary as on a short one. Otherwise (``rows_from`` None,
+        a diary with months still to recount, counts made by another release) every
+        row is read and ``history`` is None; the verdicts are the same either way
+        (``tests/test_month_counts.py``).
         """
-        rows = self.conn.execute(
-            f"SELECT {_DAY_SELECT} FROM days WHERE severity != 'none' OR aura = 1 ORDER BY date"
-        )
+        gaps = tuple(self.gaps())
+        periods = tuple(self.periods())
+        history = None
+        if rows_from is not None:
+            since = rows_from([p.date for p in periods]).replace(day=1)
+            history = self._stored_history(since, gaps)
+        where = "(severity != 'none' OR aura = 1)"
+        params: list[str] = []
+        if history is not None:
+            where += " AND date >= ?"
+            params.append(history.since.isoformat())
+        sql = f"SELECT {_DAY_SELECT} FROM days WHERE {where} ORDER BY date"
+        rows = self.conn.execute(sql, params)
         return DiaryData(
             days=tuple(_day(r) for r in rows),
-            intakes=tuple(self.intakes()),
-            gaps=tuple(self.gaps()),
+            intakes=tuple(self.intakes(history.since if history else None)),
+            gaps=gaps,
             trials=tuple(self.trials()),
             start=self.start(),
             step_therapy_failures=_failures(self.get_setting(STEP_THERAPY_FAILURES)),
             scores=tuple(self.scores()),
-            periods=tuple(self.periods()),
+            periods=periods,
+            history=history,
         )
+
+    # -- the stored month counts (schema m006) -------------------------------------------
+    def _stored_history(self, since: date, gaps: Iterable[Gap]) -> MonthHistory | None:
+        """The stored counts of the months before ``since``; None unless every month is
+        counted and the counts were made on the current basis (``tally_basis``)."""
+        import json
+
+        conn = self.conn
+        try:
+            state = conn.execute("SELECT basis FROM month_counts_state").fetchone()
+            if state is None or state[0] != tally_basis(gaps):
+                return None
+            if conn.execute("SELECT 1 FROM month_counts_stale LIMIT 1").fetchone():
+                return None
+            rows = conn.execute(
+                "SELECT '[' || group_concat("
+                "'[' || json_quote(month) || ',' || coalesce(counts, 'null') || ','"
+                " || coalesce(triptans, 'null') || ',' || coalesce(classes, 'null') || ']'"
+                ") || ']' FROM (SELECT * FROM month_counts WHERE month < ? ORDER BY month)",
+                [since.isoformat()[:7]],
+            ).fetchone()[0]
+        except sqlite3.OperationalError as err:
+            if "no such table" in str(err):  # a diary opened read-only before m006
+                return None
+            raise
+        from migrainecli.catalogue import load_catalogue
+        from migrainecli.rules.months import decode_tally, moh_classes
+
+        acute_ids, _ = moh_classes(load_catalogue())
+        tallies: dict[tuple[int, int], dict] = {}
+        triptans: dict[str, list[int]] = {}
+        classes: dict[str, int] = {}
+        for month, counts, month_triptans, month_classes in json.loads(rows or "[]"):
+            if counts is not None:
+                tallies[(int(month[:4]), int(month[5:]))] = decode_tally(counts, acute_ids)
+            for key, (n, bad) in (month_triptans or {}).items():
+                c = triptans.setdefault(key, [0, 0])
+                c[0] += n
+                c[1] += bad
+            for class_id, n in (month_classes or {}).items():
+                classes[class_id] = classes.get(class_id, 0) + n
+        return MonthHistory(since, tallies, triptans, classes)
+
+    def _recount(self) -> None:
+        """Recount, inside the write transaction about to commit, the months its writes
+        touched (``month_counts_stale``), or every month when the stored counts were made
+        on another basis (another counting, release or set of gaps)."""
+        conn = self.conn
+        try:
+            stale = [r[0] for r in conn.execute("SELECT DISTINCT month FROM month_counts_stale")]
+            state = conn.execute("SELECT basis FROM month_counts_state").fetchone()
+        except sqlite3.OperationalError as err:
+            if "no such table" in str(err):  # a write before m006 (the upgrade itself)
+                return
+            raise
+        gaps = self.gaps()
+        basis = tally_basis(gaps)
+        if state is not None and state[0] == basis and not stale:
+            return
+        same_basis = state is not None and state[0] == basis
+        counted = month_count_rows(self, gaps, stale if same_basis else None)
+        if not same_basis:
+            conn.execute("DELETE FROM month_counts")
+        else:
+            conn.executemany("DELETE FROM month_counts WHERE month = ?", [[m] for m in stale])
+        conn.executemany("INSERT INTO month_counts VALUES (?, ?, ?, ?)", counted)
+        conn.execute("DELETE FROM month_counts_stale")
+        conn.execute("INSERT OR REPLACE INTO month_counts_state VALUES (1, ?)", [basis])
+
+    def recount_months(self) -> None:
+        """Recount every month's stored counts from the rows (``check --recount``)."""
+        with self.write():
+            self.conn.execute("DELETE FROM month_counts_state")
+
+    def stored_month_counts(self) -> list[tuple[str, str | None, str | None, str | None]] | None:
+        """The ``month_counts`` rows as stored, by month (None before m006), for
+        ``check``."""
+        try:
+            return self.conn.execute("SELECT * FROM month_counts ORDER BY month").fetchall()
+        except sqlite3.OperationalError as err:
+            if "no such table" in str(err):
+                return None
+            raise
 
     # -- disability scores (section 8) ---------------------------------------------------
     def scores(self) -> list[Score]:
@@ -1074,6 +1179,90 @@ _JOURNAL_KEYS = {
     "scores": ("id",),  # m005
     "periods": ("id",),  # m005
 }
+
+
+def tally_basis(gaps: Iterable[Gap]) -> str:
+    """What stored month counts depend on besides each month's rows: the version of the
+    counting, the release (its catalogue) and the gaps (a day in a gap is untracked).
+    Not the diary start: no day is ever before it (``Diary.start``), and an intake needs
+    its day."""
+    from migrainecli import __version__
+    from migrainecli.rules import TALLY_VERSION
+
+    spans = ",".join(f"{g.start}..{g.end}" for g in sorted(gaps, key=lambda g: (g.start, g.end)))
+    return f"counting {TALLY_VERSION}; migrainecli {__version__}; gaps {spans}"
+
+
+def month_count_rows(
+    diary: Diary, gaps: Iterable[Gap], months: Iterable[str] | None = None
+) -> list[tuple[str, str | None, str | None, str | None]]:
+    """The ``month_counts`` rows (month, counts, triptans, classes) of ``months``
+    (``YYYY-MM``; None: every month with a day or intake), counted from the diary's rows
+    by the rules' own functions: ``_recount`` stores them and ``check`` compares them
+    with what is stored. A month with nothing to count has no row."""
+    import json
+    from bisect import bisect_right
+
+    from migrainecli.catalogue import load_catalogue
+    from migrainecli.rules.months import (
+        _merged_gaps,
+        class_days,
+        encode_tally,
+        month_tallies,
+        triptan_tally,
+    )
+
+    catalogue = load_catalogue()
+    if months is None:
+        days = [d for d in diary.days() if d.severity != "none" or d.aura]
+        intakes = diary.intakes()
+    else:
+        days, intakes = [], []
+        for month in sorted(set(months)):
+            lo, hi = f"{month}-01", f"{month}-31"
+            days += [
+                _day(r)
+                for r in diary.conn.execute(
+                    f"SELECT {_DAY_SELECT} FROM days WHERE date BETWEEN ? AND ? "
+                    "AND (severity != 'none' OR aura = 1) ORDER BY date",
+                    [lo, hi],
+                )
+            ]
+            intakes += diary.intakes(date.fromisoformat(lo), _month_last(month))
+    merged = _merged_gaps(list(gaps), date.min, date.max)
+    starts = [s for s, _ in merged]
+
+    def tracked(d: date) -> bool:
+        i = bisect_right(starts, d) - 1
+        return not (i >= 0 and d <= merged[i][1])
+
+    tallies = month_tallies(days, intakes, catalogue, tracked if merged else None)
+    by_month: dict[str, list[Intake]] = {}
+    for i in intakes:
+        by_month.setdefault(i.date.isoformat()[:7], []).append(i)
+    keys = sorted({f"{y:04d}-{m:02d}" for y, m in tallies} | set(by_month))
+    rows = []
+    for key in keys:
+        tally = tallies.get((int(key[:4]), int(key[5:])))
+        taken = by_month.get(key, [])
+        triptans = triptan_tally(taken, catalogue)
+        classes = class_days(taken)
+        rows.append(
+            (
+                key,
+                json.dumps(encode_tally(tally), separators=(",", ":")) if tally else None,
+                json.dumps(triptans, separators=(",", ":")) if triptans else None,
+                json.dumps(classes, separators=(",", ":")) if classes else None,
+            )
+        )
+    return rows
+
+
+def _month_last(month: str) -> date:
+    import calendar
+
+    year, m = int(month[:4]), int(month[5:])
+    return date(year, m, calendar.monthrange(year, m)[1])
 
 
 def _storable_id(n: int) -> bool:

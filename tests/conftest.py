@@ -174,7 +174,7 @@ def snapshot(path: Path) -> dict:
             )
         ]
         return {
-            t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall()
+            t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
             for t in tables
             if t != "_sqlite_migrations"
         }

@@ -30,6 +30,9 @@ M001 = FIXTURES / "diary-m001_diary.db"
 TODAY = date.today()
 # The tables m002 to m005 add to an m001 diary.
 ADDED_TABLES = ("trials", "changes", "change_rows", "scores", "periods")
+# m006's month counts: remade from the rows in the migration's own transaction; that what
+# is stored is what the rows count is checked by tests/test_month_counts.py
+MONTH_TABLES = ("month_counts", "month_counts_stale", "month_counts_state")
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -303,6 +306,8 @@ def test_sigkill_during_a_migration_leaves_the_old_or_the_new_layout(tmp_path, w
     state = content(db)  # through SQLite's WAL recovery, changing nothing
     steps = [r[2] for r in state.pop("_sqlite_migrations")]
     trials = state.pop("trials", None)
+    for t in MONTH_TABLES:
+        state.pop(t, None)
     for journal in ("changes", "change_rows", "scores", "periods"):  # m003, m005 add them empty
         assert state.pop(journal, []) == []
     assert state == {k: v for k, v in before.items() if k != "_sqlite_migrations"}
@@ -316,6 +321,7 @@ def test_sigkill_during_a_migration_leaves_the_old_or_the_new_layout(tmp_path, w
     after = content(db)
     assert [r[2] for r in after["_sqlite_migrations"]] == list(MIGRATION_NAMES)
     added = ("_sqlite_migrations", "trials", "changes", "change_rows", "scores", "periods")
+    added += MONTH_TABLES
     assert {k: v for k, v in after.items() if k not in added} == {
         k: v for k, v in before.items() if k != "_sqlite_migrations"
     }
@@ -344,6 +350,8 @@ def test_sigkill_at_random_moments_while_opening_an_old_diary(tmp_path):
         # Killed before the upgrade committed: the old layout, nothing added; after: every
         # step recorded and every table the steps add there, empty (m002 to m005).
         assert steps in (["m001_diary"], list(MIGRATION_NAMES))
+        for t in MONTH_TABLES:
+            state.pop(t, None)
         added = {t: state.pop(t) for t in ADDED_TABLES if t in state}
         if steps == ["m001_diary"]:
             assert added == {}
@@ -512,13 +520,14 @@ def test_check_a_healthy_diary(run, tmp_path):
         "  ok       foreign keys: Every medication intake belongs to a logged day.",
         f"  ok       schema: Up to date ({', '.join(MIGRATION_NAMES)}).",
         "  ok       entries: No day before the date of birth; every intake's class is known.",
+        "  ok       month counts: The stored counts of 3 months match a recount.",
         "The diary is healthy.",
     ]
     assert r.stdout.startswith(f"Diary {path} (")
     assert "40 days, 10 intakes, 1 gap, 1 trial; last entry" in r.stdout
     data = json.loads(_check(run, path, "--json").stdout)
     assert data["healthy"] is True and data["rows"]["days"] == 40
-    assert [c["status"] for c in data["checks"]] == ["ok"] * 6
+    assert [c["status"] for c in data["checks"]] == ["ok"] * 7
 
 
 def test_check_reports_an_intake_whose_day_is_missing(run, tmp_path):

@@ -127,12 +127,35 @@ EXPECTED_SCHEMA = {
         "  note TEXT\n"
         ")\n"
     ),
+    "month_counts": (
+        "CREATE TABLE month_counts (\n"
+        "  month TEXT PRIMARY KEY CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),\n"
+        "  counts TEXT,\n"
+        "  triptans TEXT,\n"
+        "  classes TEXT\n"
+        ")\n"
+    ),
+    "month_counts_stale": "CREATE TABLE month_counts_stale (\n  month TEXT NOT NULL\n)\n",
+    "month_counts_state": (
+        "CREATE TABLE month_counts_state (\n"
+        "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+        "  basis TEXT NOT NULL\n"
+        ")\n"
+    ),
 }
 # The journal's triggers: three per journaled table; one of them quoted in full.
 EXPECTED_TRIGGERS = sorted(
-    f"{t}_journal_{op}"
-    for t in ("days", "intakes", "gaps", "trials", "settings", "scores", "periods")
-    for op in ("insert", "update", "delete")
+    [
+        f"{t}_journal_{op}"
+        for t in ("days", "intakes", "gaps", "trials", "settings", "scores", "periods")
+        for op in ("insert", "update", "delete")
+    ]
+    # m006: the months a write touches are marked to be recounted
+    + [
+        f"{t}_month_counts_{op}"
+        for t in ("days", "intakes")
+        for op in ("insert", "update", "delete")
+    ]
 )
 INTAKES_DELETE_TRIGGER = (
     "CREATE TRIGGER intakes_journal_delete AFTER DELETE ON intakes\n"
@@ -177,6 +200,7 @@ def test_migrations_create_the_exact_schema(tmp_path):
         "m003_journal",
         "m004_outcomes",
         "m005_scores_periods",
+        "m006_month_counts",
     ]
     triggers = _schema(path, "only-triggers")
     assert sorted(triggers) == EXPECTED_TRIGGERS

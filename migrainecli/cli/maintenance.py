@@ -13,16 +13,27 @@ _LABEL = {"ok": "ok", "note": "note", "problem": "PROBLEM"}
 def check(
     ctx: typer.Context,
     as_json: Json = False,
+    recount: Annotated[
+        bool,
+        typer.Option("--recount", help="First make the stored month counts again from the days."),
+    ] = False,
 ) -> None:
     """Check the diary file for damage, without changing it.
 
-    SQLite's integrity and foreign-key checks, the schema and the file permissions.
-    Without a diary file it says so on stderr and exits 0; --json then prints an object
-    with "kind": "missing", "healthy": true and no checks.
+    SQLite's integrity and foreign-key checks, the schema, the file permissions and the
+    month counts the diary stores (against a recount of its days). Without a diary file
+    it says so on stderr and exits 0; --json then prints an object with "kind":
+    "missing", "healthy": true and no checks. --recount changes the diary: it makes the
+    stored month counts again, then checks.
     """
     from migrainecli.cli.common import no_diary
     from migrainecli.health import check_diary
 
+    if recount and not no_diary(ctx):
+        from migrainecli.cli.common import open_diary
+
+        with open_diary(ctx, write=True) as diary:
+            diary.recount_months()
     if no_diary(ctx):
         if as_json:
             print_json(

@@ -29,14 +29,15 @@ class SummaryFormat(str, Enum):
     html = "html"
 
 
-def _load(ctx: typer.Context, as_of: str | None, *, settings: bool = False):
-    """(diary data, StatusReport, as-of date, catalogue, settings): one read, one pass."""
+def _load(ctx: typer.Context, as_of: str | None, months: int, *, settings: bool = False):
+    """(diary data, StatusReport, as-of date, catalogue, settings): one read, one pass.
+    ``months``: how many months (the as-of month among them) are shown day by day."""
     from migrainecli.catalogue import load_catalogue
-    from migrainecli.rules.criteria import evaluate
+    from migrainecli.rules.criteria import evaluate, rows_from
 
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
     with open_diary(ctx, write=False) as diary:
-        data = diary.load()
+        data = diary.load(rows_from=rows_from(when, months))
         values = diary.settings() if settings else {}
     return data, evaluate(data, when), when, load_catalogue(), values
 
@@ -63,7 +64,7 @@ def report(
     if no_diary(ctx) and not as_json:
         return
 
-    data, status, when, catalogue, _ = _load(ctx, as_of)
+    data, status, when, catalogue, _ = _load(ctx, as_of, months)
     if data.start is not None and when < data.start:
         from migrainecli.errors import MigraineError
 
@@ -129,7 +130,7 @@ def summary(
 
     from migrainecli.cli.common import no_diary, output_path
     from migrainecli.files import check_new_output
-    from migrainecli.reports.data import build_summary
+    from migrainecli.reports.data import SUMMARY_MONTHS, build_summary
 
     if section is not None:
         _check_section(section)
@@ -141,7 +142,7 @@ def summary(
         check_new_output(output, force)
     if no_diary(ctx):
         return
-    data, status, when, catalogue, settings = _load(ctx, as_of, settings=True)
+    data, status, when, catalogue, settings = _load(ctx, as_of, SUMMARY_MONTHS, settings=True)
     result = build_summary(data, status, when, catalogue, settings, include_cycles=include_cycles)
     if fmt is SummaryFormat.text:
         if output is None:

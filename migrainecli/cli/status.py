@@ -36,10 +36,10 @@ def status(
     when = parse_date(as_of, option="--as-of") if as_of else date.today()
     if no_diary(ctx) and not as_json:
         return
-    from migrainecli.rules.criteria import evaluate
+    from migrainecli.rules.criteria import evaluate, rows_from
 
     with open_diary(ctx, write=False) as diary:
-        report = evaluate(diary.load(), when)
+        report = evaluate(diary.load(rows_from=rows_from(when)), when)
     if as_json:
         print_json(report.to_dict())
         return

@@ -160,8 +160,13 @@ def untried(
     if no_diary(ctx) and not as_json:
         return
     catalogue = load_catalogue()
+    from migrainecli.rules.criteria import rows_from
+
     with open_diary(ctx, write=False) as diary:
-        data = untried_classes(diary.trials(), diary.intakes(end=when), when, catalogue)
+        diary_data = diary.load(rows_from=rows_from(when))
+    data = untried_classes(
+        diary_data.trials, diary_data.intakes, when, catalogue, diary_data.history
+    )
     if kind is not None:
         data = {k: [e for e in v if e["kind"] == kind.value] for k, v in data.items()}
     if as_json:

@@ -705,7 +705,7 @@ def untried_lists(
         untried_name,
     )
 
-    core = untried_classes(data.trials, data.intakes, as_of, catalogue)
+    core = untried_classes(data.trials, data.intakes, as_of, catalogue, data.history)
     labels = class_labels(catalogue)
     untried: dict[str, list[dict[str, Any]]] = {}
     for e in sorted(core["untried"], key=lambda e: KINDS.index(e["kind"])):

@@ -20,6 +20,7 @@ names only what decides the verdict.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -51,8 +52,8 @@ from migrainecli.rules.ehf import (  # noqa: F401 - re-exported
     resistant_migraine,
     triptan_condition,
 )
-from migrainecli.rules.menstrual import MenstrualMigraine, menstrual_migraine
-from migrainecli.rules.months import MonthCounts, diary_start, monthly_counts
+from migrainecli.rules.menstrual import MenstrualMigraine, days_read_from, menstrual_migraine
+from migrainecli.rules.months import MonthCounts, add_months, diary_start, monthly_counts
 from migrainecli.rules.overuse import (  # noqa: F401 - re-exported
     MOH_HEADACHE_DAYS,
     MOH_MONTHS,
@@ -139,7 +140,10 @@ def evaluate_all(data: DiaryData, as_of: date, catalogue: Catalogue) -> StatusRe
     tracked = sum(m.tracked_days for m in months)
     span = (as_of - start).days + 1 if start is not None and start <= as_of else 0
     chronic = chronic_migraine(months, as_of)
-    refractory = refractory_migraine(months, data.trials, as_of, catalogue, chronic, data.intakes)
+    earlier = data.history.triptans if data.history else None
+    refractory = refractory_migraine(
+        months, data.trials, as_of, catalogue, chronic, data.intakes, earlier
+    )
     return StatusReport(
         as_of=as_of,
         start=start,
@@ -147,7 +151,9 @@ def evaluate_all(data: DiaryData, as_of: date, catalogue: Catalogue) -> StatusRe
         untracked_days=span - tracked,
         chronic_migraine=chronic,
         medication_overuse=medication_overuse(months, as_of),
-        resistant_migraine=resistant_migraine(months, data.trials, as_of, catalogue, data.intakes),
+        resistant_migraine=resistant_migraine(
+            months, data.trials, as_of, catalogue, data.intakes, earlier
+        ),
         refractory_migraine=refractory,
         cgrp_step_therapy=cgrp_step_therapy(
             months,
@@ -165,6 +171,32 @@ def evaluate_all(data: DiaryData, as_of: date, catalogue: Catalogue) -> StatusRe
         months=tuple(months),
         scores=scores_overview(data.scores, as_of),
     )
+
+
+def rows_needed_from(as_of: date, periods: Iterable[date], day_months: int = 1) -> date:
+    """The first date from which the rules and the reports read a diary's days and intakes
+    one by one, as of ``as_of``; before it they read only the counts the diary stores per
+    month (``models.MonthHistory``, ``Diary.load(as_of=...)``).
+
+    The first day of the month ``day_months - 1`` months before the as-of month (the
+    current month is always counted from its rows: its stored count may hold days after
+    ``as_of``; ``report`` and ``summary`` draw a calendar of their months, day by day),
+    or the first day of the oldest menstrual window ``menstrual_migraine`` reads, when
+    earlier (docs/criteria.md section 9). Every other criterion reads month counts,
+    trials, gaps, scores and periods, which are always read whole.
+    """
+    year, month = add_months(as_of.year, as_of.month, -(max(1, day_months) - 1))
+    first = date(year, month, 1)
+    windows = days_read_from(periods, as_of)
+    if windows is not None and windows < first:
+        first = date(windows.year, windows.month, 1)
+    return first
+
+
+def rows_from(as_of: date, day_months: int = 1) -> Callable[[Sequence[date]], date]:
+    """``rows_needed_from`` as of ``as_of`` for ``Diary.load(rows_from=...)``, which passes
+    it the diary's period starts."""
+    return lambda periods: rows_needed_from(as_of, periods, day_months)
 
 
 def evaluate(data: DiaryData, as_of: date) -> StatusReport:

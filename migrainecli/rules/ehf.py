@@ -30,7 +30,7 @@ taken on diary days and recorded as not relieved on most of them are pointed out
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -44,9 +44,10 @@ from migrainecli.rules.evidence import (
     _evidence,
     _window_phrases,
 )
-from migrainecli.rules.months import (
+from migrainecli.rules.months import (  # noqa: F401 - TRIPTAN_CLASS re-exported
     MET,
     NOT_MET,
+    TRIPTAN_CLASS,
     UNDETERMINED,
     MonthCounts,
     all_of,
@@ -54,6 +55,8 @@ from migrainecli.rules.months import (
     fact,
     not3,
     or3,
+    therapy_key,
+    triptan_tally,
     window,
 )
 from migrainecli.rules.trials import (
@@ -75,7 +78,6 @@ RESISTANT_CLASSES = 3
 RESISTANT_MONTHS = 3
 REFRACTORY_MONTHS = 6
 TRIPTANS_REQUIRED = 2
-TRIPTAN_CLASS = "triptan"
 TRIPTAN_FAILURES = frozenset({"ineffective", "not_tolerated", "contraindicated"})
 BOTOX_CLASS = "onabotulinumtoxinA"
 # The project's reading of EHF 2020, said wherever the Botox rule decides.
@@ -231,38 +233,29 @@ class TriptanCondition:
         )
 
 
-def _therapy_key(name: str, class_id: str, catalogue: Catalogue) -> str:
-    """A triptan's identity: the catalogue's generic name when the typed name resolves
-    (so "Imitrex" and "sumatriptan" are one triptan), else the typed name ignoring case
-    and spacing."""
-    from migrainecli.errors import MigraineError
-
-    try:
-        name = catalogue.resolve(name, class_id=class_id).canonical
-    except MigraineError:
-        pass
-    return " ".join(name.casefold().split())
-
-
 def diary_triptans(
-    intakes: Iterable[Intake], as_of: date, catalogue: Catalogue, exclude: Iterable[str] = ()
+    intakes: Iterable[Intake],
+    as_of: date,
+    catalogue: Catalogue,
+    exclude: Iterable[str] = (),
+    earlier: Mapping[str, Sequence[int]] | None = None,
 ) -> tuple[DiaryTriptan, ...]:
     """Triptans taken on diary days up to ``as_of`` whose intakes were recorded as not
     relieved on most of them (more than half of the intakes), leaving out the triptans
-    in ``exclude`` (keys of ``_therapy_key``, e.g. those a failed trial already counts).
-    Ordered by first intake. EHF 2020 counts trials; these are only pointed out."""
+    in ``exclude`` (keys of ``therapy_key``, e.g. those a failed trial already counts).
+    Ordered by first intake. EHF 2020 counts trials; these are only pointed out.
+    ``earlier`` is the ``triptan_tally`` of the intakes before those of ``intakes``
+    (``models.MonthHistory.triptans``), when the diary was read without them."""
     skip = set(exclude)
-    counts: dict[str, list[int]] = {}
-    for i in sorted(intakes, key=lambda i: i.date):
-        if i.class_id != TRIPTAN_CLASS or i.date > as_of:
-            continue
-        key = _therapy_key(i.medication, TRIPTAN_CLASS, catalogue)
-        if key in skip:
-            continue
+    counts = {k: [n, bad] for k, (n, bad) in (earlier or {}).items()}
+    recent = triptan_tally((i for i in intakes if i.date <= as_of), catalogue)
+    for key, (n, bad) in recent.items():
         c = counts.setdefault(key, [0, 0])
-        c[0] += 1
-        c[1] += i.relieved is False
-    return tuple(DiaryTriptan(k, n, bad) for k, (n, bad) in counts.items() if 2 * bad > n)
+        c[0] += n
+        c[1] += bad
+    return tuple(
+        DiaryTriptan(k, n, bad) for k, (n, bad) in counts.items() if k not in skip and 2 * bad > n
+    )
 
 
 def triptan_condition(
@@ -270,11 +263,13 @@ def triptan_condition(
     as_of: date,
     catalogue: Catalogue,
     intakes: Iterable[Intake] = (),
+    earlier: Mapping[str, Sequence[int]] | None = None,
 ) -> TriptanCondition:
     """EHF 2020: at least 2 distinct triptans failed (acute trials ended ineffective,
     not_tolerated or contraindicated), or the triptan class contraindicated (any
     triptan trial ended ``contraindicated``). Where it is not met, ``diary`` lists the
-    triptans of ``intakes`` not relieved on most intakes (``diary_triptans``)."""
+    triptans of ``intakes`` (and ``earlier``) not relieved on most intakes
+    (``diary_triptans``)."""
     counted: list[tuple[Trial, Adequacy]] = []
     names: dict[str, str] = {}
     contraindicated = False
@@ -285,10 +280,10 @@ def triptan_condition(
         if view.outcome not in TRIPTAN_FAILURES:
             continue
         counted.append((trial, adequacy(trial, as_of, catalogue)))
-        names.setdefault(_therapy_key(trial.therapy, trial.class_id, catalogue), trial.therapy)
+        names.setdefault(therapy_key(trial.therapy, trial.class_id, catalogue), trial.therapy)
         contraindicated = contraindicated or view.outcome == "contraindicated"
     ok = contraindicated or len(names) >= TRIPTANS_REQUIRED
-    diary = () if ok else diary_triptans(intakes, as_of, catalogue, exclude=names)
+    diary = () if ok else diary_triptans(intakes, as_of, catalogue, names, earlier)
     return TriptanCondition(
         fact(ok), tuple(names.values()), contraindicated, tuple(counted), as_of, diary
     )
@@ -531,12 +526,13 @@ def _ehf(
     catalogue: Catalogue,
     chronic: ChronicMigraine | None = None,
     intakes: Sequence[Intake] = (),
+    earlier: Mapping[str, Sequence[int]] | None = None,
 ) -> EhfVerdict:
     records, groups = ehf_classes(trials, as_of, catalogue)
     n_months = RESISTANT_MONTHS if tier == "resistant" else REFRACTORY_MONTHS
     failed_groups = tuple(g for g in groups if any(r.failed for r in records if r.group == g))
     failed_classes = tuple(r.class_id for r in records if r.failed)
-    triptans = triptan_condition(trials, as_of, catalogue, intakes)
+    triptans = triptan_condition(trials, as_of, catalogue, intakes, earlier)
 
     botox: BotoxRequirement | None = None
     if tier == "resistant":
@@ -680,11 +676,12 @@ def resistant_migraine(
     as_of: date,
     catalogue: Catalogue,
     intakes: Sequence[Intake] = (),
+    earlier: Mapping[str, Sequence[int]] | None = None,
 ) -> EhfVerdict:
     """EHF 2020 resistant migraine (docs/criteria.md section 4): >=3 failed EHF
     classes AND the triptan condition AND >=8 debilitating days in each of the 3 most
     recent complete months. Class failures are facts; the months are three-valued."""
-    return _ehf("resistant", months, trials, as_of, catalogue, intakes=intakes)
+    return _ehf("resistant", months, trials, as_of, catalogue, None, intakes, earlier)
 
 
 def refractory_migraine(
@@ -694,6 +691,7 @@ def refractory_migraine(
     catalogue: Catalogue,
     chronic: ChronicMigraine | None = None,
     intakes: Sequence[Intake] = (),
+    earlier: Mapping[str, Sequence[int]] | None = None,
 ) -> EhfVerdict:
     """EHF 2020 refractory migraine: every EHF class failed AND the triptan condition
     AND >=8 debilitating days in each of the 6 most recent complete months.
@@ -701,4 +699,4 @@ def refractory_migraine(
     (chronic migraine met as of the date, or a past chronic run); undetermined when that
     is undetermined and Botox decides. ``chronic`` defaults to ICHD-3 1.3 over
     ``months``."""
-    return _ehf("refractory", months, trials, as_of, catalogue, chronic, intakes)
+    return _ehf("refractory", months, trials, as_of, catalogue, chronic, intakes, earlier)

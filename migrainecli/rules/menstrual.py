@@ -27,7 +27,7 @@ the evidence lines (shown by ``status`` only) do.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -168,9 +168,13 @@ def _day_states(data: DiaryData, as_of: date):
         k = bisect_right(gap_starts, d) - 1
         return not (k >= 0 and d <= gaps[k][1])
 
+    since = data.history.since if data.history else None
+
     def state(d: date) -> str:
         if not tracked(d):
             return UNKNOWN
+        if since is not None and d < since:  # pragma: no cover - days_read_from is earlier
+            raise AssertionError(f"the day {d} was not read from the diary")
         day = days.get(d)
         if day is None:
             return NO  # an unlogged tracked day is headache-free (section 1)
@@ -188,6 +192,20 @@ def _day_states(data: DiaryData, as_of: date):
     return state, tracked
 
 
+def _chosen(periods: Sequence[date], as_of: date) -> list[date]:
+    """The (up to ``CYCLES``) most recent period starts, sorted, whose window has ended by
+    ``as_of``: the cycles the criterion reads."""
+    return [s for s in sorted(periods) if window(s)[1] <= as_of][-CYCLES:]
+
+
+def days_read_from(periods: Iterable[date], as_of: date) -> date | None:
+    """The earliest date whose logged day ``menstrual_migraine`` reads (the first day of
+    the window of the oldest cycle it reads), or None when it reads none. The diary reads
+    the rows from there on one by one (``rules.criteria.rows_needed_from``)."""
+    chosen = _chosen([p for p in periods if p <= as_of], as_of)
+    return window(chosen[0])[0] if chosen else None
+
+
 def menstrual_migraine(data: DiaryData, as_of: date) -> MenstrualMigraine:
     """ICHD-3 A1.1 (docs/criteria.md section 9) as of ``as_of``."""
     periods = sorted({p.date for p in data.periods if p.date <= as_of})
@@ -197,9 +215,8 @@ def menstrual_migraine(data: DiaryData, as_of: date) -> MenstrualMigraine:
             "Not assessed (no periods recorded): record the first day of each period with "
             "'migrainecli period add DATE' to have this criterion read.",
         )  # fmt: skip
-    ended = [s for s in periods if window(s)[1] <= as_of]
     state, tracked = _day_states(data, as_of)
-    chosen = ended[-CYCLES:]
+    chosen = _chosen(periods, as_of)
     cycles = tuple(_cycle(s, state) for s in chosen)
     head = "Undetermined according to the recorded diary: "
     if len(chosen) < CYCLES:

@@ -30,12 +30,12 @@ from __future__ import annotations
 import calendar
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from migrainecli.models import DiaryData, Gap, Intake
+from migrainecli.models import Day, DiaryData, Gap, Intake
 from migrainecli.rules.day import classify_day
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -51,6 +51,7 @@ POOL_SUBTYPE = "8.2.6"
 OTHER_SUBTYPE = "8.2.8"
 MOH_SUBTYPES = (*SINGLE_CLASS_SUBTYPES, POOL_SUBTYPE, OTHER_SUBTYPE)
 _POOL_CODES = frozenset(SINGLE_CLASS_SUBTYPES)
+TRIPTAN_CLASS = "triptan"  # EHF 2020's triptan condition (rules.ehf) counts its intakes
 # ICHD-3 8.2.3 subforms (docs/criteria.md section 3): which simple analgesics count
 # for each, as the catalogue members' ``analgesics`` name them. A day of aspirin counts
 # for 8.2.3.2 (NSAIDs pooled, aspirin included) and 8.2.3.2.1 (aspirin) alike.
@@ -262,7 +263,7 @@ def _merged_gaps(gaps: Sequence[Gap], lo: date, hi: date) -> list[tuple[date, da
     for s, e in spans:
         if s > e:
             continue
-        if merged and s <= merged[-1][1] + timedelta(days=1):
+        if merged and (s - merged[-1][1]).days <= 1:  # overlapping or adjacent
             if e > merged[-1][1]:
                 merged[-1] = (merged[-1][0], e)
         else:
@@ -294,46 +295,47 @@ _DAY_TALLY = (
 )
 
 
-def monthly_counts(
-    data: DiaryData, as_of: date, catalogue: Catalogue | None = None
-) -> list[MonthCounts]:
-    """Every calendar month from the diary start's month to the as-of month, in order.
+# What month_tallies counts besides _DAY_TALLY, in the order a stored tally lists them.
+_OTHER_TALLY = ("aura_only_days", "acute_medication_days")
 
-    ``catalogue`` gives the acute classes and their ICHD-3 8.2 subtypes; ``None``
-    loads the packaged catalogue. Returns ``[]`` for a diary with no day and no
-    start date, or one that starts after ``as_of``.
+
+def month_tallies(
+    days: Iterable[Day],
+    intakes: Iterable[Intake],
+    catalogue: Catalogue,
+    tracked: Callable[[date], bool] | None = None,
+    lo: date | None = None,
+    hi: date | None = None,
+) -> dict[tuple[int, int], dict[str, Any]]:
+    """What the tracked days and intakes of each month count, keyed by (year, month).
+
+    The one counting of docs/criteria.md section 1 behind every ``MonthCounts``:
+    ``monthly_counts`` runs it on the rows it is given, and the diary stores its result
+    per month (``storage.Diary`` keeps the ``month_counts`` table with it, recounted in
+    each write transaction), so a long diary is not recounted on every read. Only days
+    and intakes dated ``lo``..``hi`` (when given) for which ``tracked`` (when given) is
+    true count. Only months with a counted day or intake get an entry: ``_DAY_TALLY``
+    and ``_OTHER_TALLY`` counts, ``class_days`` (every acute class of the catalogue),
+    ``moh_days`` (every code of ``MOH_SUBTYPES``) and ``subform_days``.
     """
-    if catalogue is None:
-        from migrainecli.catalogue import load_catalogue
-
-        catalogue = load_catalogue()
     acute_ids, moh_of = moh_classes(catalogue)
     acute_set = set(acute_ids)
     member_of = catalogue.recorded_member
 
-    start = diary_start(data)
-    if start is None or start > as_of:
-        return []
-
-    gaps = _merged_gaps(data.gaps, start, as_of)
-    gap_starts = [s for s, _ in gaps]
-
-    def in_gap(d: date) -> bool:
-        i = bisect_right(gap_starts, d) - 1
-        return i >= 0 and d <= gaps[i][1]
-
-    def tracked(d: date) -> bool:
-        return start <= d <= as_of and not (gaps and in_gap(d))
+    def counted(d: date) -> bool:
+        return (
+            (lo is None or lo <= d) and (hi is None or d <= hi) and (tracked is None or tracked(d))
+        )
 
     # Bucket once: the tracked days and intakes, by date.
-    if gaps:
-        days = {d.date: d for d in data.days if tracked(d.date)}
-    else:  # the common case, without a function call per day
-        days = {d.date: d for d in data.days if start <= d.date <= as_of}
-    intakes: dict[date, list[Intake]] = defaultdict(list)
-    for intake in data.intakes:
-        if (start <= intake.date <= as_of) if not gaps else tracked(intake.date):
-            intakes[intake.date].append(intake)
+    if tracked is None and lo is not None and hi is not None:
+        days_at = {d.date: d for d in days if lo <= d.date <= hi}  # no call per day
+    else:
+        days_at = {d.date: d for d in days if counted(d.date)}
+    taken_at: dict[date, list[Intake]] = defaultdict(list)
+    for intake in intakes:
+        if counted(intake.date):
+            taken_at[intake.date].append(intake)
 
     # Per month accumulators, filled from the buckets (never by rescanning).
     acc: dict[tuple[int, int], dict[str, Any]] = {}
@@ -351,12 +353,12 @@ def monthly_counts(
         return acc[key]
 
     last_key, tally = None, [0] * len(_DAY_TALLY)
-    for d, day in days.items():  # in date order, so a month's days come together
+    for d, day in days_at.items():  # in date order, so a month's days come together
         if day.severity == "none":  # an explicitly headache-free day
             if day.aura:  # ICHD-3 1.2.1.2 aura without headache: for 1.3 B only
                 bucket(d)["counts"]["aura_only_days"] += 1
             continue
-        verdict = classify_day(day, intakes.get(d, ()), catalogue)
+        verdict = classify_day(day, taken_at.get(d, ()), catalogue)
         if not verdict.headache:
             continue
         if (d.year, d.month) != last_key:
@@ -375,7 +377,7 @@ def monthly_counts(
         elif day.hours >= LONG_HEADACHE_HOURS:
             tally[8] += 1
 
-    for d, taken in intakes.items():
+    for d, taken in taken_at.items():
         b = bucket(d)
         b["counts"]["acute_medication_days"] += 1
         classes = {i.class_id for i in taken if i.class_id in acute_set}
@@ -400,6 +402,129 @@ def monthly_counts(
                 if which & kinds:
                     b["subform_days"][code] += 1
 
+    result = {}
+    for key in sorted(acc):
+        b = acc[key]
+        entry: dict[str, Any] = dict(zip(_DAY_TALLY, b["tally"], strict=True))
+        for name in _OTHER_TALLY:
+            entry[name] = b["counts"].get(name, 0)
+        entry["class_days"] = b["class_days"]
+        entry["moh_days"] = b["moh_days"]
+        entry["subform_days"] = b["subform_days"]
+        result[key] = entry
+    return result
+
+
+def therapy_key(name: str, class_id: str, catalogue: Catalogue) -> str:
+    """A triptan's identity: the catalogue's generic name when the typed name resolves
+    (so "Imitrex" and "sumatriptan" are one triptan), else the typed name ignoring case
+    and spacing."""
+    from migrainecli.errors import MigraineError
+
+    try:
+        name = catalogue.resolve(name, class_id=class_id).canonical
+    except MigraineError:
+        pass
+    return " ".join(name.casefold().split())
+
+
+def triptan_tally(intakes: Iterable[Intake], catalogue: Catalogue) -> dict[str, list[int]]:
+    """Each triptan of ``intakes`` (a key of ``therapy_key``) with [intakes, intakes
+    recorded as not relieved], in the order of first intake. The diary stores it per
+    month (``models.MonthHistory.triptans`` adds the months up)."""
+    counts: dict[str, list[int]] = {}
+    for i in sorted(intakes, key=lambda i: i.date):
+        if i.class_id != TRIPTAN_CLASS:
+            continue
+        c = counts.setdefault(therapy_key(i.medication, TRIPTAN_CLASS, catalogue), [0, 0])
+        c[0] += 1
+        c[1] += i.relieved is False
+    return counts
+
+
+def class_days(intakes: Iterable[Intake]) -> dict[str, int]:
+    """Each class id of ``intakes`` with the number of days it was taken on. The diary
+    stores it per month (``models.MonthHistory.class_days`` adds the months up)."""
+    used: dict[str, set[date]] = {}
+    for i in intakes:
+        if i.class_id is not None:
+            used.setdefault(i.class_id, set()).add(i.date)
+    return {c: len(days) for c, days in used.items()}
+
+
+def encode_tally(tally: dict[str, Any]) -> list[int]:
+    """A ``month_tallies`` entry as the flat list the diary stores (its counts in the
+    order of ``_DAY_TALLY``, ``_OTHER_TALLY``, then the values of ``class_days``,
+    ``moh_days`` and ``subform_days``); ``decode_tally`` reads it back. The keys of the
+    dictionaries are the catalogue's, fixed by the release that counted (the stored
+    counts are tagged with it: ``rules.TALLY_VERSION``)."""
+    return [
+        *(tally[k] for k in _DAY_TALLY),
+        *(tally[k] for k in _OTHER_TALLY),
+        *tally["class_days"].values(),
+        *tally["moh_days"].values(),
+        *tally["subform_days"].values(),
+    ]
+
+
+def decode_tally(values: Sequence[int], acute_ids: Sequence[str]) -> dict[str, Any]:
+    """The ``month_tallies`` entry that ``encode_tally`` stored as ``values``."""
+    n_day, n_other, n_class = len(_DAY_TALLY), len(_OTHER_TALLY), len(acute_ids)
+    expected = n_day + n_other + n_class + len(MOH_SUBTYPES) + len(SUBFORMS)
+    if len(values) != expected:
+        raise ValueError(f"a stored month tally has {len(values)} counts, not {expected}")
+    entry: dict[str, Any] = dict(zip(_DAY_TALLY, values, strict=False))
+    i = n_day
+    for k in _OTHER_TALLY:
+        entry[k] = values[i]
+        i += 1
+    entry["class_days"] = dict(zip(acute_ids, values[i : i + n_class], strict=True))
+    i += n_class
+    entry["moh_days"] = dict(zip(MOH_SUBTYPES, values[i : i + len(MOH_SUBTYPES)], strict=True))
+    i += len(MOH_SUBTYPES)
+    entry["subform_days"] = dict(zip(SUBFORMS, values[i:], strict=True))
+    return entry
+
+
+def monthly_counts(
+    data: DiaryData, as_of: date, catalogue: Catalogue | None = None
+) -> list[MonthCounts]:
+    """Every calendar month from the diary start's month to the as-of month, in order.
+
+    ``catalogue`` gives the acute classes and their ICHD-3 8.2 subtypes; ``None``
+    loads the packaged catalogue. Returns ``[]`` for a diary with no day and no
+    start date, or one that starts after ``as_of``.
+    """
+    if catalogue is None:
+        from migrainecli.catalogue import load_catalogue
+
+        catalogue = load_catalogue()
+    acute_ids, _ = moh_classes(catalogue)
+
+    start = diary_start(data)
+    if start is None or start > as_of:
+        return []
+
+    gaps = _merged_gaps(data.gaps, start, as_of)
+    gap_starts = [s for s, _ in gaps]
+
+    def in_gap(d: date) -> bool:
+        i = bisect_right(gap_starts, d) - 1
+        return i >= 0 and d <= gaps[i][1]
+
+    def tracked(d: date) -> bool:
+        return start <= d <= as_of and not (gaps and in_gap(d))
+
+    tallies = month_tallies(
+        data.days, data.intakes, catalogue, tracked if gaps else None, start, as_of
+    )
+    history = data.history
+    if history is not None:  # the stored counts of the months before history.since
+        for key, tally in history.tallies.items():
+            if key in tallies:  # pragma: no cover - storage reads rows only from `since`
+                raise AssertionError(f"month {month_label(*key)} counted twice")
+            tallies[key] = tally
+
     # Untracked days per month: before the start (in the start month) and in gaps.
     untracked: dict[tuple[int, int], int] = defaultdict(int)
     untracked[(start.year, start.month)] += start.day - 1
@@ -417,8 +542,7 @@ def monthly_counts(
         complete = month_end(year, month) <= as_of
         elapsed = days_in_month if complete else as_of.day
         u = untracked.get((year, month), 0)
-        b = acc.get((year, month))
-        counts = {**dict(zip(_DAY_TALLY, b["tally"], strict=True)), **b["counts"]} if b else {}
+        counts = tallies.get((year, month)) or {}
         result.append(
             MonthCounts(
                 year=year,
@@ -436,10 +560,10 @@ def monthly_counts(
                 probable_migraine_days=counts.get("probable_migraine_days", 0),
                 debilitating_days=counts.get("debilitating_days", 0),
                 acute_medication_days=counts.get("acute_medication_days", 0),
-                class_days=b["class_days"] if b else dict.fromkeys(acute_ids, 0),
-                moh_days=b["moh_days"] if b else dict.fromkeys(MOH_SUBTYPES, 0),
+                class_days=dict(counts["class_days"]) if counts else dict.fromkeys(acute_ids, 0),
+                moh_days=dict(counts["moh_days"]) if counts else dict.fromkeys(MOH_SUBTYPES, 0),
                 aura_only_days=counts.get("aura_only_days", 0),
-                subform_days=b["subform_days"] if b else dict.fromkeys(SUBFORMS, 0),
+                subform_days=dict(counts["subform_days"]) if counts else dict.fromkeys(SUBFORMS, 0),
                 moderate_severe_days=counts.get("moderate_severe_days", 0),
                 long_headache_days=counts.get("long_headache_days", 0),
                 no_duration_days=counts.get("no_duration_days", 0),

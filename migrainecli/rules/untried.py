@@ -11,27 +11,36 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from migrainecli.models import Intake, Trial
-from migrainecli.rules.ehf import TRIPTAN_CLASS, triptan_condition
+from migrainecli.models import Intake, MonthHistory, Trial
+from migrainecli.rules.ehf import triptan_condition
+from migrainecli.rules.months import TRIPTAN_CLASS, class_days
 from migrainecli.rules.trials import partition_classes
 
 
 def untried_classes(
-    trials: Iterable[Trial], intakes: Iterable[Intake], as_of: date, catalogue
+    trials: Iterable[Trial],
+    intakes: Iterable[Intake],
+    as_of: date,
+    catalogue,
+    history: MonthHistory | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """The four lists of ``untried --json`` (untried, inadequate, tried, barred)."""
+    """The four lists of ``untried --json`` (untried, inadequate, tried, barred).
+
+    ``history`` (``DiaryData.history``) stands for the intakes before ``history.since``
+    when ``intakes`` holds only the later ones."""
     trials, intakes = list(trials), [i for i in intakes if i.date <= as_of]
     data = partition_classes(trials, as_of, catalogue).to_dict()
-    hints = triptan_condition(trials, as_of, catalogue, intakes).diary
+    earlier = history.triptans if history else None
+    hints = triptan_condition(trials, as_of, catalogue, intakes, earlier).diary
     if hints:
         for e in (e for v in data.values() for e in v if e["class"] == TRIPTAN_CLASS):
             e["diary_intakes_not_counted"] = [h.to_dict() for h in hints]
-    used: dict[str | None, set[date]] = {}
-    for i in intakes:
-        used.setdefault(i.class_id, set()).add(i.date)
+    used = dict(history.class_days) if history else {}
+    for class_id, n in class_days(intakes).items():
+        used[class_id] = used.get(class_id, 0) + n
     for e in data["untried"]:
         if e["class"] in used:
-            e["intake_days"] = len(used[e["class"]])
+            e["intake_days"] = used[e["class"]]
     return data
 
 

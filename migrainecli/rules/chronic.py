@@ -125,7 +125,18 @@ def chronic_month(m: MonthCounts) -> MonthEvidence:
             "migraine_days", "migraine days", m.migraine_days, m.untracked_days, CM_MIGRAINE_DAYS
         ),  # ICHD-3 1.3 C (C1, C2 or C3)
     ]
-    return _evidence(m, checks, all_of(c.status for c in checks))
+    status = all_of(c.status for c in checks)
+    return _evidence(m, checks, status)
+
+
+def chronic_month_status(m: MonthCounts) -> str:
+    """``chronic_month(m).status`` without its evidence (for every month of the history)."""
+    return all_of(
+        (
+            threshold_status(m.headache_days, m.untracked_days, CM_HEADACHE_DAYS),
+            threshold_status(m.migraine_days, m.untracked_days, CM_MIGRAINE_DAYS),
+        )
+    )
 
 
 def chronic_history(months: Sequence[MonthCounts]) -> list[Run]:
@@ -139,7 +150,7 @@ def chronic_history(months: Sequence[MonthCounts]) -> list[Run]:
             runs.append(Run(current[0].label, current[-1].label, len(current)))
 
     for m in months:
-        ok = m.complete and chronic_month(m).status == MET
+        ok = m.complete and chronic_month_status(m) == MET
         if ok and current and add_months(*current[-1].key, 1) == m.key:
             current.append(m)
             continue

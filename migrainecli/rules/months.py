@@ -297,6 +297,7 @@ _DAY_TALLY = (
 
 # What month_tallies counts besides _DAY_TALLY, in the order a stored tally lists them.
 _OTHER_TALLY = ("aura_only_days", "acute_medication_days")
+_SCALAR_TALLY = (*_DAY_TALLY, *_OTHER_TALLY)
 
 
 def month_tallies(
@@ -469,20 +470,15 @@ def encode_tally(tally: dict[str, Any]) -> list[int]:
 
 def decode_tally(values: Sequence[int], acute_ids: Sequence[str]) -> dict[str, Any]:
     """The ``month_tallies`` entry that ``encode_tally`` stored as ``values``."""
-    n_day, n_other, n_class = len(_DAY_TALLY), len(_OTHER_TALLY), len(acute_ids)
-    expected = n_day + n_other + n_class + len(MOH_SUBTYPES) + len(SUBFORMS)
-    if len(values) != expected:
-        raise ValueError(f"a stored month tally has {len(values)} counts, not {expected}")
-    entry: dict[str, Any] = dict(zip(_DAY_TALLY, values, strict=False))
-    i = n_day
-    for k in _OTHER_TALLY:
-        entry[k] = values[i]
-        i += 1
-    entry["class_days"] = dict(zip(acute_ids, values[i : i + n_class], strict=True))
-    i += n_class
-    entry["moh_days"] = dict(zip(MOH_SUBTYPES, values[i : i + len(MOH_SUBTYPES)], strict=True))
-    i += len(MOH_SUBTYPES)
-    entry["subform_days"] = dict(zip(SUBFORMS, values[i:], strict=True))
+    a = len(_DAY_TALLY) + len(_OTHER_TALLY)
+    b = a + len(acute_ids)
+    c = b + len(MOH_SUBTYPES)
+    if len(values) != c + len(SUBFORMS):
+        raise ValueError(f"a stored month tally has {len(values)} counts, not {c + len(SUBFORMS)}")
+    entry: dict[str, Any] = dict(zip(_SCALAR_TALLY, values))  # noqa: B905 - first a
+    entry["class_days"] = dict(zip(acute_ids, values[a:b]))  # noqa: B905 - lengths checked
+    entry["moh_days"] = dict(zip(MOH_SUBTYPES, values[b:c]))  # noqa: B905
+    entry["subform_days"] = dict(zip(SUBFORMS, values[c:]))  # noqa: B905
     return entry
 
 
@@ -535,14 +531,21 @@ def monthly_counts(
             untracked[(cursor.year, cursor.month)] += (last - cursor).days + 1
             cursor = last + timedelta(days=1)
 
+    # A month_tallies entry names exactly the count fields of MonthCounts.
+    empty = dict.fromkeys(_SCALAR_TALLY, 0)
     result = []
     year, month = start.year, start.month
     while (year, month) <= (as_of.year, as_of.month):
         days_in_month = calendar.monthrange(year, month)[1]
-        complete = month_end(year, month) <= as_of
+        complete = date(year, month, days_in_month) <= as_of
         elapsed = days_in_month if complete else as_of.day
         u = untracked.get((year, month), 0)
-        counts = tallies.get((year, month)) or {}
+        counts = tallies.get((year, month)) or {
+            **empty,
+            "class_days": dict.fromkeys(acute_ids, 0),
+            "moh_days": dict.fromkeys(MOH_SUBTYPES, 0),
+            "subform_days": dict.fromkeys(SUBFORMS, 0),
+        }
         result.append(
             MonthCounts(
                 year=year,
@@ -552,24 +555,10 @@ def monthly_counts(
                 complete=complete,
                 tracked_days=elapsed - u,
                 untracked_days=u,
-                headache_days=counts.get("headache_days", 0),
-                migraine_days=counts.get("migraine_days", 0),
-                c1_days=counts.get("c1_days", 0),
-                c2_days=counts.get("c2_days", 0),
-                c3_days=counts.get("c3_days", 0),
-                probable_migraine_days=counts.get("probable_migraine_days", 0),
-                debilitating_days=counts.get("debilitating_days", 0),
-                acute_medication_days=counts.get("acute_medication_days", 0),
-                class_days=dict(counts["class_days"]) if counts else dict.fromkeys(acute_ids, 0),
-                moh_days=dict(counts["moh_days"]) if counts else dict.fromkeys(MOH_SUBTYPES, 0),
-                aura_only_days=counts.get("aura_only_days", 0),
-                subform_days=dict(counts["subform_days"]) if counts else dict.fromkeys(SUBFORMS, 0),
-                moderate_severe_days=counts.get("moderate_severe_days", 0),
-                long_headache_days=counts.get("long_headache_days", 0),
-                no_duration_days=counts.get("no_duration_days", 0),
+                **counts,
             )
         )
-        year, month = add_months(year, month, 1)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return result
 
 

@@ -336,7 +336,7 @@ CREATE TABLE periods (
 def m006_month_counts(db: Database) -> None:
     """What each month's days and intakes count, stored (``storage.Diary.load``).
 
-    ``month_counts`` holds, per month ``YYYY-MM``, the ``rules.months.encode_tally`` list
+    ``month_counts`` holds, per month ``YYYY-MM``, the ``rules.months.encode_tally`` bytes
     of ``month_tallies`` (NULL when the month counts no tracked day or intake), its
     ``triptan_tally`` and its ``class_days`` (JSON; NULL when empty); never journaled, it
     is remade from the rows. Triggers on ``days`` and ``intakes`` put each month a write
@@ -361,7 +361,7 @@ def m006_month_counts(db: Database) -> None:
         """
 CREATE TABLE month_counts (
   month TEXT PRIMARY KEY CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
-  counts TEXT,
+  counts BLOB,
   triptans TEXT,
   classes TEXT
 );

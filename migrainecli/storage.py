@@ -997,22 +997,34 @@ class Diary:
     def _stored_history(self, since: date, gaps: Iterable[Gap]) -> MonthHistory | None:
         """The stored counts of the months before ``since``; None unless every month is
         counted and the counts were made on the current basis (``tally_basis``)."""
-        import json
 
         conn = self.conn
+        month = since.isoformat()[:7]
         try:
             state = conn.execute("SELECT basis FROM month_counts_state").fetchone()
             if state is None or state[0] != tally_basis(gaps):
                 return None
             if conn.execute("SELECT 1 FROM month_counts_stale LIMIT 1").fetchone():
                 return None
-            rows = conn.execute(
-                "SELECT '[' || group_concat("
-                "'[' || json_quote(month) || ',' || coalesce(counts, 'null') || ','"
-                " || coalesce(triptans, 'null') || ',' || coalesce(classes, 'null') || ']'"
-                ") || ']' FROM (SELECT * FROM month_counts WHERE month < ? ORDER BY month)",
-                [since.isoformat()[:7]],
-            ).fetchone()[0]
+            counts = conn.execute(
+                "SELECT month, counts FROM month_counts WHERE month < ? AND counts IS NOT NULL",
+                [month],
+            ).fetchall()
+            # the months' triptans and classes added up, each triptan in the order of
+            # its first intake (json_each.id follows the order of the stored object)
+            triptans = conn.execute(
+                "SELECT j.key, sum(json_extract(j.value, '$[0]')), "
+                "sum(json_extract(j.value, '$[1]')) "
+                "FROM month_counts AS m, json_each(m.triptans) AS j "
+                "WHERE m.month < ? AND m.triptans IS NOT NULL "
+                "GROUP BY j.key ORDER BY min(m.month || printf('%010d', j.id))",
+                [month],
+            ).fetchall()
+            classes = conn.execute(
+                "SELECT j.key, sum(j.value) FROM month_counts AS m, json_each(m.classes) AS j "
+                "WHERE m.month < ? AND m.classes IS NOT NULL GROUP BY j.key",
+                [month],
+            ).fetchall()
         except sqlite3.OperationalError as err:
             if "no such table" in str(err):  # a diary opened read-only before m006
                 return None
@@ -1021,19 +1033,16 @@ class Diary:
         from migrainecli.rules.months import decode_tally, moh_classes
 
         acute_ids, _ = moh_classes(load_catalogue())
-        tallies: dict[tuple[int, int], dict] = {}
-        triptans: dict[str, list[int]] = {}
-        classes: dict[str, int] = {}
-        for month, counts, month_triptans, month_classes in json.loads(rows or "[]"):
-            if counts is not None:
-                tallies[(int(month[:4]), int(month[5:]))] = decode_tally(counts, acute_ids)
-            for key, (n, bad) in (month_triptans or {}).items():
-                c = triptans.setdefault(key, [0, 0])
-                c[0] += n
-                c[1] += bad
-            for class_id, n in (month_classes or {}).items():
-                classes[class_id] = classes.get(class_id, 0) + n
-        return MonthHistory(since, tallies, triptans, classes)
+        try:
+            tallies = {(int(m[:4]), int(m[5:])): decode_tally(c, acute_ids) for m, c in counts}
+        except (TypeError, ValueError):  # not what this counting stores: read the rows
+            return None
+        return MonthHistory(
+            since,
+            tallies,
+            {key: [n, bad] for key, n, bad in triptans},
+            dict(classes),
+        )
 
     def _recount(self) -> None:
         """Recount, inside the write transaction about to commit, the months its writes
@@ -1066,7 +1075,7 @@ class Diary:
         with self.write():
             self.conn.execute("DELETE FROM month_counts_state")
 
-    def stored_month_counts(self) -> list[tuple[str, str | None, str | None, str | None]] | None:
+    def stored_month_counts(self) -> list[tuple[str, bytes | None, str | None, str | None]] | None:
         """The ``month_counts`` rows as stored, by month (None before m006), for
         ``check``."""
         try:
@@ -1195,7 +1204,7 @@ def tally_basis(gaps: Iterable[Gap]) -> str:
 
 def month_count_rows(
     diary: Diary, gaps: Iterable[Gap], months: Iterable[str] | None = None
-) -> list[tuple[str, str | None, str | None, str | None]]:
+) -> list[tuple[str, bytes | None, str | None, str | None]]:
     """The ``month_counts`` rows (month, counts, triptans, classes) of ``months``
     (``YYYY-MM``; None: every month with a day or intake), counted from the diary's rows
     by the rules' own functions: ``_recount`` stores them and ``check`` compares them
@@ -1250,7 +1259,7 @@ def month_count_rows(
         rows.append(
             (
                 key,
-                json.dumps(encode_tally(tally), separators=(",", ":")) if tally else None,
+                encode_tally(tally) if tally else None,
                 json.dumps(triptans, separators=(",", ":")) if triptans else None,
                 json.dumps(classes, separators=(",", ":")) if classes else None,
             )

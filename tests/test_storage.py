@@ -130,7 +130,7 @@ EXPECTED_SCHEMA = {
     "month_counts": (
         "CREATE TABLE month_counts (\n"
         "  month TEXT PRIMARY KEY CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),\n"
-        "  counts TEXT,\n"
+        "  counts BLOB,\n"
         "  triptans TEXT,\n"
         "  classes TEXT\n"
         ")\n"

@@ -453,22 +453,25 @@ def class_days(intakes: Iterable[Intake]) -> dict[str, int]:
     return {c: len(days) for c, days in used.items()}
 
 
-def encode_tally(tally: dict[str, Any]) -> list[int]:
-    """A ``month_tallies`` entry as the flat list the diary stores (its counts in the
-    order of ``_DAY_TALLY``, ``_OTHER_TALLY``, then the values of ``class_days``,
-    ``moh_days`` and ``subform_days``); ``decode_tally`` reads it back. The keys of the
-    dictionaries are the catalogue's, fixed by the release that counted (the stored
-    counts are tagged with it: ``rules.TALLY_VERSION``)."""
-    return [
-        *(tally[k] for k in _DAY_TALLY),
-        *(tally[k] for k in _OTHER_TALLY),
-        *tally["class_days"].values(),
-        *tally["moh_days"].values(),
-        *tally["subform_days"].values(),
-    ]
+def encode_tally(tally: dict[str, Any]) -> bytes:
+    """A ``month_tallies`` entry as the bytes the diary stores: its counts (each a number
+    of days of one month, 0 to 31) in the order of ``_DAY_TALLY``, ``_OTHER_TALLY``, then
+    the values of ``class_days``, ``moh_days`` and ``subform_days``; ``decode_tally``
+    reads it back. The keys of the dictionaries are the catalogue's, fixed by the
+    release that counted (the stored counts are tagged with it: ``storage.tally_basis``).
+    """
+    return bytes(
+        [
+            *(tally[k] for k in _DAY_TALLY),
+            *(tally[k] for k in _OTHER_TALLY),
+            *tally["class_days"].values(),
+            *tally["moh_days"].values(),
+            *tally["subform_days"].values(),
+        ]
+    )
 
 
-def decode_tally(values: Sequence[int], acute_ids: Sequence[str]) -> dict[str, Any]:
+def decode_tally(values: bytes, acute_ids: Sequence[str]) -> dict[str, Any]:
     """The ``month_tallies`` entry that ``encode_tally`` stored as ``values``."""
     a = len(_DAY_TALLY) + len(_OTHER_TALLY)
     b = a + len(acute_ids)
@@ -567,8 +570,19 @@ def window(months: Sequence[MonthCounts], as_of: date, n: int) -> list[MonthCoun
     first. A month the diary does not cover (before its start) is entirely untracked.
     A month is complete when its last day is on or before ``as_of`` (so with an as-of
     date on a month's last day, that month is the latest of the window)."""
-    by_key = {m.key: m for m in months}
     class_ids = list(months[0].class_days) if months else []
     year, month = latest_complete_month(as_of)
     keys = [add_months(year, month, -i) for i in range(n - 1, -1, -1)]
-    return [by_key.get(k) or untracked_month(*k, as_of, class_ids) for k in keys]
+    by_key: dict[tuple[int, int], MonthCounts] | None = None
+    found = []
+    for k in keys:
+        # monthly_counts gives consecutive months: the month is found by its position,
+        # without a dictionary of a long diary's months for every window
+        i = (k[0] - months[0].year) * 12 + k[1] - months[0].month if months else -1
+        m = months[i] if 0 <= i < len(months) and months[i].key == k else None
+        if m is None:
+            if by_key is None:
+                by_key = {m.key: m for m in months}
+            m = by_key.get(k)
+        found.append(m or untracked_month(*k, as_of, class_ids))
+    return found

@@ -1225,19 +1225,18 @@ def month_count_rows(
     if months is None:
         days = [d for d in diary.days() if d.severity != "none" or d.aura]
         intakes = diary.intakes()
-    else:
-        days, intakes = [], []
-        for month in sorted(set(months)):
-            lo, hi = f"{month}-01", f"{month}-31"
-            days += [
-                _day(r)
-                for r in diary.conn.execute(
-                    f"SELECT {_DAY_SELECT} FROM days WHERE date BETWEEN ? AND ? "
-                    "AND (severity != 'none' OR aura = 1) ORDER BY date",
-                    [lo, hi],
-                )
-            ]
-            intakes += diary.intakes(date.fromisoformat(lo), _month_last(month))
+    else:  # the rows from the first month to the last, those of the months asked for
+        wanted = set(months)
+        if not wanted:
+            return []
+        lo, hi = date.fromisoformat(f"{min(wanted)}-01"), _month_last(max(wanted))
+        rows = diary.conn.execute(
+            f"SELECT {_DAY_SELECT} FROM days WHERE date BETWEEN ? AND ? "
+            "AND (severity != 'none' OR aura = 1) ORDER BY date",
+            [lo.isoformat(), hi.isoformat()],
+        )
+        days = [_day(r) for r in rows if r[0][:7] in wanted]
+        intakes = [i for i in diary.intakes(lo, hi) if i.date.isoformat()[:7] in wanted]
     merged = _merged_gaps(list(gaps), date.min, date.max)
     starts = [s for s, _ in merged]
 

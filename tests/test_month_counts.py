@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -23,6 +24,7 @@ from migrainecli.reports.data import build_report, build_summary
 from migrainecli.rules.criteria import evaluate, rows_from, rows_needed_from
 from migrainecli.rules.untried import untried_classes
 from migrainecli.storage import Diary, month_count_rows, tally_basis
+from tests.test_rules_properties import days_st
 
 CAT = load_catalogue()
 FIRST = date(2023, 1, 1)
@@ -36,19 +38,8 @@ dates = st.integers(0, SPAN).map(lambda n: FIRST + timedelta(days=n))
 
 @st.composite
 def day_st(draw, d: date) -> Day:
-    return Day(
-        d,
-        draw(st.sampled_from(["none", "mild", "moderate", "severe"])),
-        hours=draw(st.sampled_from([None, 1.5, 4.0, 12.0])),
-        unilateral=draw(maybe),
-        pulsating=draw(maybe),
-        activity=draw(maybe),
-        nausea=draw(maybe),
-        photophobia=draw(maybe),
-        phonophobia=draw(maybe),
-        aura=draw(maybe),
-        impairment=draw(st.sampled_from([None, "none", "mild", "serious", "bedbound"])),
-    )
+    """A day of tests/test_rules_properties.py's kind, with a duration (section 10)."""
+    return replace(draw(days_st(d)), hours=draw(st.sampled_from([None, 1.5, 4.0, 12.0])))
 
 
 @st.composite

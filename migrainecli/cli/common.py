@@ -162,7 +162,9 @@ def read_diary(ctx: typer.Context, as_json: bool, read: Callable[[Any], Any]) ->
 
 def started_new_diary(path: Path) -> None:
     """The one notice that a command created the diary file (stderr)."""
-    note(f"Started a new diary at {path}.")
+    from migrainecli.edge import started_new_diary as words
+
+    note(words(path))
 
 
 @contextmanager
@@ -182,7 +184,9 @@ def open_diary(ctx: typer.Context, *, write: bool) -> Iterator[Any]:
 
 
 def _waiting() -> None:
-    note("Waiting for another migrainecli (or program) using the diary...")
+    from migrainecli.edge import WAITING
+
+    note(WAITING)
 
 
 # Typer's own click classes (Typer 0.28 ships a copy of click; earlier ones use click's):

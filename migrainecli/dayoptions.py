@@ -7,10 +7,14 @@ the confirmations. The fast path of everyday ``log`` (:mod:`migrainecli.fastlog`
 uses the same functions, so that both say the same thing in the same words.
 """
 
-from typing import Any
+from __future__ import annotations
 
 from migrainecli.errors import InvalidValue
 from migrainecli.models import FEATURES
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up (fastlog)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
 
 # The yes/no options of a day, each --NAME/--no-NAME (``believed_migraine`` is
 # --believed-migraine): a field of the day each.

@@ -1,0 +1,46 @@
+"""The ``migrainecli`` command (and ``python -m migrainecli``): the answers that need no
+Typer, then the Typer app.
+
+``migrainecli --version`` is answered here, before Typer, click or any command is
+imported; an everyday ``migrainecli log ...`` goes to the fast path
+(:mod:`migrainecli.fastlog`), which leaves what it does not fully read to the app.
+Everything else is the Typer app's (``migrainecli.cli:app``) exactly as before. Shell
+completion (``_MIGRAINECLI_COMPLETE`` set) is always the app's. ``MIGRAINECLI_NO_FAST_PATH``
+set to anything non-empty sends every command line to the app (the tests compare the
+two paths with it).
+"""
+
+import os
+import sys
+
+from migrainecli import __version__
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if not os.environ.get("_MIGRAINECLI_COMPLETE") and not os.environ.get(
+        "MIGRAINECLI_NO_FAST_PATH"
+    ):
+        if args == ["--version"]:
+            _version()
+            return
+        if "log" in args:
+            from migrainecli.fastlog import run
+
+            code = run(args)
+            if code is not None:
+                sys.exit(code)
+    from migrainecli.cli import app
+
+    app(prog_name="migrainecli")
+
+
+def _version() -> None:
+    """What the app's ``--version`` prints."""
+    try:
+        sys.stdout.write(f"migrainecli {__version__}\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        from migrainecli.edge import silence_stdout
+
+        silence_stdout()

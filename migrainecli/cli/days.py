@@ -25,7 +25,6 @@ from migrainecli.cli.common import (
     usage_error,
     yes_no,
 )
-from migrainecli.dayoptions import asks_questions
 from migrainecli.models import FEATURES, IMPAIRMENTS, SEVERITIES
 
 Severity = choices("Severity", tuple(s for s in SEVERITIES if s != "none"))
@@ -219,6 +218,8 @@ def log(
     days, or one before the date of birth, is asked about first (--yes off a
     terminal).
     """
+    from migrainecli.dayoptions import asks_questions
+
     _relief_usage(day.med, day.relieved)
     start, end = parse_range(when)
     changes = day.changes()

@@ -382,7 +382,7 @@ def test_nothing_but_a_date_on_a_terminal_is_left_to_the_guided_typer_log():
         dimensions=(40, 200),
     )  # fmt: skip
     child.expect_exact("How bad was the headache on")
-    child.sendintr()
+    child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 1

@@ -460,3 +460,21 @@ def test_version_and_log_import_neither_typer_nor_click(tmp_path):
         assert r.returncode == 0, r.stderr
         if args[1:2] != [D1]:  # the first one made the diary
             assert r.stdout.splitlines()[-1] == "[]", args
+
+
+def test_on_a_terminal_the_confirmation_is_wrapped_the_same(tmp_path):
+    """On a terminal the confirmation wraps to its width, through either path."""
+    seen = {}
+    for which, extra in (("fast", {}), ("typer", {"MIGRAINECLI_NO_FAST_PATH": "1"})):
+        env = {**os.environ, "TERM": "dumb", "MIGRAINECLI_DB": str(tmp_path / f"{which}.db")}
+        env.pop("COLUMNS", None)
+        child = pexpect.spawn(
+            sys.executable, ["-m", "migrainecli", "log", D2, "-s", "severe", "--nausea"],
+            env={**env, **extra}, encoding="utf-8", timeout=20, dimensions=(40, 50),
+        )  # fmt: skip
+        child.expect(pexpect.EOF)
+        child.close()
+        seen[which] = (child.before.replace(str(tmp_path / which), "{db}"), child.exitstatus)
+    assert seen["fast"] == seen["typer"]
+    lines = seen["fast"][0].splitlines()
+    assert len(lines) > 2 and max(len(line) for line in lines) <= 50, lines

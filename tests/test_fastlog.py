@@ -9,6 +9,7 @@ lines run through the real entry point too, with and without ``MIGRAINECLI_NO_FA
 """
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -19,6 +20,8 @@ import pytest
 
 from migrainecli import fastlog
 from tests.conftest import file_bytes
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def rows(db: Path) -> dict:
@@ -165,6 +168,10 @@ PARITY = {
     "before birth": (
         (("config", "set", "dob", "1990-05-01"),),
         ["log", "1990-04-30", "-s", "mild"],
+    ),
+    "an older diary, upgraded first": (
+        (lambda folder: shutil.copy(FIXTURES / "diary-m001_diary.db", folder / "diary.db"),),
+        ["log", D2, "-s", "severe", "--nausea", "--photophobia", "--phonophobia"],
     ),
     "not a diary": (
         (lambda folder: (folder / "diary.txt").write_text("my notes\n"),),

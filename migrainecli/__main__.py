@@ -1,4 +1,4 @@
 from migrainecli.launch import main
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="migrainecli")

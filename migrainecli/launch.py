@@ -5,9 +5,9 @@ Typer, then the Typer app.
 imported; an everyday ``migrainecli log ...`` goes to the fast path
 (:mod:`migrainecli.fastlog`), which leaves what it does not fully read to the app.
 Everything else is the Typer app's (``migrainecli.cli:app``) exactly as before. Shell
-completion (``_MIGRAINECLI_COMPLETE`` set) is always the app's. ``MIGRAINECLI_NO_FAST_PATH``
-set to anything non-empty sends every command line to the app (the tests compare the
-two paths with it).
+completion (``_MIGRAINECLI_COMPLETE`` set, as Typer names it from the program's name)
+is always the app's. ``MIGRAINECLI_NO_FAST_PATH`` set to anything non-empty sends every
+command line to the app (the tests compare the two paths with it).
 """
 
 import os
@@ -16,11 +16,13 @@ import sys
 from migrainecli import __version__
 
 
-def main() -> None:
+def main(prog_name: str | None = None) -> None:
+    """Run the command line ``sys.argv``; ``prog_name`` as in ``app(prog_name=...)``
+    (None: the name the program was run by, as click finds it)."""
     args = sys.argv[1:]
-    if not os.environ.get("_MIGRAINECLI_COMPLETE") and not os.environ.get(
-        "MIGRAINECLI_NO_FAST_PATH"
-    ):
+    name = prog_name or os.path.basename(sys.argv[0])
+    complete_var = f"_{name}_COMPLETE".replace("-", "_").upper()
+    if not os.environ.get(complete_var) and not os.environ.get("MIGRAINECLI_NO_FAST_PATH"):
         if args == ["--version"]:
             _version()
             return
@@ -32,7 +34,7 @@ def main() -> None:
                 sys.exit(code)
     from migrainecli.cli import app
 
-    app(prog_name="migrainecli")
+    app(prog_name=prog_name)
 
 
 def _version() -> None:

@@ -16,25 +16,25 @@ import sys
 from migrainecli import __version__
 
 
-def main(prog_name: str | None = None) -> None:
-    """Run the command line ``sys.argv``; ``prog_name`` as in ``app(prog_name=...)``
-    (None: the name the program was run by, as click finds it)."""
-    args = sys.argv[1:]
+def main(args: list[str] | None = None, prog_name: str | None = None) -> None:
+    """Run the command line ``args`` (None: ``sys.argv[1:]``); ``prog_name`` as in
+    ``app(prog_name=...)`` (None: the name the program was run by, as click finds it)."""
+    argv = sys.argv[1:] if args is None else list(args)
     name = prog_name or os.path.basename(sys.argv[0])
     complete_var = f"_{name}_COMPLETE".replace("-", "_").upper()
     if not os.environ.get(complete_var) and not os.environ.get("MIGRAINECLI_NO_FAST_PATH"):
-        if args == ["--version"]:
+        if argv == ["--version"]:
             _version()
             return
-        if "log" in args:
+        if "log" in argv:
             from migrainecli.fastlog import run
 
-            code = run(args)
+            code = run(argv)
             if code is not None:
                 sys.exit(code)
     from migrainecli.cli import app
 
-    app(prog_name=prog_name)
+    app(args, prog_name=prog_name)
 
 
 def _version() -> None:

@@ -485,3 +485,19 @@ def test_on_a_terminal_the_confirmation_is_wrapped_the_same(tmp_path):
     assert seen["fast"] == seen["typer"]
     lines = seen["fast"][0].splitlines()
     assert len(lines) > 2 and max(len(line) for line in lines) <= 50, lines
+
+
+def test_the_launcher_reads_the_arguments_it_is_given(db_path, capsys, monkeypatch):
+    from migrainecli.launch import main
+
+    main(["--version"])
+    assert capsys.readouterr().out == "migrainecli 0.1.0\n"
+    with pytest.raises(SystemExit) as done:
+        main(["log", D2, "-s", "mild"])
+    assert done.value.code == 0
+    assert stored(db_path)["severity"] == "mild"
+    monkeypatch.setenv("MIGRAINECLI_NO_FAST_PATH", "1")  # the Typer app, same answer
+    with pytest.raises(SystemExit) as done:
+        main(["log", D2, "-s", "severe"], prog_name="migrainecli")
+    assert done.value.code == 0
+    assert stored(db_path)["severity"] == "severe"

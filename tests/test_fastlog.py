@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from migrainecli import fastlog
 from tests.conftest import file_bytes
@@ -501,3 +503,63 @@ def test_the_launcher_reads_the_arguments_it_is_given(db_path, capsys, monkeypat
         main(["log", D2, "-s", "severe"], prog_name="migrainecli")
     assert done.value.code == 0
     assert stored(db_path)["severity"] == "severe"
+
+
+# -- random command lines: read alike, or left to Typer untouched -----------------------------
+def _option(long: str, short: str | None, values: list[str]):
+    """One option with one of its values, in one of the forms click reads."""
+    forms = [st.just([long, v]) for v in values] + [st.just([f"{long}={v}"]) for v in values]
+    if short:
+        forms += [st.just([short, v]) for v in values] + [st.just([short + v]) for v in values]
+    return st.one_of(forms)
+
+
+WORDS = st.one_of(
+    st.sampled_from([[D0], [D1], [D2], ["yesterday"], ["2999-01-01"], [f"{D0}..{D2}"],
+                     ["05/11/2026"], ["not a date"]]),
+    _option("--severity", "-s", ["mild", "moderate", "severe", "none", "x"]),
+    _option("--hours", None, ["2", "2.5", ".5", "30", "abc", "1e1"]),
+    _option("--impairment", "-i", ["none", "serious", "bedbound", "bad"]),
+    _option("--med", "-m", ["sumatriptan 50 mg", "ibuprofen: not relieved", "Imitrex: relieved",
+                            "unknownium", "ibuprofen: maybe"]),
+    _option("--note", "-n", ["", "a note", "--free", "ünï"]),
+    _option("--like", None, [D1]),
+    _option("--db", None, ["{dir}/diary.db"]),
+    st.sampled_from([[s] for s in fastlog.SWITCHES] + [["--bogus"], ["-h"], ["--free=1"]]),
+)  # fmt: skip
+
+
+def test_random_command_lines_are_read_alike_or_left_to_typer(tmp_path, monkeypatch, run, capsys):
+    template = tmp_path / "template.db"
+    monkeypatch.setenv("MIGRAINECLI_DB", str(template))
+    for line in (*LOGGED, ("gap", "add", "2026-11-01..2026-11-02")):
+        assert run(*line).exit_code == 0
+    n = iter(range(10**6))
+
+    @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(WORDS, max_size=5))
+    def check(words):
+        folder = tmp_path / f"case{next(n)}"
+        args = ["log", *(w.replace("{dir}", str(folder / "fast")) for ws in words for w in ws)]
+        seen = {}
+        for which in ("fast", "typer"):
+            (folder / which).mkdir(parents=True, mode=0o700)
+            db = folder / which / "diary.db"
+            shutil.copy(template, db)
+            monkeypatch.setenv("MIGRAINECLI_DB", str(db))
+            argv = [a.replace(str(folder / "fast"), str(folder / which)) for a in args]
+            if which == "fast":
+                before = file_bytes(db)
+                capsys.readouterr()
+                code = fastlog.run(argv)
+                out, err = capsys.readouterr()
+                if code is None:  # left to Typer: nothing printed, nothing written
+                    assert (out, err, file_bytes(db)) == ("", "", before), argv
+                    return
+            else:
+                r = run(*argv)
+                out, err, code = r.stdout, r.stderr, r.exit_code
+            seen[which] = (out, err.replace(str(folder / which), "{dir}"), code, rows(db))
+        assert seen["fast"] == seen["typer"], args
+
+    check()

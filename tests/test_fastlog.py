@@ -458,11 +458,16 @@ def test_version_and_log_import_neither_typer_nor_click(tmp_path):
         "except SystemExit as e:\n"
         "    assert not e.code, e.code\n"
         "heavy = ('typer', 'click', 'rich', 'sqlite_utils', 'dateutil', 'pygal', 'typing',\n"
-        "         'platformdirs', 'tempfile', 'migrainecli.cli', 'migrainecli.catalogue')\n"
+        "         'platformdirs', 'tempfile', 'pkgutil', 'migrainecli.cli')\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
     )
     env = {**os.environ, "MIGRAINECLI_DB": str(tmp_path / "d.db")}
-    for args in (["log", D1, "--free"], ["--version"], ["log", D2, "-s", "mild", "--nausea"]):
+    for args in (
+        ["log", D1, "--free"],
+        ["--version"],
+        ["log", D2, "-s", "mild", "--nausea"],
+        ["log", D0, "-s", "severe", "--med", "sumatriptan 50 mg: relieved"],
+    ):
         r = subprocess.run(
             [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True
         )

@@ -1,4 +1,4 @@
-from migrainecli.cli import app
+from migrainecli.launch import main
 
 if __name__ == "__main__":
-    app(prog_name="migrainecli")
+    main(prog_name="migrainecli")

@@ -12,11 +12,13 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up (fastlog)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import IO
 
 TEMP_MARK = ".migrainecli-tmp-"
 _SIDE_FILES = ("-journal", "-wal", "-shm")
@@ -32,6 +34,8 @@ def claimed_temp(path: Path, suffix: str = "") -> tuple[int, Path]:
 
     Returns the open descriptor (close it when done; that releases the claim) and the path.
     """
+    import tempfile  # here, not at the top: every command imports this module, few write files
+
     folder = path.parent if str(path.parent) else Path(".")
     fd, name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=suffix, dir=folder)
     try:

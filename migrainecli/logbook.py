@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
-from typing import Any
 
 from migrainecli.errors import InvalidValue, MigraineError, NotFound
 from migrainecli.models import FEATURES, IMPAIRMENTS, SEVERITIES, Day, Intake
 from migrainecli.rules.day import DayVerdict, classify_day
 from migrainecli.storage import Diary
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up (fastlog)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
 
 DAY_FIELDS = tuple(f.name for f in fields(Day) if f.name != "date")
 MAX_RANGE_DAYS = 366

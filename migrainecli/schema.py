@@ -8,10 +8,9 @@ everyday commands do not pay for importing sqlite-utils.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from migrainecli.models import FEATURES, KINDS
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up (fastlog)
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations

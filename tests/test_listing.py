@@ -298,7 +298,7 @@ def test_log_confirmation_gives_one_reason_and_show_keeps_the_detail(run):
 
 
 def test_confirmation_wraps_on_a_terminal_only():
-    from migrainecli.cli.days import confirmation
+    from migrainecli.dayoptions import confirmation
 
     text = "Logged 2025-03-05: headache day, not a migraine day (0 of the 4 pain features)."
     assert confirmation(text, False, 40) == text

@@ -4,7 +4,6 @@ Domain errors (``MigraineError``) become one sentence on stderr and exit code 1,
 wherever they are raised; tracebacks never reach the user and never show locals.
 """
 
-import sqlite3
 import sys
 from typing import Annotated
 
@@ -12,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from migrainecli import __version__
-from migrainecli.errors import MigraineError
+from migrainecli.edge import USER_ERRORS, error_sentence, silence_stdout
 
 HELP = """Track headache days and treatments; read the diary against ICHD-3, EHF and AHS criteria.
 
@@ -47,42 +46,13 @@ class _Group(TyperGroup):
             # (``| head``) is met by the BrokenPipeError branch below.
             sys.stdout.flush()
             return result
-        except MigraineError as err:
-            raise fail(str(err)) from None
-        except sqlite3.OperationalError as err:
-            from migrainecli.storage import DISK_FULL, is_locked
-
-            if "disk is full" in str(err):
-                raise fail(DISK_FULL) from None
-            if is_locked(err):
-                raise fail(
-                    "The diary is busy in another program and stayed locked; try again."
-                ) from None
-            raise fail(f"The diary could not be changed ({err}).") from None
-        except sqlite3.DatabaseError as err:
-            raise fail(
-                f"The diary file cannot be used ({err}); it may be damaged. "
-                "'migrainecli check' reports what is wrong."
-            ) from None
         except BrokenPipeError:
             # stdout closed early (e.g. piped into `head`): the reader has what it wanted,
             # so stop quietly with success, as `cat` and `grep` do.
-            _silence_stdout()
+            silence_stdout()
             raise typer.Exit(0) from None
-        except OSError as err:
-            import errno
-
-            if err.errno in (errno.ENOSPC, errno.EDQUOT):
-                from migrainecli.storage import DISK_FULL
-
-                raise fail(DISK_FULL) from None
-            if err.errno == errno.EROFS:
-                raise fail(
-                    f"The folder of {err.filename or 'the file'} is read-only (a "
-                    "read-only file system); nothing was changed."
-                ) from None
-            name = f" {err.filename}" if err.filename else ""
-            raise fail(f"Cannot use{name}: {err.strerror or err}.") from None
+        except USER_ERRORS as err:
+            raise fail(error_sentence(err)) from None
 
     def list_commands(self, ctx) -> list[str]:  # type: ignore[override]
         return list(LAZY_COMMANDS)
@@ -130,21 +100,9 @@ class _Group(TyperGroup):
             try:
                 sys.stdout.flush()
             except BrokenPipeError:
-                _silence_stdout()
+                silence_stdout()
             except (OSError, ValueError):
                 pass
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so that the flush at interpreter exit cannot fail."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):  # stdout already closed or not a real file
-        pass
 
 
 # The sub-commands, in the order and sections of the main --help, each loaded only when

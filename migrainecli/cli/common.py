@@ -1,6 +1,5 @@
 """Shared pieces of the command-line edge: consoles, the diary, dates, JSON, errors."""
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,7 +10,6 @@ from typing import Annotated, Any
 
 import typer
 
-from migrainecli import dates
 from migrainecli.errors import DateError, MigraineError
 from migrainecli.safetext import visible
 
@@ -162,7 +160,9 @@ def read_diary(ctx: typer.Context, as_json: bool, read: Callable[[Any], Any]) ->
 
 def started_new_diary(path: Path) -> None:
     """The one notice that a command created the diary file (stderr)."""
-    note(f"Started a new diary at {path}.")
+    from migrainecli.edge import started_new_diary as words
+
+    note(words(path))
 
 
 @contextmanager
@@ -182,7 +182,9 @@ def open_diary(ctx: typer.Context, *, write: bool) -> Iterator[Any]:
 
 
 def _waiting() -> None:
-    note("Waiting for another migrainecli (or program) using the diary...")
+    from migrainecli.edge import WAITING
+
+    note(WAITING)
 
 
 # Typer's own click classes (Typer 0.28 ships a copy of click; earlier ones use click's):
@@ -236,6 +238,8 @@ def date_order() -> str | None:
 
 
 def parse_date(text: str, *, option: str | None = None, allow_future: bool = False) -> date:
+    from migrainecli import dates
+
     try:
         return dates.parse_date(text, allow_future=allow_future, order=date_order)
     except DateError as e:
@@ -244,6 +248,8 @@ def parse_date(text: str, *, option: str | None = None, allow_future: bool = Fal
 
 def parse_month_or_date(text: str, *, option: str, allow_future: bool = False) -> tuple[date, bool]:
     """A trial date: a day, or a month (its first day, flagged approximate)."""
+    from migrainecli import dates
+
     try:
         return dates.parse_month_or_date(text, allow_future=allow_future, order=date_order)
     except DateError as e:
@@ -251,6 +257,8 @@ def parse_month_or_date(text: str, *, option: str, allow_future: bool = False) -
 
 
 def parse_range(text: str, *, allow_future: bool = False) -> tuple[date, date]:
+    from migrainecli import dates
+
     return dates.parse_range(text, allow_future=allow_future, order=date_order)
 
 
@@ -262,6 +270,8 @@ def print_json(data: Any) -> None:
 def print_json_items(items: Any) -> None:
     """A JSON list written one item at a time: the same text as ``print_json(list(items))``
     without holding the whole list (a 100-year ``days --json``)."""
+    import json
+
     write = sys.stdout.write
     first = True
     for item in items:
@@ -273,6 +283,8 @@ def print_json_items(items: Any) -> None:
 
 def json_text(data: Any) -> str:
     """Indented UTF-8 JSON with ISO dates, ending in a newline (stdout or a file)."""
+    import json
+
     return json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n"
 
 

@@ -125,110 +125,56 @@ class DayOptions:
 
     def changes(self) -> dict[str, Any]:
         """The day's fields the options set (--med and --relieved aside)."""
-        if self.free and self.severity is not None:
-            raise fail("--free and --severity contradict each other; give one of them.")
-        changes: dict[str, Any] = {}
-        if self.free:
-            changes["severity"] = "none"
-        elif self.severity is not None:
-            changes["severity"] = self.severity.value
-        if self.hours is not None:
-            changes["hours"] = self.hours
-        if self.impairment is not None:
-            changes["impairment"] = self.impairment.value
-        if self.note is not None:
-            changes["note"] = self.note or None
-        flags = {f: getattr(self, f) for f in (*FEATURES, "believed_migraine")}
-        changes.update({k: v for k, v in flags.items() if v is not None})
-        return changes
+        from migrainecli.dayoptions import FLAGS, changes
 
-
-LONG_RANGE_DAYS = 7  # a longer range is confirmed in one summary line, not a line a day
+        return changes(
+            severity=self.severity.value if self.severity is not None else None,
+            free=self.free,
+            hours=self.hours,
+            impairment=self.impairment.value if self.impairment is not None else None,
+            note=self.note,
+            flags={f: getattr(self, f) for f in FLAGS},
+        )
 
 
 def _report(results, verb_new: str) -> None:
-    from migrainecli.logbook import describe
+    from migrainecli.dayoptions import printed, report
 
-    if len(results) > LONG_RANGE_DAYS:
-        created = sum(r.created for r in results)
-        counts = [
-            f"{created:,} new", f"{len(results) - created:,} updated",
-            f"{sum(r.verdict.headache for r in results):,} headache days",
-            f"{sum(r.verdict.migraine for r in results):,} migraine days",
-            f"{sum(r.added for r in results):,} intakes added",
-        ]  # fmt: skip
-        first, last = results[0].day.date, results[-1].day.date
-        _confirm(f"{verb_new} {len(results):,} days ({first} to {last}): {', '.join(counts)}.")
-        return
-    for r in results:
-        if r.created:
-            meds = f" (+{r.added} intake{'s' if r.added != 1 else ''})" if r.added else ""
-            _confirm(f"{verb_new} {r.day.date.isoformat()}{meds}: {describe(r.verdict)}.")
-        else:
-            what = ", ".join(r.changed) or "no change"
-            _confirm(f"Updated {r.day.date.isoformat()} ({what}): {describe(r.verdict)}.")
-
-
-def _confirm(text: str) -> None:
-    import shutil
-    import sys
-
-    tty = sys.stdout.isatty()
-    typer.echo(confirmation(text, tty, shutil.get_terminal_size().columns if tty else 0))
-
-
-def confirmation(text: str, tty: bool, width: int) -> str:
-    """A ``log`` / ``edit`` confirmation as printed: on a terminal wrapped at spaces to its
-    width (later lines indented two spaces); piped, one line, so that a script or grep
-    reads one line per day."""
-    if not tty:
-        return text
-    from migrainecli.cli.listing import wrap
-
-    return "\n".join(wrap(text, max(width, 20), "  "))
+    for line in report(results, verb_new):
+        typer.echo(printed(line))
 
 
 def _relief_usage(med: list[str] | None, relieved: bool | None) -> None:
     """--relieved must say which intake it is about: exactly one --med."""
-    if relieved is None:
-        return
-    flag = "--relieved" if relieved else "--not-relieved"
-    word = "relieved" if relieved else "not relieved"
-    if not med:
-        raise usage_error(
-            f'{flag} needs the medication it is about: --med "sumatriptan 50 mg: {word}".'
-        )
-    if len(med) > 1:
-        raise usage_error(
-            f"{flag} with {len(med)} --med options does not say which intake it is about; "
-            f'write it in each one: --med "{med[0]}: {word}" --med "{med[1]}: relieved".'
-        )
+    from migrainecli.dayoptions import relief_usage
+
+    message = relief_usage(med, relieved)
+    if message is not None:
+        raise usage_error(message)
 
 
 def _log_confirmed(diary, yes: bool, **kwargs):
     """Log, asking first (or needing --yes off a terminal) when the entry looks like a typo."""
     import sys
 
+    from migrainecli.dayoptions import NOTHING_LOGGED, add_yes, is_that_right
     from migrainecli.logbook import NeedsConfirmation, log_days
 
     try:
         return log_days(diary, confirmed=yes, **kwargs)
     except NeedsConfirmation as question:
         if not sys.stdin.isatty():
-            raise fail(f"{question} Add --yes if that is right.") from None
-        if not confirm(f"{question} Is that right?"):
-            raise fail("Nothing logged.") from None
+            raise fail(add_yes(str(question))) from None
+        if not confirm(is_that_right(str(question))):
+            raise fail(NOTHING_LOGGED) from None
         return log_days(diary, confirmed=True, **kwargs)
 
 
 def _warn_in_gap(results, gaps) -> None:
-    for g in gaps:
-        inside = [r.day.date for r in results if g.start <= r.day.date <= g.end]
-        if inside:
-            note(
-                f"Note: {inside[0]} is inside the untracked period #{g.id} ({g.start} to "
-                f"{g.end}), so it is not counted; 'migrainecli gap delete {g.id}' counts it."
-            )
+    from migrainecli.dayoptions import gap_notes
+
+    for line in gap_notes(results, gaps):
+        note(line)
 
 
 @option_set
@@ -272,13 +218,15 @@ def log(
     days, or one before the date of birth, is asked about first (--yes off a
     terminal).
     """
+    from migrainecli.dayoptions import asks_questions
+
     _relief_usage(day.med, day.relieved)
     start, end = parse_range(when)
     changes = day.changes()
     meds = day.med or []
     if like is not None:
         changes, meds = _like(ctx, like, start, end, changes, day.med, day.free)
-    elif not changes and not meds and day.relieved is None and start == end:
+    elif asks_questions(changes, meds, day.relieved, start, end):
         from migrainecli.cli.guided import ask_day, on_terminal
 
         if on_terminal():

@@ -7,15 +7,8 @@ from datetime import date
 import typer
 
 from migrainecli.cli.common import diary_path, fail, note, open_diary
+from migrainecli.edge import on_terminal  # noqa: F401 - log and score ask it here
 from migrainecli.guided import Answers, Interview
-
-
-def on_terminal() -> bool:
-    """Questions are asked only when a person is at both ends: a script never sees them."""
-    try:
-        return sys.stdin.isatty() and sys.stdout.isatty()
-    except (AttributeError, ValueError):  # closed or replaced streams
-        return False
 
 
 def ask_day(ctx: typer.Context, when: date) -> Answers:

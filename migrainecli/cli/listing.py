@@ -21,9 +21,10 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
+
+from migrainecli.edge import wrap  # the one wrapping of plain output (also for log)
 
 NARROW = 70  # below this many columns, listings are stacked blocks, not tables
 GAP = "  "  # between columns
@@ -65,13 +66,6 @@ def cell_len(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - cell_len(text))
-
-
-def wrap(text: str, width: int, indent: str = "") -> list[str]:
-    """``text`` wrapped at spaces to ``width`` (words are never cut), later lines indented."""
-    return textwrap.wrap(
-        text, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
-    ) or [""]
 
 
 def table(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from migrainecli.models import Day, Intake
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up (fastlog)
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from migrainecli.catalogue import Catalogue
 

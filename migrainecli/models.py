@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up (fastlog)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
 
 SEVERITIES = ("none", "mild", "moderate", "severe")
 IMPAIRMENTS = ("none", "mild", "serious", "bedbound")

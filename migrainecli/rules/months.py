@@ -33,12 +33,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
 
 from migrainecli.models import Day, DiaryData, Gap, Intake
 from migrainecli.rules.day import classify_day
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up (fastlog)
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
+
     from migrainecli.catalogue import Catalogue
 
 MET = "met"

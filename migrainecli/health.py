@@ -18,7 +18,7 @@ import os
 import sqlite3
 import stat
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -298,18 +298,22 @@ def _month_counts(conn: sqlite3.Connection) -> Finding:
     diary = Diary(conn, None)
     gaps = diary.gaps()
     state = conn.execute("SELECT basis FROM month_counts_state").fetchone()
-    stale = conn.execute("SELECT count(DISTINCT month) FROM month_counts_stale").fetchone()[0]
-    if state is None or state[0] != tally_basis(gaps) or stale:
+    # the month still running is recounted by the first write of a later month
+    running = {r[0] for r in conn.execute("SELECT DISTINCT month FROM month_counts_stale")}
+    ended = {m for m in running if m < date.today().isoformat()[:7]}
+    if state is None or state[0] != tally_basis(gaps) or ended:
         return Finding(
             name,
             NOTE,
             "Made by another version of migrainecli or not finished: they are recounted at the "
             "next change to the diary, and until then every report counts from the days.",
         )
-    stored = diary.stored_month_counts() or []
-    fresh = month_count_rows(diary, gaps)
+    stored = [r for r in diary.stored_month_counts() or [] if r[0] not in running]
+    fresh = [r for r in month_count_rows(diary, gaps) if r[0] not in running]
     if stored == fresh:
         n = len(stored)
+        if not n:
+            return Finding(name, OK, "None to compare yet: this month is counted from its days.")
         return Finding(
             name, OK, f"The stored counts of {n:,} month{'s' * (n != 1)} match a recount."
         )

@@ -1004,7 +1004,10 @@ class Diary:
             state = conn.execute("SELECT basis FROM month_counts_state").fetchone()
             if state is None or state[0] != tally_basis(gaps):
                 return None
-            if conn.execute("SELECT 1 FROM month_counts_stale LIMIT 1").fetchone():
+            # a month to recount before the ones read from their rows
+            if conn.execute(
+                "SELECT 1 FROM month_counts_stale WHERE month < ? LIMIT 1", [month]
+            ).fetchone():
                 return None
             counts = conn.execute(
                 "SELECT month, counts FROM month_counts WHERE month < ? AND counts IS NOT NULL",
@@ -1047,7 +1050,13 @@ class Diary:
     def _recount(self) -> None:
         """Recount, inside the write transaction about to commit, the months its writes
         touched (``month_counts_stale``), or every month when the stored counts were made
-        on another basis (another counting, release or set of gaps)."""
+        on another basis (another counting, release or set of gaps).
+
+        A month still running (today's, by the clock) stays marked: a read never takes
+        the stored count of the month it is as of (``rules.criteria.rows_needed_from``
+        counts that one from its rows), so an everyday ``log`` of today or of this
+        month pays for no recount, and the first write of a later month recounts it.
+        """
         conn = self.conn
         try:
             stale = [r[0] for r in conn.execute("SELECT DISTINCT month FROM month_counts_stale")]
@@ -1056,18 +1065,21 @@ class Diary:
             if "no such table" in str(err):  # a write before m006 (the upgrade itself)
                 return
             raise
+        current = date.today().isoformat()[:7]
+        ended = [m for m in stale if m < current]
         gaps = self.gaps()
         basis = tally_basis(gaps)
-        if state is not None and state[0] == basis and not stale:
-            return
         same_basis = state is not None and state[0] == basis
-        counted = month_count_rows(self, gaps, stale if same_basis else None)
-        if not same_basis:
-            conn.execute("DELETE FROM month_counts")
+        if same_basis and not ended:
+            return
+        counted = month_count_rows(self, gaps, ended if same_basis else None)
+        if same_basis:
+            conn.executemany("DELETE FROM month_counts WHERE month = ?", [[m] for m in ended])
+            conn.execute("DELETE FROM month_counts_stale WHERE month < ?", [current])
         else:
-            conn.executemany("DELETE FROM month_counts WHERE month = ?", [[m] for m in stale])
+            conn.execute("DELETE FROM month_counts")
+            conn.execute("DELETE FROM month_counts_stale")
         conn.executemany("INSERT INTO month_counts VALUES (?, ?, ?, ?)", counted)
-        conn.execute("DELETE FROM month_counts_stale")
         conn.execute("INSERT OR REPLACE INTO month_counts_state VALUES (1, ?)", [basis])
 
     def recount_months(self) -> None:

@@ -560,10 +560,13 @@ class Diary:
             raise DiaryFileError(f"Cannot create the diary at {path}: {err.strerror}.") from None
 
     def _migrate(self) -> None:
-        from migrainecli.schema import migrations
+        from migrainecli import schema
 
         with self.write():
-            migrations.apply(self.db)
+            if self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None:
+                schema.create(self.conn)  # a new diary: no sqlite-utils to import
+            else:
+                schema.migrations.apply(self.db)
 
     def close(self) -> None:
         self.conn.close()

@@ -808,7 +808,7 @@ class Diary:
 
     def save_days(self, days: Iterable[Day]) -> None:
         """Insert or replace many days in one transaction (import)."""
-        rows = [list(_day_row(d).values()) for d in days]
+        rows = [_day_values(d) for d in days]
         if not rows:
             return
         with self.write():
@@ -1131,6 +1131,19 @@ def _day(row: tuple) -> Day:
     return Day(
         date.fromisoformat(d), severity, hours,
         b[u], b[p], b[a], b[n], b[v], b[ph], b[so], b[au], b[bm], impairment, note,
+    )  # fmt: skip
+
+
+_INT = {None: None, False: 0, True: 1}
+
+
+def _day_values(day: Day) -> tuple:
+    """``_day_row(day)``'s values, made faster (import writes thousands)."""
+    i = _INT
+    return (
+        day.date.isoformat(), day.severity, day.hours, i[day.unilateral], i[day.pulsating],
+        i[day.activity], i[day.nausea], i[day.vomiting], i[day.photophobia],
+        i[day.phonophobia], i[day.aura], i[day.believed_migraine], day.impairment, day.note,
     )  # fmt: skip
 
 

@@ -31,6 +31,7 @@ Standard library only, plus the installed project (``migrainecli`` and the
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
 import io
 import json
@@ -229,20 +230,77 @@ def bench_env() -> dict[str, str]:
     return env
 
 
-def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(seconds, peak RSS in MiB) of one child process, stdout to /dev/null; fails loudly
-    on a non-zero exit."""
+# The children are started by a small Python of their own (``python -S``, 8 MiB), never
+# by this process: a child's max RSS counts the memory of the process that spawned it
+# (Linux records the spawner's at exec), so a spawner grown by the synthetic diaries
+# would show every command at 30 MiB. The spawner times each child (posix_spawn to
+# wait4) and reports its seconds, max RSS and exit status.
+_SPAWNER = r"""
+import os, sys, time
+for line in sys.stdin:
+    argv, env, err = eval(line)
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 2, err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+    ]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
-    if proc.returncode != 0:
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
-    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is KiB on Linux
+    pid = os.posix_spawnp(argv[0], argv, env, file_actions=actions)
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.perf_counter() - t0
+    print(repr(seconds), usage.ru_maxrss, os.waitstatus_to_exitcode(status), flush=True)
+"""
+
+
+class Spawner:
+    """The process that starts every timed command (see ``_SPAWNER``)."""
+
+    _running: Spawner | None = None
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-S", "-c", _SPAWNER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        fd, name = tempfile.mkstemp(prefix="migrainecli-bench-", suffix=".stderr")
+        os.close(fd)
+        self.stderr = Path(name)
+
+    @classmethod
+    def get(cls) -> Spawner:
+        if cls._running is None or cls._running.proc.poll() is not None:
+            cls._running = cls()
+            atexit.register(cls._running.close)
+        return cls._running
+
+    def run(self, cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(repr((list(cmd), dict(env), str(self.stderr))) + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().split()
+        if len(answer) != 3:
+            raise SystemExit(f"the benchmark's spawner failed on: {' '.join(cmd)}")
+        return float(answer[0]), int(answer[1]) / 1024, int(answer[2])  # KiB on Linux
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait()
+        self.stderr.unlink(missing_ok=True)
+
+
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MiB) of one child process, stdin and stdout /dev/null; fails
+    loudly on a non-zero exit."""
+    spawner = Spawner.get()
+    seconds, peak, code = spawner.run(cmd, env)
+    if code != 0:
+        err = spawner.stderr.read_text(errors="replace")
+        raise SystemExit(f"failed ({code}): {' '.join(cmd)}\n{err}")
+    return seconds, peak
 
 
 @dataclass

@@ -112,3 +112,20 @@ def test_compare_uses_the_same_helpers():
     compare = _load("compare")
     assert compare.rotation(2, 1) == [1, 0]
     assert compare.Ratio.of([2.0, 3.0, 4.0], [1.0, 2.0, 2.0]).median == 2.0
+
+
+def test_the_spawner_reports_each_child_s_own_peak_memory_and_its_failure():
+    # A child's max RSS is its own, not that of the benchmark process that asked for it
+    # (which holds 64 MiB here); a failing command stops the benchmark with its stderr.
+    ballast = bytearray(64 << 20)
+    for i in range(0, len(ballast), 4096):
+        ballast[i] = 1
+    env = run.bench_env()
+    _, small = run.run_once([sys.executable, "-S", "-c", "pass"], env)
+    big_code = "b = bytearray(96 << 20)\nfor i in range(0, len(b), 4096): b[i] = 1"
+    _, big = run.run_once([sys.executable, "-S", "-c", big_code], env)
+    assert small < 40 and big >= 96
+    code = "import sys; sys.stderr.write('went ' + 'wrong'); sys.exit(3)"
+    with pytest.raises(SystemExit, match="(?s)failed \\(3\\).*\nwent wrong"):
+        run.run_once([sys.executable, "-S", "-c", code], env)
+    del ballast

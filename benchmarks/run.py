@@ -445,6 +445,8 @@ class Bench:
         by = dict(zip(MAIN_SIZES, t, strict=True))
         peak = by["100 years"].peak
         return [
+            ratio_figure("`status --json`, 1 year / 1 month", by["1 year"], by["1 month"],
+                         None),
             ratio_figure("`status --json`, 20 years / 1 month", by["20 years"], by["1 month"],
                          1.10),
             ratio_figure("`status --json`, 100 years / 1 month", by["100 years"], by["1 month"],

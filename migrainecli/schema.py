@@ -363,14 +363,15 @@ class _Steps:
         self.conn = conn
 
     def __getattr__(self, name: str):
-        from sqlite_utils import Database
+        db = self.__dict__.get("_db")
+        if db is None:
+            from sqlite_utils import Database
 
-        db = Database(self.conn, execute_plugins=False)
-        self.__dict__["_db"] = db
+            db = self.__dict__["_db"] = Database(self.conn, execute_plugins=False)
         return getattr(db, name)
 
     def __getitem__(self, name: str):
-        return self.__getattr__("__getitem__")(name)
+        return self.__getattr__("table")(name)
 
 
 def create(conn: sqlite3.Connection) -> None:

@@ -181,3 +181,24 @@ def test_a_new_diary_never_imports_sqlite_utils(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_step_that_uses_sqlite_utils_runs_in_a_new_diary_too(tmp_path, monkeypatch):
+    # schema.create gives the steps the connection (all _script needs); a step written
+    # with sqlite-utils' API gets a real Database over the same connection.
+    from migrainecli import schema
+
+    def m999_api(db):
+        db["extra"].create({"id": int, "name": str}, pk="id")
+        db["extra"].insert({"id": 1, "name": "x"})
+        db.execute("CREATE INDEX extra_name ON extra(name)")
+
+    monkeypatch.setattr(schema, "STEPS", (*schema.STEPS, m999_api))
+    conn = sqlite3.connect(tmp_path / "d.db")
+    conn.execute("BEGIN IMMEDIATE")
+    schema.create(conn)
+    conn.execute("COMMIT")
+    assert conn.execute("SELECT name FROM extra").fetchall() == [("x",)]
+    names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+    assert names == [*MIGRATION_NAMES, "m999_api"]
+    conn.close()

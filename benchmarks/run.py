@@ -7,7 +7,8 @@ Builds synthetic diaries of 1 month, 1 year, 20 years and 100 years through
 ``migrainecli import`` (about every other day a headache, an intake on most headache
 days, every day logged: 7,300 rows for 20 years; trials spread over the diary). With
 ``--keep DIR`` the diaries are built in DIR and kept; a later run reuses a diary there
-whose CSV files are identical to the ones it would write, so re-runs start at once.
+whose CSV files are identical to the ones it would write (and which the same build of
+migrainecli made), so re-runs start at once.
 
 Every group of commands compared with each other runs interleaved: one warm-up round,
 then ``--rounds`` rounds (at least 11 for a run the README may quote), each command
@@ -358,18 +359,21 @@ def run_group(commands: list[Command], rounds: int, env: dict[str, str]) -> list
 
 
 # -- building the diaries ------------------------------------------------------------------
-def build_diary(root: Path, label: str, env: dict[str, str], migrainecli: list[str]) -> Path:
-    """The diary of ``label`` in ``root``: reused when its CSV files are unchanged."""
+def build_diary(
+    root: Path, label: str, env: dict[str, str], migrainecli: list[str], build: str
+) -> Path:
+    """The diary of ``label`` in ``root``: reused when its CSV files are unchanged and the
+    same build of migrainecli (``build``: its command and version) made it."""
     folder = root / label.replace(" ", "-")
     folder.mkdir(parents=True, exist_ok=True)
     texts = synthetic_texts(SIZES[label])
-    db = folder / "diary.db"
+    db, stamp = folder / "diary.db", folder / "built-by.txt"
     same = all(
         (folder / f"{k}.csv").is_file()
         and (folder / f"{k}.csv").read_bytes() == texts[k].encode("utf-8")
         for k in KINDS
     )
-    if same and db.is_file():
+    if same and db.is_file() and stamp.is_file() and stamp.read_text() == build:
         log(f"reused the {label} diary in {folder}")
         return db
     for k in KINDS:
@@ -381,6 +385,7 @@ def build_diary(root: Path, label: str, env: dict[str, str], migrainecli: list[s
     for k in KINDS:
         run_once([*migrainecli, "--db", str(building), "import", k, str(folder / f"{k}.csv")], env)
     os.replace(building, db)  # only a complete diary is ever named diary.db
+    stamp.write_text(build)
     log(f"built the {label} diary ({SIZES[label]:,} days) in {time.perf_counter() - t0:.1f} s")
     return db
 
@@ -419,10 +424,16 @@ class Bench:
         self.migrainecli = tool("migrainecli")
         self.sqlite_utils = tool("sqlite-utils")
         self.diaries: dict[str, Path] = {}
+        version = subprocess.run(
+            [*self.migrainecli, "--version"], env=self.env, capture_output=True, text=True
+        ).stdout.strip()
+        self.build = f"{self.migrainecli[0]}: {version}\n"
 
     def diary(self, label: str) -> Path:
         if label not in self.diaries:
-            self.diaries[label] = build_diary(self.root, label, self.env, self.migrainecli)
+            self.diaries[label] = build_diary(
+                self.root, label, self.env, self.migrainecli, self.build
+            )
         return self.diaries[label]
 
     def group(self, title: str, commands: list[Command]) -> list[Timing]:

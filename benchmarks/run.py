@@ -246,7 +246,13 @@ for line in sys.stdin:
         (os.POSIX_SPAWN_OPEN, 2, err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
     ]
     t0 = time.perf_counter()
-    pid = os.posix_spawnp(argv[0], argv, env, file_actions=actions)
+    try:
+        pid = os.posix_spawnp(argv[0], argv, env, file_actions=actions)
+    except OSError as e:
+        with open(err, "w") as fh:
+            fh.write(f"cannot run {argv[0]}: {e.strerror}")
+        print(0.0, 0, 127, flush=True)
+        continue
     _, status, usage = os.wait4(pid, 0)
     seconds = time.perf_counter() - t0
     print(repr(seconds), usage.ru_maxrss, os.waitstatus_to_exitcode(status), flush=True)

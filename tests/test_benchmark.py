@@ -128,4 +128,6 @@ def test_the_spawner_reports_each_child_s_own_peak_memory_and_its_failure():
     code = "import sys; sys.stderr.write('went ' + 'wrong'); sys.exit(3)"
     with pytest.raises(SystemExit, match="(?s)failed \\(3\\).*\nwent wrong"):
         run.run_once([sys.executable, "-S", "-c", code], env)
+    with pytest.raises(SystemExit, match="(?s)failed \\(127\\).*cannot run /nonexistent"):
+        run.run_once(["/nonexistent/migrainecli", "--version"], env)
     del ballast

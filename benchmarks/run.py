@@ -124,7 +124,8 @@ class Ratio:
         return cls(statistics.median(ratios), lo, hi, min(ratios), max(ratios))
 
     def text(self) -> str:
-        return f"{self.median:.2f} ({self.low:.2f}–{self.high:.2f})"
+        """The median to three places (1.102 is above a target of 1.10), the quartiles."""
+        return f"{self.median:.3f} ({self.low:.2f}–{self.high:.2f})"
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

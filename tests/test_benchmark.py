@@ -56,7 +56,7 @@ def test_a_ratio_is_the_median_of_the_per_round_ratios_not_a_ratio_of_medians():
     assert (r.least, r.most) == pytest.approx((1.0, 1.2))
     assert r.least <= r.low <= r.median <= r.high <= r.most
     assert (r.low, r.high) == pytest.approx((1.1, 1.2))
-    assert r.text() == "1.10 (1.10–1.20)"
+    assert r.text() == "1.100 (1.10–1.20)"
     with pytest.raises(ValueError):
         run.per_round_ratios([1.0, 2.0], [1.0])
 
@@ -87,7 +87,7 @@ def test_a_ratio_figure_passes_at_its_limit_and_fails_above_it():
     years = run.Timing("20 years", [0.110, 0.230, 0.105], [25.0, 24.0, 24.5])
     fig = run.ratio_figure("status", years, month, 1.10)
     assert fig.ok is True and fig.target == "≤ 1.10"
-    assert fig.measured.startswith("1.10 (")
+    assert fig.measured.startswith("1.100 (")
     assert "110 ms, 25.0 MiB / 100 ms, 21.0 MiB" in fig.measured
     assert run.ratio_figure("status", years, month, 1.09).ok is False
     assert run.ratio_figure("floor", years, month, None).row()[2:] == ["—", "—"]

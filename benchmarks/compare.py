@@ -12,24 +12,15 @@ a copy of ``--diary FILE``.
 """
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
-
-def run(cmd: list[str], env: dict[str, str]) -> float:
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    elapsed = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode()}")
-    return elapsed
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import Ratio, bench_env, rotation, run_once  # noqa: E402 - benchmarks/run.py
 
 
 def main() -> int:
@@ -41,33 +32,31 @@ def main() -> int:
     parser.add_argument("args", nargs="+")
     a = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="migrainecli-compare-"))
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    env = bench_env()
     first = date.today() - timedelta(days=3 * a.rounds + 10)
     builds = {"old": a.old, "new": a.new}
     if a.diary:
         for which in builds:
             shutil.copyfile(a.diary, folder / f"{which}.db")
     times: dict[str, list[float]] = {"old": [], "new": []}
-    ratios = []
     for i in range(-1, a.rounds):  # round -1 is a warm-up
-        order = ["old", "new"] if i % 2 == 0 else ["new", "old"]
+        order = [("old", "new")[k] for k in rotation(2, max(i, 0))]
         this: dict[str, float] = {}
         for which in order:
             when = (first + timedelta(days=i + 1)).isoformat()
             args = [s.replace("{date}", when) for s in a.args]
             env["MIGRAINECLI_DB"] = str(folder / f"{which}.db")
-            this[which] = run([builds[which], *args], env)
+            this[which] = run_once([builds[which], *args], env)[0]
         if i >= 0:
             for which in builds:
                 times[which].append(this[which])
-            ratios.append(this["new"] / this["old"])
     shutil.rmtree(folder, ignore_errors=True)
     for which in builds:
         print(f"{which}: median {statistics.median(times[which]) * 1000:.1f} ms")
-    q = statistics.quantiles(ratios, n=4)
+    r = Ratio.of(times["new"], times["old"])
     print(
-        f"new / old, median of {a.rounds} per-round ratios: {statistics.median(ratios):.3f} "
-        f"(quartiles {q[0]:.3f}-{q[2]:.3f})"
+        f"new / old, median of {a.rounds} per-round ratios: {r.median:.3f} "
+        f"(quartiles {r.low:.3f}-{r.high:.3f})"
     )
     return 0
 

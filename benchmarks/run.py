@@ -1,16 +1,29 @@
 #!/usr/bin/env python3
-"""migrainecli benchmarks: whole processes, as a user runs them.
+"""migrainecli benchmarks: whole processes, as a user runs them, against their peers.
 
-    python benchmarks/run.py [--runs 5] [--keep DIR]
+    python benchmarks/run.py [--rounds 15] [--keep DIR] [--only NAME[,NAME]] [--scaling]
 
-Builds synthetic diaries of 1 month, 1 year and 20 years through ``migrainecli
-import`` (about every other day a headache, an intake on most headache days, 40
-trials over the 20 years), then times each command as a separate process: one
-warm-up run, then ``--runs`` timed runs, printing the median, the spread
-(min-max) and the peak memory (max RSS of the child). In the same run it times
-the peer a user could reach for instead, the ``sqlite-utils`` command-line
-tool, and prints the ratios the performance targets are stated in, and the one
-absolute target: ``days --all`` on 20 years in under a second.
+Builds synthetic diaries of 1 month, 1 year, 20 years and 100 years through
+``migrainecli import`` (about every other day a headache, an intake on most headache
+days, every day logged: 7,300 rows for 20 years; trials spread over the diary). With
+``--keep DIR`` the diaries are built in DIR and kept; a later run reuses a diary there
+whose CSV files are identical to the ones it would write (and which the same build of
+migrainecli made), so re-runs start at once.
+
+Every group of commands compared with each other runs interleaved: one warm-up round,
+then ``--rounds`` rounds (at least 11 for a run the README may quote), each command
+once a round, the order rotated from round to round so that no command always runs
+first, on a colder or warmer machine. A ratio is the MEDIAN OF THE PER-ROUND RATIOS
+(the two commands of one round ran seconds apart), shown with its interquartile range;
+a shared machine drifting between rounds skews neither. Each command's median time and
+peak memory (the child's max RSS, from ``os.wait4``) are printed on stderr as the run
+goes. stdout gets ONE markdown table, headed with the date, the machine and the rounds,
+that the README's Performance section copies verbatim: every target of issue 17 with
+PASS or FAIL. The exit status is 1 when a target is missed.
+
+``--scaling`` instead prints the time and peak memory of ``status --json`` against the
+length of the diary (1 month, 1, 5, 20, 50 and 100 years), interleaved the same way.
+``--only status,import`` runs just those figures (see ``--help`` for the names).
 
 Standard library only, plus the installed project (``migrainecli`` and the
 ``sqlite-utils`` command it depends on, found next to this Python).
@@ -19,9 +32,12 @@ Standard library only, plus the installed project (``migrainecli`` and the
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
+import io
 import json
 import os
+import platform
 import random
 import shutil
 import statistics
@@ -29,12 +45,26 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 # The diaries end a month ago, so that `log` has unlogged days to write.
 AS_OF = date.today() - timedelta(days=30)
-SIZES = {"1 month": 31, "1 year": 365, "20 years": 20 * 365}
+YEAR = 365
+SIZES = {
+    "1 month": 31,
+    "1 year": YEAR,
+    "5 years": 5 * YEAR,
+    "20 years": 20 * YEAR,
+    "50 years": 50 * YEAR,
+    "100 years": 100 * YEAR,
+}
+MAIN_SIZES = ("1 month", "1 year", "20 years", "100 years")
+SCALING_SIZES = ("1 month", "1 year", "5 years", "20 years", "50 years", "100 years")
+DEFAULT_ROUNDS = 15
+MIN_ROUNDS = 11  # fewer: the table says it is not a run to quote
 TRIAL_THERAPIES = [
     ("propranolol", "preventive"), ("topiramate", "preventive"), ("amitriptyline", "preventive"),
     ("flunarizine", "preventive"), ("candesartan", "preventive"), ("Botox", "preventive"),
@@ -43,32 +73,103 @@ TRIAL_THERAPIES = [
     ("Cefaly", "neuromodulation"), ("greater occipital nerve block", "procedure"),
 ]  # fmt: skip
 OUTCOMES = ["ineffective", "partial", "not_tolerated", "effective", "stopped_other"]
+KINDS = ("days", "intakes", "trials")
+DAY_HEADER = ["date", "severity", "unilateral", "pulsating", "nausea", "photophobia",
+              "phonophobia", "impairment"]  # fmt: skip
+
+# The floor of `log`: a Python that opens SQLite and writes one row, nothing else.
+FLOOR_SCRIPT = (
+    "import sqlite3,sys;c=sqlite3.connect(sys.argv[1]);"
+    "c.execute('CREATE TABLE IF NOT EXISTS days (date TEXT PRIMARY KEY, severity TEXT)');"
+    "c.execute('INSERT OR REPLACE INTO days VALUES (?, ?)', (sys.argv[2], 'mild'));"
+    "c.commit()"
+)
 
 
-def tool(name: str) -> list[str]:
-    """The installed command next to this Python (or on PATH)."""
-    local = Path(sys.executable).parent / name
-    if local.exists():
-        return [str(local)]
-    found = shutil.which(name)
-    if not found:
-        sys.exit(f"{name} is not installed; run: pip install .")
-    return [found]
+# -- pure helpers (tests/test_benchmark.py runs these) -------------------------------------
+def rotation(n: int, round_no: int) -> list[int]:
+    """The order the ``n`` commands of a group run in, in round ``round_no``: rotated by
+    one each round, so that over ``n`` rounds every command runs once in every place."""
+    shift = round_no % n if n else 0
+    return [(shift + k) % n for k in range(n)]
 
 
-MIGRAINECLI = tool("migrainecli")
-SQLITE_UTILS = tool("sqlite-utils")
+def per_round_ratios(num: Sequence[float], den: Sequence[float]) -> list[float]:
+    """``num[r] / den[r]`` for every round ``r`` (the two timed in the same round)."""
+    if len(num) != len(den):
+        raise ValueError("the two commands were not timed in the same rounds")
+    return [a / b for a, b in zip(num, den, strict=True)]
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\r\n")
-        w.writerow(header)
-        w.writerows(rows)
+def quartiles(values: Sequence[float]) -> tuple[float, float]:
+    """The first and third quartiles (the inclusive method: within min and max)."""
+    if len(values) < 2:
+        return values[0], values[0]
+    q = statistics.quantiles(values, n=4, method="inclusive")
+    return q[0], q[2]
 
 
-def synthetic(folder: Path, n_days: int, seed: int = 7) -> dict[str, Path]:
-    """CSV files for a diary of ``n_days`` ending at AS_OF."""
+@dataclass(frozen=True)
+class Ratio:
+    median: float
+    low: float  # first quartile
+    high: float  # third quartile
+    least: float
+    most: float
+
+    @classmethod
+    def of(cls, num: Sequence[float], den: Sequence[float]) -> Ratio:
+        ratios = per_round_ratios(num, den)
+        lo, hi = quartiles(ratios)
+        return cls(statistics.median(ratios), lo, hi, min(ratios), max(ratios))
+
+    def text(self) -> str:
+        """The median to three places (1.102 is above a target of 1.10), the quartiles."""
+        return f"{self.median:.3f} ({self.low:.2f}–{self.high:.2f})"
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A markdown table; ``|`` inside a cell is escaped."""
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
+
+    out = [line(header), "| " + " | ".join("---" for _ in header) + " |"]
+    out += [line(r) for r in rows]
+    return "\n".join(out)
+
+
+def verdict(ok: bool | None) -> str:
+    return "—" if ok is None else ("PASS" if ok else "FAIL")
+
+
+def machine_line(rounds: int, today: date | None = None) -> str:
+    """The heading of a table: the date, the machine and the rounds."""
+    today = today or date.today()
+    py = platform.python_version()
+    plat = platform.platform(terse=True)
+    return (
+        f"{today.isoformat()} · {os.cpu_count()} cores · Python {py} · {plat} · "
+        f"{rounds} rounds after one warm-up, the order rotated each round; a ratio is the "
+        "median of the per-round ratios (interquartile range)"
+    )
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+# -- synthetic diaries ---------------------------------------------------------------------
+def csv_text(header: list[str], rows: list[list[object]]) -> str:
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def synthetic_texts(n_days: int, seed: int = 7) -> dict[str, str]:
+    """The CSV files (days, intakes, trials) of a diary of ``n_days`` ending at AS_OF."""
     rng = random.Random(seed)
     start = AS_OF - timedelta(days=n_days - 1)
     days, intakes = [], []
@@ -97,199 +198,450 @@ def synthetic(folder: Path, n_days: int, seed: int = 7) -> dict[str, Path]:
         else:
             trials.append([therapy, kind, t_start.isoformat(), t_end.isoformat(), "",
                            rng.choice(OUTCOMES)])  # fmt: skip
-    files = {
-        "days": folder / "days.csv",
-        "intakes": folder / "intakes.csv",
-        "trials": folder / "trials.csv",
+    return {
+        "days": csv_text(DAY_HEADER, days),
+        "intakes": csv_text(["date", "medication", "dose", "relieved"], intakes),
+        "trials": csv_text(["therapy", "kind", "start", "end", "dose", "outcome"], trials),
     }
-    write_csv(files["days"], ["date", "severity", "unilateral", "pulsating", "nausea",
-                              "photophobia", "phonophobia", "impairment"], days)  # fmt: skip
-    write_csv(files["intakes"], ["date", "medication", "dose", "relieved"], intakes)
-    write_csv(files["trials"], ["therapy", "kind", "start", "end", "dose", "outcome"], trials)
+
+
+def synthetic(folder: Path, n_days: int, seed: int = 7) -> dict[str, Path]:
+    """Write the CSV files of a diary of ``n_days`` into ``folder``; their paths."""
+    files = {}
+    for kind, text in synthetic_texts(n_days, seed).items():
+        files[kind] = folder / f"{kind}.csv"
+        files[kind].write_bytes(text.encode("utf-8"))
     return files
 
 
-def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(seconds, peak RSS in MiB) of one child process; fails loudly on a non-zero exit."""
+# -- running commands ----------------------------------------------------------------------
+def tool(name: str) -> list[str]:
+    """The installed command next to this Python (or on PATH)."""
+    local = Path(sys.executable).parent / name
+    if local.exists():
+        return [str(local)]
+    found = shutil.which(name)
+    if not found:
+        sys.exit(f"{name} is not installed; run: pip install .")
+    return [found]
+
+
+def bench_env() -> dict[str, str]:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    env.pop("MIGRAINECLI_DB", None)
+    return env
+
+
+# The children are started by a small Python of their own (``python -S``, 8 MiB), never
+# by this process: a child's max RSS counts the memory of the process that spawned it
+# (Linux records the spawner's at exec), so a spawner grown by the synthetic diaries
+# would show every command at 30 MiB. The spawner times each child (posix_spawn to
+# wait4) and reports its seconds, max RSS and exit status.
+_SPAWNER = r"""
+import os, sys, time
+for line in sys.stdin:
+    argv, env, err = eval(line)
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 2, err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+    ]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.returncode != 0:
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
-    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is KiB on Linux
+    try:
+        pid = os.posix_spawnp(argv[0], argv, env, file_actions=actions)
+    except OSError as e:
+        with open(err, "w") as fh:
+            fh.write(f"cannot run {argv[0]}: {e.strerror}")
+        print(0.0, 0, 127, flush=True)
+        continue
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.perf_counter() - t0
+    print(repr(seconds), usage.ru_maxrss, os.waitstatus_to_exitcode(status), flush=True)
+"""
 
 
-class Result:
-    def __init__(self, name: str, times: list[float], peak: float):
-        self.name, self.times, self.peak = name, times, peak
+class Spawner:
+    """The process that starts every timed command (see ``_SPAWNER``)."""
+
+    _running: Spawner | None = None
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-S", "-c", _SPAWNER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        fd, name = tempfile.mkstemp(prefix="migrainecli-bench-", suffix=".stderr")
+        os.close(fd)
+        self.stderr = Path(name)
+
+    @classmethod
+    def get(cls) -> Spawner:
+        if cls._running is None or cls._running.proc.poll() is not None:
+            cls._running = cls()
+            atexit.register(cls._running.close)
+        return cls._running
+
+    def run(self, cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(repr((list(cmd), dict(env), str(self.stderr))) + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().split()
+        if len(answer) != 3:
+            raise SystemExit(f"the benchmark's spawner failed on: {' '.join(cmd)}")
+        return float(answer[0]), int(answer[1]) / 1024, int(answer[2])  # KiB on Linux
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait()
+        self.stderr.unlink(missing_ok=True)
+
+
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MiB) of one child process, stdin and stdout /dev/null; fails
+    loudly on a non-zero exit."""
+    spawner = Spawner.get()
+    seconds, peak, code = spawner.run(cmd, env)
+    if code != 0:
+        err = spawner.stderr.read_text(errors="replace")
+        raise SystemExit(f"failed ({code}): {' '.join(cmd)}\n{err}")
+    return seconds, peak
+
+
+@dataclass
+class Command:
+    """One command of a group: ``argv(r)`` is its command line in round ``r`` (-1: the
+    warm-up); ``before(r)``, when given, prepares it (not timed)."""
+
+    label: str
+    argv: Callable[[int], list[str]]
+    before: Callable[[int], None] | None = None
+
+
+@dataclass
+class Timing:
+    label: str
+    times: list[float] = field(default_factory=list)  # one a round, in round order
+    peaks: list[float] = field(default_factory=list)  # MiB
 
     @property
     def median(self) -> float:
         return statistics.median(self.times)
 
+    @property
+    def peak(self) -> float:
+        return max(self.peaks)
+
     def line(self) -> str:
         lo, hi = min(self.times), max(self.times)
         return (
-            f"{self.name:<44} {self.median * 1000:8.0f} ms  "
-            f"({lo * 1000:.0f}-{hi * 1000:.0f})  {self.peak:6.1f} MiB"
+            f"  {self.label:<48} {self.median * 1000:7.0f} ms  "
+            f"({lo * 1000:.0f}–{hi * 1000:.0f})  {self.peak:6.1f} MiB"
         )
 
 
-def bench(cases: list[tuple], env: dict[str, str], runs: int) -> list[Result]:
-    """Time several commands against each other, interleaved.
-
-    ``cases`` holds ``(name, make_cmd, before)``: ``make_cmd(i)`` gives the i-th command,
-    ``before(i)`` (or None) prepares it. Each case gets one warm-up run, then the cases
-    take turns, ``runs`` rounds: a ratio between two cases is then not skewed by the
-    machine getting faster or slower between them (a shared virtual machine drifts).
-    """
-    for _name, make_cmd, before in cases:
-        if before:
-            before(-1)
-        run_once(make_cmd(-1), env)
-    times: list[list[float]] = [[] for _ in cases]
-    peaks = [0.0 for _ in cases]
-    for i in range(runs):
-        for k, (_name, make_cmd, before) in enumerate(cases):
-            if before:
-                before(i)
-            seconds, mem = run_once(make_cmd(i), env)
-            times[k].append(seconds)
-            peaks[k] = max(peaks[k], mem)
-    results = [Result(c[0], t, p) for c, t, p in zip(cases, times, peaks, strict=True)]
-    for r in results:
-        print(r.line(), flush=True)
-    return results
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
-def main() -> int:
+def run_group(commands: list[Command], rounds: int, env: dict[str, str]) -> list[Timing]:
+    """Time the commands against each other: a warm-up round, then ``rounds`` rounds, each
+    command once a round in the order :func:`rotation` gives."""
+    timings = [Timing(c.label) for c in commands]
+    for r in range(-1, rounds):
+        for k in rotation(len(commands), max(r, 0)):
+            c = commands[k]
+            if c.before:
+                c.before(r)
+            seconds, peak = run_once(c.argv(r), env)
+            if r >= 0:
+                timings[k].times.append(seconds)
+                timings[k].peaks.append(peak)
+    for t in timings:
+        log(t.line())
+    return timings
+
+
+# -- building the diaries ------------------------------------------------------------------
+def build_diary(
+    root: Path, label: str, env: dict[str, str], migrainecli: list[str], build: str
+) -> Path:
+    """The diary of ``label`` in ``root``: reused when its CSV files are unchanged and the
+    same build of migrainecli (``build``: its command and version) made it."""
+    folder = root / label.replace(" ", "-")
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = synthetic_texts(SIZES[label])
+    db, stamp = folder / "diary.db", folder / "built-by.txt"
+    same = all(
+        (folder / f"{k}.csv").is_file()
+        and (folder / f"{k}.csv").read_bytes() == texts[k].encode("utf-8")
+        for k in KINDS
+    )
+    if same and db.is_file() and stamp.is_file() and stamp.read_text() == build:
+        log(f"reused the {label} diary in {folder}")
+        return db
+    for k in KINDS:
+        (folder / f"{k}.csv").write_bytes(texts[k].encode("utf-8"))
+    building = folder / "building.db"
+    for p in (db, building):
+        remove_db(p)
+    t0 = time.perf_counter()
+    for k in KINDS:
+        run_once([*migrainecli, "--db", str(building), "import", k, str(folder / f"{k}.csv")], env)
+    os.replace(building, db)  # only a complete diary is ever named diary.db
+    stamp.write_text(build)
+    log(f"built the {label} diary ({SIZES[label]:,} days) in {time.perf_counter() - t0:.1f} s")
+    return db
+
+
+def remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+# -- the figures ---------------------------------------------------------------------------
+@dataclass
+class Figure:
+    name: str
+    measured: str
+    target: str
+    ok: bool | None  # None: shown, not a target
+
+    def row(self) -> list[str]:
+        return [self.name, self.measured, self.target, verdict(self.ok)]
+
+
+def ratio_figure(name: str, num: Timing, den: Timing, limit: float | None) -> Figure:
+    r = Ratio.of(num.times, den.times)
+    measured = (
+        f"{r.text()}; {ms(num.median)}, {num.peak:.1f} MiB / {ms(den.median)}, {den.peak:.1f} MiB"
+    )
+    if limit is None:
+        return Figure(name, measured, "—", None)
+    return Figure(name, measured, f"≤ {limit:.2f}", r.median <= limit)
+
+
+class Bench:
+    def __init__(self, root: Path, rounds: int):
+        self.root, self.rounds = root, rounds
+        self.env = bench_env()
+        self.migrainecli = tool("migrainecli")
+        self.sqlite_utils = tool("sqlite-utils")
+        self.diaries: dict[str, Path] = {}
+        version = subprocess.run(
+            [*self.migrainecli, "--version"], env=self.env, capture_output=True, text=True
+        ).stdout.strip()
+        self.build = f"{self.migrainecli[0]}: {version}\n"
+
+    def diary(self, label: str) -> Path:
+        if label not in self.diaries:
+            self.diaries[label] = build_diary(
+                self.root, label, self.env, self.migrainecli, self.build
+            )
+        return self.diaries[label]
+
+    def group(self, title: str, commands: list[Command]) -> list[Timing]:
+        log(f"{title}:")
+        return run_group(commands, self.rounds, self.env)
+
+    def fixed(self, label: str, argv: list[str]) -> Command:
+        return Command(label, lambda _r: argv)
+
+    def on(self, size: str, *args: str) -> list[str]:
+        return [*self.migrainecli, "--db", str(self.diary(size)), *args]
+
+    # Each figure group returns its rows of the table.
+    def status(self) -> list[Figure]:
+        args = ("status", "--json", "--as-of", AS_OF.isoformat())
+        t = self.group(
+            "status --json",
+            [self.fixed(f"status --json ({s})", self.on(s, *args)) for s in MAIN_SIZES],
+        )
+        by = dict(zip(MAIN_SIZES, t, strict=True))
+        peak = by["100 years"].peak
+        return [
+            ratio_figure("`status --json`, 1 year / 1 month", by["1 year"], by["1 month"],
+                         None),
+            ratio_figure("`status --json`, 20 years / 1 month", by["20 years"], by["1 month"],
+                         1.10),
+            ratio_figure("`status --json`, 100 years / 1 month", by["100 years"], by["1 month"],
+                         1.30),
+            Figure("peak memory, `status --json` on 100 years", f"{peak:.1f} MiB", "≤ 40 MiB",
+                   peak <= 40),
+        ]  # fmt: skip
+
+    def _twenty_over_month(self, title: str, args: tuple[str, ...], limit: float) -> Figure:
+        sizes = ("1 month", "20 years")
+        t = self.group(title, [self.fixed(f"{title} ({s})", self.on(s, *args)) for s in sizes])
+        return ratio_figure(f"`{title}`, 20 years / 1 month", t[1], t[0], limit)
+
+    def report(self) -> list[Figure]:
+        args = ("report", "--json", "--as-of", AS_OF.isoformat())
+        return [self._twenty_over_month("report --json", args, 1.15)]
+
+    def summary(self) -> list[Figure]:
+        args = ("summary", "--format", "html", "--as-of", AS_OF.isoformat())
+        return [self._twenty_over_month("summary --format html", args, 1.15)]
+
+    def log(self) -> list[Figure]:
+        # `log` writes a new day after the end of a copy of the 20-year diary each round;
+        # sqlite-utils inserts one row into a small database, the floor one row with sqlite3.
+        work = self.root / "log-work"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+        diary = work / "diary.db"
+        shutil.copyfile(self.diary("20 years"), diary)
+        peer, floor = work / "peer.db", work / "floor.db"
+        row = work / "row.json"
+        row.write_text(json.dumps({"date": AS_OF.isoformat(), "severity": "mild"}))
+
+        def day(r: int) -> str:
+            return (AS_OF + timedelta(days=r + 2)).isoformat()
+
+        mig, su = self.migrainecli, self.sqlite_utils
+        lg, ins, fl = self.group(
+            "log one day",
+            [
+                Command("log one day (20 years)",
+                        lambda r: [*mig, "--db", str(diary), "log", day(r), "-s", "mild"]),
+                self.fixed("sqlite-utils insert (one row)",
+                           [*su, "insert", str(peer), "days", str(row)]),
+                Command("floor: python -c, sqlite3, one row",
+                        lambda r: [sys.executable, "-c", FLOOR_SCRIPT, str(floor), day(r)]),
+            ],
+        )  # fmt: skip
+        shutil.rmtree(work, ignore_errors=True)
+        return [
+            ratio_figure("`log` one day / `sqlite-utils insert` one row", lg, ins, 0.45),
+            ratio_figure("`log` one day / floor (`python -c`: sqlite3, one row)", lg, fl, None),
+        ]
+
+    def version(self) -> list[Figure]:
+        v, t = self.group(
+            "--version",
+            [
+                self.fixed("migrainecli --version", [*self.migrainecli, "--version"]),
+                self.fixed('python -c "import typer"', [sys.executable, "-c", "import typer"]),
+            ],
+        )
+        return [ratio_figure('`--version` / `python -c "import typer"`', v, t, 1.10)]
+
+    def days(self) -> list[Figure]:
+        (t,) = self.group(
+            "days --all",
+            [self.fixed("days --all --no-pager (20 years)",
+                        self.on("20 years", "days", "--all", "--no-pager"))],
+        )  # fmt: skip
+        lo, hi = quartiles(t.times)
+        return [
+            Figure("`days --all` on 20 years (7,300 rows, `--no-pager`, to /dev/null)",
+                   f"{t.median:.2f} s ({lo:.2f}–{hi:.2f}); {t.peak:.1f} MiB", "< 1 s",
+                   t.median < 1.0),
+        ]  # fmt: skip
+
+    def import_(self) -> list[Figure]:
+        days_csv = self.diary("20 years").parent / "days.csv"
+        work = self.root / "import-work"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+        mine, theirs = work / "mine.db", work / "peer.db"
+        mig, su = self.migrainecli, self.sqlite_utils
+        m, p = self.group(
+            "import days",
+            [
+                Command("import days, 7,300 rows, fresh diary",
+                        lambda _r: [*mig, "--db", str(mine), "import", "days", str(days_csv)],
+                        lambda _r: remove_db(mine)),
+                Command("sqlite-utils insert --csv, 7,300 rows",
+                        lambda _r: [*su, "insert", str(theirs), "days", str(days_csv), "--csv"],
+                        lambda _r: remove_db(theirs)),
+            ],
+        )  # fmt: skip
+        shutil.rmtree(work, ignore_errors=True)
+        return [
+            ratio_figure("`import days` (7,300 rows, fresh diary) / `sqlite-utils insert --csv`",
+                         m, p, 0.8),
+        ]  # fmt: skip
+
+    def scaling(self) -> str:
+        args = ("status", "--json", "--as-of", AS_OF.isoformat())
+        t = self.group(
+            "status --json against diary length",
+            [self.fixed(f"status --json ({s})", self.on(s, *args)) for s in SCALING_SIZES],
+        )
+        base = t[0]
+        rows = []
+        for size, timing in zip(SCALING_SIZES, t, strict=True):
+            rel = "1" if timing is base else Ratio.of(timing.times, base.times).text()
+            rows.append([size, f"{SIZES[size]:,}", ms(timing.median), rel,
+                         f"{timing.peak:.1f} MiB"])  # fmt: skip
+        return markdown_table(
+            ["diary", "days logged", "`status --json`", "× 1 month", "peak memory"], rows
+        )
+
+
+FIGURES: dict[str, Callable[[Bench], list[Figure]]] = {
+    "status": Bench.status,
+    "report": Bench.report,
+    "summary": Bench.summary,
+    "log": Bench.log,
+    "version": Bench.version,
+    "days": Bench.days,
+    "import": Bench.import_,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="timed runs per command (default 7)")
-    parser.add_argument("--keep", type=Path, help="build the diaries here and keep them")
-    args = parser.parse_args()
-    if not 1 <= args.runs <= 25:
-        parser.error("--runs must be between 1 and 25")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=DEFAULT_ROUNDS,
+        help=f"timed rounds after the warm-up (default {DEFAULT_ROUNDS}; a run to quote "
+        f"has at least {MIN_ROUNDS})",
+    )
+    parser.add_argument("--keep", type=Path, help="build the diaries here, keep and reuse them")
+    parser.add_argument(
+        "--only", help=f"run only these figures, comma-separated: {', '.join(FIGURES)}"
+    )
+    parser.add_argument(
+        "--scaling", action="store_true", help="time status --json against diary length instead"
+    )
+    args = parser.parse_args(argv)
+    if not 1 <= args.rounds <= 200:
+        parser.error("--rounds must be between 1 and 200")
+    names = list(FIGURES)
+    if args.only:
+        names = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown = [n for n in names if n not in FIGURES]
+        if unknown or not names:
+            parser.error(f"--only takes {', '.join(FIGURES)} (not {', '.join(unknown)})")
     root = args.keep or Path(tempfile.mkdtemp(prefix="migrainecli-bench-"))
     root.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
-    env.pop("MIGRAINECLI_DB", None)
-    print(f"migrainecli benchmarks — {args.runs} runs after a warm-up; as-of {AS_OF}")
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, files in {root}\n")
-
-    diaries: dict[str, Path] = {}
-    csvs: dict[str, dict[str, Path]] = {}
-    for label, n in SIZES.items():
-        folder = root / label.replace(" ", "-")
-        folder.mkdir(exist_ok=True)
-        files = synthetic(folder, n)
-        db = folder / "diary.db"
-        if db.exists():
-            db.unlink()
-        for kind in ("days", "intakes", "trials"):
-            run_once([*MIGRAINECLI, "--db", str(db), "import", kind, str(files[kind])], env)
-        diaries[label], csvs[label] = db, files
-        rows = sum(1 for _ in files["days"].open()) - 1
-        print(f"built the {label} diary: {rows} logged days")
-    print()
-
-    results: dict[str, Result] = {}
-    as_of = ["--as-of", AS_OF.isoformat()]
-    for key, extra in (
-        ("status --json", ["status", "--json", *as_of]),
-        ("report --json", ["report", "--json", *as_of]),
-        ("summary --format html", ["summary", "--format", "html", *as_of]),
-        ("export days", ["export", "days"]),
-        ("days --all", ["days", "--all", "--no-pager"]),
-    ):
-        cases = [
-            (f"{key} ({label})", lambda i, c=[*MIGRAINECLI, "--db", str(db), *extra]: c, None)
-            for label, db in diaries.items()
-        ]
-        for r in bench(cases, env, args.runs):
-            results[r.name] = r
-
-    # log one day on the 20-year diary (a different unlogged day after its end each run)
-    # against a one-row insert with the sqlite-utils command-line tool
-    big = diaries["20 years"]
-    peer_db = root / "peer.db"
-    row = root / "row.json"
-    row.write_text(json.dumps({"date": "2026-01-01", "severity": "mild"}))
-    log_cmd = [*MIGRAINECLI, "--db", str(big), "log"]
-    results["log"], results["peer insert"] = bench(
-        [
-            ("log one day (20 years)",
-             lambda i: [*log_cmd, (AS_OF + timedelta(days=i + 2)).isoformat(), "-s", "mild"],
-             None),
-            ("peer: sqlite-utils insert (one row)",
-             lambda i: [*SQLITE_UTILS, "insert", str(peer_db), "days", str(row)], None),
-        ],
-        env,
-        args.runs,
-    )  # fmt: skip
-
-    # import days of the 20-year file into a fresh diary, against sqlite-utils --csv
-    days_csv = csvs["20 years"]["days"]
-
-    def fresh(target: Path):
-        def remove(_i: int) -> None:
-            for p in root.glob(f"{target.name}*"):
-                p.unlink()
-
-        return remove
-
-    mine, theirs = root / "import-mine.db", root / "import-peer.db"
-    results["import"], results["peer import"] = bench(
-        [
-            ("import days (20 years)",
-             lambda i: [*MIGRAINECLI, "--db", str(mine), "import", "days", str(days_csv)],
-             fresh(mine)),
-            ("peer: sqlite-utils insert --csv (20 years)",
-             lambda i: [*SQLITE_UTILS, "insert", str(theirs), "days", str(days_csv), "--csv"],
-             fresh(theirs)),
-        ],
-        env,
-        args.runs,
-    )  # fmt: skip
-
-    def ratio(a: str, b: str) -> float:
-        return results[a].median / results[b].median
-
-    checks = [
-        ("log one day / sqlite-utils insert", ratio("log", "peer insert"), 1.0, 0.6),
-        ("status --json: 20 years / 1 month",
-         ratio("status --json (20 years)", "status --json (1 month)"), 1.25, None),
-        ("report --json: 20 years / 1 month",
-         ratio("report --json (20 years)", "report --json (1 month)"), 1.5, None),
-        ("summary html: 20 years / 1 month",
-         ratio("summary --format html (20 years)", "summary --format html (1 month)"), 1.5, None),
-        ("import days / sqlite-utils insert --csv", ratio("import", "peer import"), 1.5, None),
-    ]  # fmt: skip
-    print("\ntargets (ratios of medians)")
-    failed = 0
-    for name, value, target, stretch in checks:
-        ok = value <= target
-        failed += not ok
-        extra = f"  stretch {stretch:.2f}: {'yes' if value <= stretch else 'no'}" if stretch else ""
-        print(f"  {name:<42} {value:5.2f}  target ≤ {target:.2f}  {'PASS' if ok else 'FAIL'}"
-              f"{extra}")  # fmt: skip
-    peak = results["status --json (20 years)"].peak
-    ok = peak < 80
-    failed += not ok
-    print(f"  {'status --json (20 years) peak memory':<42} {peak:5.1f}  target < 80 MiB  "
-          f"{'PASS' if ok else 'FAIL'}")  # fmt: skip
-    # an absolute target: listing every day of 20 years (7,300 rows) in under a second
-    seconds = results["days --all (20 years)"].median
-    ok = seconds < 1.0
-    failed += not ok
-    print(f"  {'days --all (20 years), seconds':<42} {seconds:5.2f}  target < 1.00 s    "
-          f"{'PASS' if ok else 'FAIL'}")  # fmt: skip
-    if not args.keep:
-        shutil.rmtree(root, ignore_errors=True)
-    print(f"\n{'all targets hold' if not failed else f'{failed} target(s) missed'}")
-    return 1 if failed else 0
+    try:
+        bench = Bench(root, args.rounds)
+        log(f"migrainecli benchmarks: {args.rounds} rounds; as-of {AS_OF}; files in {root}")
+        heading = machine_line(args.rounds)
+        if args.rounds < MIN_ROUNDS:
+            heading += f" — fewer than {MIN_ROUNDS} rounds: not a run to quote"
+        if args.scaling:
+            table = bench.scaling()
+            print(f"{heading}\n\n{table}")
+            return 0
+        figures = []
+        for name in names:
+            figures += FIGURES[name](bench)
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    print(f"{heading}\n")
+    print(markdown_table(["figure", "measured", "target", "ok"], [f.row() for f in figures]))
+    missed = [f.name for f in figures if f.ok is False]
+    log(f"\n{len(missed)} target(s) missed" if missed else "\nall targets hold")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -238,6 +238,7 @@ def read_rows(
     Columns with an empty name (spreadsheets add them) are ignored while empty.
     Column names match whatever their case and surrounding spaces (``" Date "``).
     """
+    _TODAY[0] = date.min  # today is asked again for each file (a clock may be moved)
     _refuse_not_csv(fh)
     old_limit = csv.field_size_limit(MAX_CELL_CHARS)
     reader, row_start = None, 1
@@ -342,6 +343,7 @@ def read_json_rows(
     same; messages name the record ("Record 3: ...", counting from 1). Field names
     match like CSV column names: whatever their case and surrounding spaces.
     """
+    _TODAY[0] = date.min  # today is asked again for each file (a clock may be moved)
     try:
         text = fh.read().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -392,37 +394,83 @@ def read_json_rows(
         yield Row(n, values, "Record")
 
 
-def parse_day(row: Row) -> Day:
+# parse_day reads the cells export writes (and a spreadsheet keeps) straight from the row:
+# an empty cell, 1 or 0, a severity or impairment in lower case, a date YYYY-MM-DD. Any
+# other cell (spaces around it, another case, yes/no, a formula guard, a bad value) goes
+# through the Row method, which gives the same value or the same error, in the same order.
+_PLAIN_BOOLEAN = {"": None, "1": True, "0": False}
+_PLAIN_SEVERITY = frozenset(SEVERITIES)
+_PLAIN_IMPAIRMENT = {"": None, **{i: i for i in IMPAIRMENTS}}
+_DAY_FLAGS = (*FEATURES, "believed_migraine")
+_HEADACHE_FLAGS = tuple(i for i, f in enumerate(_DAY_FLAGS) if f in FEATURES and f != "aura")
+# Day is built positionally: its fields must be date, severity, hours, the flags, impairment
+# and note, in that order (DAY_FIELDS, which storage reads rows in, is that order too).
+assert Day.__slots__ == DAY_FIELDS == ("date", "severity", "hours", *_DAY_FLAGS, "impairment",
+                                       "note")  # fmt: skip
+
+
+_TODAY = [date.min]  # a day that is today or earlier: date.today() costs 1.7 us a row
+
+
+def _plain_date(value: str) -> date | None:
+    """A date written plainly YYYY-MM-DD, from 1900 up to today; None for anything else."""
+    if len(value) != 10 or not _ISO_DATE.fullmatch(value):
+        return None
+    try:
+        d = date.fromisoformat(value)
+    except ValueError:
+        return None
+    if d > _TODAY[0]:
+        _TODAY[0] = date.today()
+        if d > _TODAY[0]:
+            return None
+    return d if d >= EARLIEST else None
+
+
+def _hours(row: Row) -> float | None:
     hours_text = row.text("hours")
-    hours = None
-    if hours_text is not None:
-        number = hours_text.strip()
-        if re.fullmatch(r"\d+,\d+", number):  # a decimal comma (European spreadsheets)
-            number = number.replace(",", ".")
-        try:
-            if not _DECIMAL.fullmatch(number):
-                raise ValueError(number)  # float() also takes 1_0, inf, nan and 1e1
-            hours = float(number)
-        except ValueError:
-            raise row.error(f"hours must be a number, not {_show(hours_text)}.") from None
-        if not 0 < hours <= 24:
-            raise row.error(f"hours must be more than 0 and at most 24, not {hours_text}.")
-    day = Day(
-        date=row.date("date"),
-        severity=row.choice("severity", SEVERITIES, required=True),
-        hours=hours,
-        impairment=row.choice("impairment", IMPAIRMENTS, required=False),
-        note=row.free_text("note"),
-        **{f: row.boolean(f) for f in (*FEATURES, "believed_migraine")},
-    )
+    if hours_text is None:
+        return None
+    number = hours_text.strip()
+    if re.fullmatch(r"\d+,\d+", number):  # a decimal comma (European spreadsheets)
+        number = number.replace(",", ".")
+    try:
+        if not _DECIMAL.fullmatch(number):
+            raise ValueError(number)  # float() also takes 1_0, inf, nan and 1e1
+        hours = float(number)
+    except ValueError:
+        raise row.error(f"hours must be a number, not {_show(hours_text)}.") from None
+    if not 0 < hours <= 24:
+        raise row.error(f"hours must be more than 0 and at most 24, not {hours_text}.")
+    return hours
+
+
+def parse_day(row: Row) -> Day:
+    get = row.values.get
+    hours = None if not get("hours") else _hours(row)
+    value = get("date") or ""
+    when = _plain_date(value) or row.date("date")
+    value = get("severity") or ""
+    severity = value if value in _PLAIN_SEVERITY else row.choice("severity", SEVERITIES,
+                                                                 required=True)  # fmt: skip
+    value = get("impairment") or ""
+    if value in _PLAIN_IMPAIRMENT:
+        impairment = _PLAIN_IMPAIRMENT[value]
+    else:
+        impairment = row.choice("impairment", IMPAIRMENTS, required=False)
+    note = row.free_text("note") if get("note") else None
+    flags = [
+        _PLAIN_BOOLEAN[v] if (v := get(f) or "") in _PLAIN_BOOLEAN else row.boolean(f)
+        for f in _DAY_FLAGS
+    ]
     # ICHD-3 1.2.1.2: severity none with aura 1 is an aura-only day (aura without
     # headache); every other feature, and hours, describe a headache.
-    if day.severity == "none" and (hours or any(getattr(day, f) for f in FEATURES if f != "aura")):
+    if severity == "none" and (hours or any(flags[i] for i in _HEADACHE_FLAGS)):
         raise row.error(
             "a headache-free day (severity none) cannot have headache features (aura 1 "
             "alone is allowed: an aura without headache)."
         )
-    return day
+    return Day(when, severity, hours, *flags, impairment, note)
 
 
 def parse_intake(row: Row) -> Intake:

@@ -160,6 +160,11 @@ def parse_file(
     return records
 
 
+def _logged_dates(diary) -> set[date]:
+    """The dates logged, without building a Day for each (20 years: 7,300)."""
+    return {date.fromisoformat(r[0]) for r in diary.conn.execute("SELECT date FROM days")}
+
+
 def _score_key(s) -> tuple:
     return tuple(getattr(s, c) for c in SCORE_COLUMNS)
 
@@ -171,12 +176,12 @@ def import_records(diary, kind: str, records: list) -> dict[str, int]:
     with diary.write():
         start_before = diary.start()
         if kind == "days":
-            existing = {d.date for d in diary.days()}
+            existing = _logged_dates(diary)
             for _, day in records:
                 counts["replaced" if day.date in existing else "added"] += 1
             diary.save_days([d for _, d in records])
         elif kind == "intakes":
-            logged = {d.date for d in diary.days()}
+            logged = _logged_dates(diary)
             for where, intake in records:
                 if intake.date not in logged:
                     raise CsvImportError(

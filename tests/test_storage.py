@@ -391,3 +391,18 @@ def test_two_processes_logging_at_once_both_succeed(tmp_path):
     assert done == [40, 40]
     with Diary.open(Path(path), write=False) as diary:
         assert len(diary.days()) == 80
+
+
+def test_the_fast_row_of_a_day_is_its_row():
+    from migrainecli.models import FEATURES
+    from migrainecli.storage import _day_row, _day_values
+
+    days = [
+        Day(date(2026, 1, 1), "none"),
+        Day(date(2026, 1, 2), "severe", 5.5, *(k % 3 == 0 for k in range(len(FEATURES))),
+            True, "bedbound", "a note"),
+        Day(date(2026, 1, 3), "mild", None, *(None if k % 2 else False
+                                             for k in range(len(FEATURES))), None, "mild"),
+    ]  # fmt: skip
+    for d in days:
+        assert _day_values(d) == tuple(_day_row(d).values())

@@ -8,6 +8,7 @@ without a fixture for the step before it fails the first test here.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -124,3 +125,80 @@ def test_m004_outcomes_rebuilds_trials_keeping_ids_and_the_journal(run, tmp_path
     assert r.exit_code == 0, r.output
     trials = json.loads(run("--db", str(old), "trial", "list", "--json").stdout)
     assert "unavailable" not in {t["outcome"] for t in trials}  # journaled after m004
+
+
+def _master(path: Path, *, rootpage: bool = False) -> list[tuple]:
+    cols = "type, name, tbl_name, rootpage, sql" if rootpage else "type, name, tbl_name, sql"
+    with read_only(path) as conn:
+        return conn.execute(f"SELECT {cols} FROM sqlite_master ORDER BY type, name").fetchall()
+
+
+def _steps_recorded(path: Path) -> list[tuple]:
+    with read_only(path) as conn:
+        return conn.execute(
+            "SELECT id, migration_set, name FROM _sqlite_migrations ORDER BY id"
+        ).fetchall()
+
+
+def test_a_new_diary_is_made_at_the_schema_every_migrated_diary_has(tmp_path):
+    # A new diary is made by schema.create, without sqlite-utils: its sqlite_master must
+    # be byte for byte that of the oldest diary migrated up, and of an empty file migrated
+    # by sqlite-utils' Migrations (the way every diary was made before), rootpages too.
+    from sqlite_utils import Database
+
+    from migrainecli.schema import migrations
+
+    new = tmp_path / "new.db"
+    Diary.open(new, write=True).close()
+    old = tmp_path / "old.db"
+    shutil.copy(fixture(MIGRATION_NAMES[0]), old)
+    Diary.open(old, write=True).close()
+    assert _master(new) == _master(old)
+
+    by_sqlite_utils = tmp_path / "sqlite-utils.db"
+    conn = sqlite3.connect(by_sqlite_utils)
+    migrations.apply(Database(conn, execute_plugins=False))
+    conn.close()
+    assert _master(new, rootpage=True) == _master(by_sqlite_utils, rootpage=True)
+    assert _steps_recorded(new) == _steps_recorded(by_sqlite_utils) == _steps_recorded(old)
+    with read_only(new) as conn:
+        times = [r[0] for r in conn.execute("SELECT applied_at FROM _sqlite_migrations")]
+    with read_only(by_sqlite_utils) as conn:
+        theirs = conn.execute("SELECT applied_at FROM _sqlite_migrations LIMIT 1").fetchone()[0]
+    assert len(times) == len(MIGRATION_NAMES) and times == sorted(times)
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?\+00:00"  # str() of a UTC datetime
+    assert all(re.fullmatch(stamp, t) for t in [*times, theirs])
+
+
+def test_a_new_diary_never_imports_sqlite_utils(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from migrainecli.storage import Diary; "
+        f"Diary.open(Path({str(tmp_path / 'd.db')!r}), write=True).close(); "
+        "print('sqlite_utils' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_a_step_that_uses_sqlite_utils_runs_in_a_new_diary_too(tmp_path, monkeypatch):
+    # schema.create gives the steps the connection (all _script needs); a step written
+    # with sqlite-utils' API gets a real Database over the same connection.
+    from migrainecli import schema
+
+    def m999_api(db):
+        db["extra"].create({"id": int, "name": str}, pk="id")
+        db["extra"].insert({"id": 1, "name": "x"})
+        db.execute("CREATE INDEX extra_name ON extra(name)")
+
+    monkeypatch.setattr(schema, "STEPS", (*schema.STEPS, m999_api))
+    conn = sqlite3.connect(tmp_path / "d.db")
+    conn.execute("BEGIN IMMEDIATE")
+    schema.create(conn)
+    conn.execute("COMMIT")
+    assert conn.execute("SELECT name FROM extra").fetchall() == [("x",)]
+    names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+    assert names == [*MIGRATION_NAMES, "m999_api"]
+    conn.close()

@@ -436,10 +436,14 @@ def triptan_tally(intakes: Iterable[Intake], catalogue: Catalogue) -> dict[str, 
     recorded as not relieved], in the order of first intake. The diary stores it per
     month (``models.MonthHistory.triptans`` adds the months up)."""
     counts: dict[str, list[int]] = {}
+    keys: dict[str, str] = {}  # one catalogue lookup per name typed, not per intake
     for i in sorted(intakes, key=lambda i: i.date):
         if i.class_id != TRIPTAN_CLASS:
             continue
-        c = counts.setdefault(therapy_key(i.medication, TRIPTAN_CLASS, catalogue), [0, 0])
+        key = keys.get(i.medication)
+        if key is None:
+            key = keys[i.medication] = therapy_key(i.medication, TRIPTAN_CLASS, catalogue)
+        c = counts.setdefault(key, [0, 0])
         c[0] += 1
         c[1] += i.relieved is False
     return counts

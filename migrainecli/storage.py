@@ -1311,10 +1311,10 @@ def month_count_rows(
 
 
 def _month_last(month: str) -> date:
-    import calendar
+    from migrainecli.rules.months import days_in
 
     year, m = int(month[:4]), int(month[5:])
-    return date(year, m, calendar.monthrange(year, m)[1])
+    return date(year, m, days_in(year, m))
 
 
 def _storable_id(n: int) -> bool:

@@ -280,3 +280,14 @@ def test_a_write_in_the_running_month_leaves_it_to_the_first_write_of_a_later_mo
     ]
     assert diary.load(rows_from=rows_from(as_of)).history is not None
     stored_is_a_recount(diary)
+
+
+def test_days_in_a_month_are_the_calendar_modules():
+    import calendar
+
+    from migrainecli.rules.months import days_in
+
+    for year in (*range(1, 2101), 9999):
+        assert [days_in(year, m) for m in range(1, 13)] == [
+            calendar.monthrange(year, m)[1] for m in range(1, 13)
+        ]

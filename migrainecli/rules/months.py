@@ -27,7 +27,6 @@ Choices the criteria document leaves open (also in the README):
 
 from __future__ import annotations
 
-import calendar
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -150,8 +149,19 @@ def add_months(year: int, month: int, n: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+_DAYS_IN = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in(year: int, month: int) -> int:
+    """The number of days of a calendar month (``calendar.monthrange``'s, without
+    importing ``calendar`` on the way of every write)."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS_IN[month - 1]
+
+
 def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, days_in(year, month))
 
 
 def latest_complete_month(as_of: date) -> tuple[int, int]:
@@ -235,7 +245,7 @@ def untracked_month(
 ) -> MonthCounts:
     """A month with no tracked day at all (e.g. before the diary start): every one of
     its days up to ``as_of`` is untracked, every count is 0."""
-    days_in_month = calendar.monthrange(year, month)[1]
+    days_in_month = days_in(year, month)
     first = date(year, month, 1)
     elapsed = max(0, min(days_in_month, (as_of - first).days + 1))
     return MonthCounts(
@@ -545,7 +555,7 @@ def monthly_counts(
     result = []
     year, month = start.year, start.month
     while (year, month) <= (as_of.year, as_of.month):
-        days_in_month = calendar.monthrange(year, month)[1]
+        days_in_month = days_in(year, month)
         complete = date(year, month, days_in_month) <= as_of
         elapsed = days_in_month if complete else as_of.day
         u = untracked.get((year, month), 0)

@@ -238,7 +238,8 @@ def _log_one(
         if diary.intakes(d, d):
             raise InvalidValue(
                 f"{d.isoformat()} has acute-medication intakes, so it cannot be headache-free; "
-                "add --clear-meds to remove them, or keep a severity."
+                f"remove them with 'migrainecli edit {d.isoformat()} --free --clear-meds', "
+                "or keep a severity."
             )
     diary.save_day(day)
     removed = diary.delete_intakes(d) if clear_meds else 0

@@ -397,3 +397,15 @@ def test_ichd3_1_2_1_2_aura_only_day_in_the_html_summary_calendar(run):
     assert r.exit_code == 0, r.output
     assert f"<td class='s-aura' title='{D1}: aura'>a</td>" in r.stdout
     assert "aura without headache (ICHD-3 1.2.1.2)" in r.stdout
+
+
+def test_a_headache_free_log_over_intakes_names_a_command_that_exists(run):
+    """The refusal's advice works as typed (``log`` has no --clear-meds; ``edit`` has)."""
+    assert run("log", D1, "-s", "moderate", "--med", "ibuprofen").exit_code == 0
+    r = run("log", D1, "--free")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"Error: {D1} has acute-medication intakes, so it cannot be headache-free; remove "
+        f"them with 'migrainecli edit {D1} --free --clear-meds', or keep a severity.\n"
+    )
+    assert run("edit", D1, "--free", "--clear-meds").exit_code == 0

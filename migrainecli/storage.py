@@ -1254,7 +1254,6 @@ def month_count_rows(
     by the rules' own functions: ``_recount`` stores them and ``check`` compares them
     with what is stored. A month with nothing to count has no row."""
     import json
-    from bisect import bisect_right
 
     from migrainecli.catalogue import load_catalogue
     from migrainecli.rules.months import (
@@ -1266,29 +1265,21 @@ def month_count_rows(
     )
 
     catalogue = load_catalogue()
-    if months is None:
-        days = [d for d in diary.days() if d.severity != "none" or d.aura]
-        intakes = diary.intakes()
-    else:  # the rows from the first month to the last, those of the months asked for
+    lo = hi = wanted = None
+    if months is not None:  # the rows from the first month to the last, of those months
         wanted = set(months)
         if not wanted:
             return []
         lo, hi = date.fromisoformat(f"{min(wanted)}-01"), _month_last(max(wanted))
-        rows = diary.conn.execute(
-            f"SELECT {_DAY_SELECT} FROM days WHERE date BETWEEN ? AND ? "
-            "AND (severity != 'none' OR aura = 1) ORDER BY date",
-            [lo.isoformat(), hi.isoformat()],
-        )
-        days = [_day(r) for r in rows if r[0][:7] in wanted]
-        intakes = [i for i in diary.intakes(lo, hi) if i.date.isoformat()[:7] in wanted]
-    merged = _merged_gaps(list(gaps), date.min, date.max)
-    starts = [s for s, _ in merged]
-
-    def tracked(d: date) -> bool:
-        i = bisect_right(starts, d) - 1
-        return not (i >= 0 and d <= merged[i][1])
-
-    tallies = month_tallies(days, intakes, catalogue, tracked if merged else None)
+    days = [
+        d
+        for d in diary.days(lo, hi)
+        if (d.severity != "none" or d.aura) and (wanted is None or d.date.isoformat()[:7] in wanted)
+    ]
+    intakes = [
+        i for i in diary.intakes(lo, hi) if wanted is None or i.date.isoformat()[:7] in wanted
+    ]
+    tallies = month_tallies(days, intakes, catalogue, _merged_gaps(list(gaps), date.min, date.max))
     by_month: dict[str, list[Intake]] = {}
     for i in intakes:
         by_month.setdefault(i.date.isoformat()[:7], []).append(i)

@@ -26,7 +26,6 @@ the evidence lines (shown by ``status`` only) do.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -34,7 +33,14 @@ from typing import Any
 
 from migrainecli.models import DiaryData
 from migrainecli.rules.day import classify_day
-from migrainecli.rules.months import MET, NOT_MET, UNDETERMINED, _merged_gaps, diary_start
+from migrainecli.rules.months import (
+    MET,
+    NOT_MET,
+    UNDETERMINED,
+    _merged_gaps,
+    diary_start,
+    in_gaps,
+)
 from migrainecli.rules.verdicts import Verdict
 
 SOURCE = "ICHD-3 A1.1"
@@ -155,18 +161,14 @@ def _day_states(data: DiaryData, as_of: date):
     """A function giving, for a date, YES / NO / UNKNOWN: an attack, none, or unknown
     (untracked, or a C1 day without a recorded duration and without an intake)."""
     start = diary_start(data)
-    gaps = _merged_gaps(data.gaps, start, as_of) if start else []
-    gap_starts = [s for s, _ in gaps]
+    in_gap = in_gaps(_merged_gaps(data.gaps, start, as_of) if start else [])
     days = {d.date: d for d in data.days}
     intakes: dict[date, list] = {}
     for i in data.intakes:
         intakes.setdefault(i.date, []).append(i)
 
     def tracked(d: date) -> bool:
-        if start is None or not start <= d <= as_of:
-            return False
-        k = bisect_right(gap_starts, d) - 1
-        return not (k >= 0 and d <= gaps[k][1])
+        return start is not None and start <= d <= as_of and not in_gap(d)
 
     since = data.history.since if data.history else None
 

@@ -283,6 +283,17 @@ def _merged_gaps(gaps: Sequence[Gap], lo: date, hi: date) -> list[tuple[date, da
     return merged
 
 
+def in_gaps(gaps: Sequence[tuple[date, date]]) -> Callable[[date], bool]:
+    """Whether a date is inside one of ``gaps`` (merged and sorted: ``_merged_gaps``)."""
+    starts = [s for s, _ in gaps]
+
+    def inside(d: date) -> bool:
+        i = bisect_right(starts, d) - 1
+        return i >= 0 and d <= gaps[i][1]
+
+    return inside
+
+
 def diary_start(data: DiaryData) -> date | None:
     """``data.start``, else the earliest logged day (None for an empty diary)."""
     if data.start is not None:
@@ -316,7 +327,7 @@ def month_tallies(
     days: Iterable[Day],
     intakes: Iterable[Intake],
     catalogue: Catalogue,
-    tracked: Callable[[date], bool] | None = None,
+    gaps: Sequence[tuple[date, date]] = (),
     lo: date | None = None,
     hi: date | None = None,
 ) -> dict[tuple[int, int], dict[str, Any]]:
@@ -326,8 +337,8 @@ def month_tallies(
     ``monthly_counts`` runs it on the rows it is given, and the diary stores its result
     per month (``storage.Diary`` keeps the ``month_counts`` table with it, recounted in
     each write transaction), so a long diary is not recounted on every read. Only days
-    and intakes dated ``lo``..``hi`` (when given) for which ``tracked`` (when given) is
-    true count. Only months with a counted day or intake get an entry: ``_DAY_TALLY``
+    and intakes dated ``lo``..``hi`` (when given) and outside ``gaps`` (merged, sorted:
+    ``_merged_gaps``) count. Only months with a counted day or intake get an entry: ``_DAY_TALLY``
     and ``_OTHER_TALLY`` counts, ``class_days`` (every acute class of the catalogue),
     ``moh_days`` (every code of ``MOH_SUBTYPES``) and ``subform_days``.
     """
@@ -335,13 +346,13 @@ def month_tallies(
     acute_set = set(acute_ids)
     member_of = catalogue.recorded_member
 
+    in_gap = in_gaps(gaps)
+
     def counted(d: date) -> bool:
-        return (
-            (lo is None or lo <= d) and (hi is None or d <= hi) and (tracked is None or tracked(d))
-        )
+        return (lo is None or lo <= d) and (hi is None or d <= hi) and not (gaps and in_gap(d))
 
     # Bucket once: the tracked days and intakes, by date.
-    if tracked is None and lo is not None and hi is not None:
+    if not gaps and lo is not None and hi is not None:
         days_at = {d.date: d for d in days if lo <= d.date <= hi}  # no call per day
     else:
         days_at = {d.date: d for d in days if counted(d.date)}
@@ -521,18 +532,7 @@ def monthly_counts(
         return []
 
     gaps = _merged_gaps(data.gaps, start, as_of)
-    gap_starts = [s for s, _ in gaps]
-
-    def in_gap(d: date) -> bool:
-        i = bisect_right(gap_starts, d) - 1
-        return i >= 0 and d <= gaps[i][1]
-
-    def tracked(d: date) -> bool:
-        return start <= d <= as_of and not (gaps and in_gap(d))
-
-    tallies = month_tallies(
-        data.days, data.intakes, catalogue, tracked if gaps else None, start, as_of
-    )
+    tallies = month_tallies(data.days, data.intakes, catalogue, gaps, start, as_of)
     history = data.history
     if history is not None:  # the stored counts of the months before history.since
         for key, tally in history.tallies.items():

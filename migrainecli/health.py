@@ -18,7 +18,7 @@ import os
 import sqlite3
 import stat
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -290,7 +290,7 @@ def _entries(conn: sqlite3.Connection) -> Finding:
 def _month_counts(conn: sqlite3.Connection) -> Finding:
     """The month counts the diary stores (schema m006) against a recount of its days and
     intakes by this version's rules."""
-    from migrainecli.storage import Diary, month_count_rows, tally_basis
+    from migrainecli.storage import Diary, month_count_rows, running_month, tally_basis
 
     name = "month counts"
     if "month_counts" not in _tables(conn):
@@ -300,7 +300,7 @@ def _month_counts(conn: sqlite3.Connection) -> Finding:
     state = conn.execute("SELECT basis FROM month_counts_state").fetchone()
     # the month still running is recounted by the first write of a later month
     running = {r[0] for r in conn.execute("SELECT DISTINCT month FROM month_counts_stale")}
-    ended = {m for m in running if m < date.today().isoformat()[:7]}
+    ended = {m for m in running if m < running_month()}
     if state is None or state[0] != tally_basis(gaps) or ended:
         return Finding(
             name,

@@ -1097,7 +1097,7 @@ class Diary:
             if "no such table" in str(err):  # a write before m006 (the upgrade itself)
                 return
             raise
-        current = date.today().isoformat()[:7]
+        current = running_month()
         ended = [m for m in stale if m < current]
         gaps = self.gaps()
         basis = tally_basis(gaps)
@@ -1232,6 +1232,12 @@ _JOURNAL_KEYS = {
     "scores": ("id",),  # m005
     "periods": ("id",),  # m005
 }
+
+
+def running_month() -> str:
+    """Today's month, ``YYYY-MM``: the month still running, which a write leaves marked
+    for the first write of a later month to recount (``Diary._recount``)."""
+    return date.today().isoformat()[:7]
 
 
 def tally_basis(gaps: Iterable[Gap]) -> str:

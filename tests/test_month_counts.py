@@ -185,7 +185,6 @@ def test_rows_are_read_from_the_oldest_menstrual_window_the_criterion_reads():
 def test_counts_of_another_release_are_not_read_and_the_next_write_recounts(tmp_path):
     diary = _diary(tmp_path)
     with diary.write():
-        diary.conn.execute("UPDATE month_counts_state SET basis = 'counting 0'")
         diary.conn.execute("DELETE FROM month_counts_state")  # _recount sees no basis: all
     assert diary.conn.execute("SELECT basis FROM month_counts_state").fetchone() == (
         tally_basis(diary.gaps()),

@@ -115,27 +115,25 @@ class ChronicMigraine:
         }
 
 
+# ICHD-3 1.3 A (>=15 headache days) and C (>=8 migraine days: C1, C2 or C3), per month.
+_MONTH_CHECKS = (
+    ("headache_days", "headache days", CM_HEADACHE_DAYS),
+    ("migraine_days", "migraine days", CM_MIGRAINE_DAYS),
+)
+
+
 def chronic_month(m: MonthCounts) -> MonthEvidence:
     """One month for ICHD-3 1.3: A (>=15 headache days) AND C (>=8 migraine days)."""
     checks = [
-        _check(
-            "headache_days", "headache days", m.headache_days, m.untracked_days, CM_HEADACHE_DAYS
-        ),  # ICHD-3 1.3 A
-        _check(
-            "migraine_days", "migraine days", m.migraine_days, m.untracked_days, CM_MIGRAINE_DAYS
-        ),  # ICHD-3 1.3 C (C1, C2 or C3)
+        _check(name, noun, getattr(m, name), m.untracked_days, t) for name, noun, t in _MONTH_CHECKS
     ]
-    status = all_of(c.status for c in checks)
-    return _evidence(m, checks, status)
+    return _evidence(m, checks, all_of(c.status for c in checks))
 
 
 def chronic_month_status(m: MonthCounts) -> str:
     """``chronic_month(m).status`` without its evidence (for every month of the history)."""
     return all_of(
-        (
-            threshold_status(m.headache_days, m.untracked_days, CM_HEADACHE_DAYS),
-            threshold_status(m.migraine_days, m.untracked_days, CM_MIGRAINE_DAYS),
-        )
+        threshold_status(getattr(m, name), m.untracked_days, t) for name, _, t in _MONTH_CHECKS
     )
 
 
